@@ -1,0 +1,93 @@
+"""The `policy-assistant` command line (also `python -m assistant`).
+
+Each command builds a Settings at the edge and passes it down; every AssistantError
+becomes one clear line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .config import Settings
+from .errors import AssistantError
+
+app = typer.Typer(
+    name="policy-assistant",
+    help="政策文件助手 Policy-document assistant over Chinese metrology regulations "
+    "(碳计量中心 / 计量数据中心). Run `policy-assistant COMMAND --help` for examples.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+CorpusOpt = typer.Option(None, "--corpus", help="corpus folder holding manifest.yaml (default: ./corpus or $PA_CORPUS_DIR)")
+IndexOpt = typer.Option(None, "--index-dir", help="index folder (default: ./indexes or $PA_INDEX_DIR)")
+
+
+def settings_from(corpus: Optional[Path] = None, index_dir: Optional[Path] = None, **extra) -> Settings:
+    return Settings.from_env(corpus_dir=corpus, index_dir=index_dir, **extra)
+
+
+def emit_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@app.callback()
+def _root() -> None:
+    """政策文件助手 Policy-document assistant. Run `policy-assistant COMMAND --help` for examples."""
+
+
+# --- corpus commands ---------------------------------------------------------------------
+
+@app.command()
+def inspect(
+    doc_id: Optional[str] = typer.Argument(None, help="document id; omit for the corpus overview"),
+    as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    corpus: Optional[Path] = CorpusOpt,
+) -> None:
+    """Show the corpus overview, or one document's structure.
+
+    Examples:
+      policy-assistant inspect
+      policy-assistant inspect chongqing-carbon-2024
+      policy-assistant inspect tianjin-data-2025 --json
+    """
+    from .corpus import get_document, load_corpus
+    from .overview import document_structure, format_overview, format_structure, overview
+
+    docs = load_corpus(settings_from(corpus))
+    if doc_id is None:
+        rows = overview(docs)
+        emit_json(rows) if as_json else typer.echo(format_overview(rows))
+        return
+    doc = get_document(docs, doc_id)
+    emit_json(document_structure(doc)) if as_json else typer.echo(format_structure(doc))
+
+
+# --- retrieval commands ------------------------------------------------------------------
+
+# --- rules commands ----------------------------------------------------------------------
+
+# --- answer commands ---------------------------------------------------------------------
+
+# --- server commands ---------------------------------------------------------------------
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        app()  # standalone mode: usage errors print a usage line and exit 2
+    except AssistantError as exc:
+        typer.echo(f"错误 error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Structure-aware segmentation of normalised text.
+
+Regulations: Document → Chapter (第X章) → Article (第X条) → Item ((一)(二)…).
+Plan/news texts: Sections labelled by their heading path ((一)1., 一是 …); an unnumbered
+paragraph is labelled by its position (第3段). Offsets index ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+import cn2an
+
+from .normalize import normalize_text
+from .types import Article, Chapter, DocMeta, Document, Item
+
+log = logging.getLogger(__name__)
+
+CN_NUM = "零一二三四五六七八九十百千两"
+_CHAPTER = re.compile(rf"^第([{CN_NUM}]+)章\s*(.*)$")
+_ARTICLE = re.compile(rf"^第([{CN_NUM}]+)条(?:\s|$)")
+_ITEM = re.compile(rf"^\(([{CN_NUM}]+)\)")
+_SUB_ITEM = re.compile(r"^(\d+)\.(?!\d)")
+_SHI_ITEM = re.compile(rf"^([{CN_NUM}]+)是")
+# page furniture that ends the document body
+_FURNITURE = re.compile(r"^(来源[:：]|相关文章|分享到|全部评论|当前位置|责任编辑|\((供稿|来源|作者|责任编辑)[:：])")
+_ATTACHMENT = re.compile(r"^附件[:：]")
+_MEDIA_TAG = re.compile(r"^【[^】\n]{0,20}】")
+
+
+def cn_number(numeral: str) -> int:
+    """第二十六条 → 26: cn2an on the numeral span only (never on whole text)."""
+    return int(cn2an.cn2an(numeral, "smart"))
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) for each non-empty line of text."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line:
+            out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def split_file(text: str, metas: list[DocMeta]) -> dict[str, tuple[str, str]]:
+    """Cut one normalised source file into its documents: id → (document text, preamble).
+
+    A document starts at the line equal to its ``begin`` (or at the top of the file when it
+    has none) and runs to the next document's begin line; the part before the first
+    document is the notice preamble, shared by all documents of the file.
+    """
+    starts: list[tuple[int, DocMeta]] = []
+    for meta in metas:
+        if not meta.begin:
+            starts.append((0, meta))
+            continue
+        begin = normalize_text(meta.begin).strip()
+        pos = next((s for s, _, line in _lines(text) if line == begin), None)
+        if pos is None:
+            from .errors import ManifestError
+
+            raise ManifestError(
+                f"文档 {meta.id}: 在 {meta.source} 中找不到起始行 '{meta.begin}'。"
+                f" Document {meta.id}: begin line not found in {meta.source}; fix `begin` in the manifest."
+            )
+        starts.append((pos, meta))
+    starts.sort(key=lambda x: x[0])
+    preamble = text[: starts[0][0]].strip()
+    out = {}
+    for i, (pos, meta) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        out[meta.id] = (text[pos:end], preamble)
+    return out
+
+
+def segment_text(text: str, meta: DocMeta, *, preamble: str = "") -> Document:
+    """Segment one document's text (normalised here if it is not already)."""
+    text = normalize_text(text)
+    text = _MEDIA_TAG.sub("", text, count=1).lstrip("\n")
+    body, attachments, meta = _cut_furniture(text, meta)
+    if any(_ARTICLE.match(line) for _, _, line in _lines(body)):
+        return _segment_regulation(body, meta, preamble, attachments)
+    return _segment_sections(body, meta, preamble, attachments)
+
+
+def _cut_furniture(text: str, meta: DocMeta) -> tuple[str, tuple[str, ...], DocMeta]:
+    """Drop trailing page furniture; the 附件 list becomes metadata."""
+    attachments: list[str] = []
+    end = len(text)
+    in_attachments = False
+    for start, stop, line in _lines(text):
+        if _FURNITURE.match(line):
+            end = min(end, start)
+            break
+        if _ATTACHMENT.match(line):
+            end = min(end, start)
+            in_attachments = True
+        if in_attachments:
+            attachments.append(_ATTACHMENT.sub("", line).strip())
+    return text[:end].rstrip("\n"), tuple(a for a in attachments if a), meta
+
+
+def _items(text: str, offset: int, pattern: re.Pattern = _ITEM) -> tuple[Item, ...]:
+    items = []
+    for start, end, line in _lines(text):
+        m = pattern.match(line)
+        if m:
+            try:
+                number = cn_number(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+            except ValueError:
+                continue
+            items.append(Item(label=m.group(0), number=number, start=offset + start, end=offset + end))
+    return tuple(items)
+
+
+def _segment_regulation(text: str, meta: DocMeta, preamble: str, attachments) -> Document:
+    chapters: list[Chapter] = []
+    heads: list[tuple[int, str, int, str]] = []  # (start, "第X条", number, chapter)
+    warnings: list[str] = []
+    current_chapter = ""
+    for start, end, line in _lines(text):
+        m = _CHAPTER.match(line)
+        if m:
+            number = cn_number(m.group(1))
+            title = m.group(2).replace(" ", "")
+            if chapters:
+                chapters[-1] = replace(chapters[-1], end=start - 1)
+            chapters.append(Chapter(label=f"第{m.group(1)}章", number=number, title=title, start=start, end=len(text)))
+            current_chapter = f"第{m.group(1)}章 {title}".strip()
+            heads.append((start, "", -1, current_chapter))  # a chapter line ends the previous article
+            continue
+        m = _ARTICLE.match(line)
+        if m:
+            heads.append((start, f"第{m.group(1)}条", cn_number(m.group(1)), current_chapter))
+    articles: list[Article] = []
+    for i, (start, label, number, chapter) in enumerate(heads):
+        if not label:
+            continue
+        end = heads[i + 1][0] - 1 if i + 1 < len(heads) else len(text)
+        body = text[start:end].rstrip("\n")
+        end = start + len(body)
+        articles.append(
+            Article(doc_id=meta.id, label=label, number=number, text=body, start=start, end=end,
+                    chapter=chapter, items=_items(body, start))
+        )
+    numbers = [a.number for a in articles]
+    if numbers != list(range(1, len(numbers) + 1)):
+        warnings.append(f"{meta.id}: 条文编号不连续 {numbers[:3]}… (article numbers are not 1..n)")
+    return Document(meta=meta, text=text, chapters=tuple(chapters), articles=tuple(articles),
+                    preamble=preamble, attachments=attachments, warnings=tuple(warnings))
+
+
+def _is_heading(line: str) -> bool:
+    """An unnumbered heading line: short, with no sentence-final punctuation."""
+    return len(line) <= 40 and line[-1] not in "。;:!?”)" and not _SUB_ITEM.match(line)
+
+
+def _group_name(line: str) -> str:
+    m = re.search(r"提出了?(.{2,12}?)[,]?包括", line)
+    if m:
+        return m.group(1)
+    return re.split(r"[,。:]", line)[0][:16]
+
+
+def _segment_sections(text: str, meta: DocMeta, preamble: str, attachments) -> Document:
+    lines = _lines(text)
+    raw: list[dict] = []  # each: start, end, label, heading, group
+    group, top, pending_heading = "", "", None
+    for idx, (start, end, line) in enumerate(lines):
+        nxt = lines[idx + 1][2] if idx + 1 < len(lines) else ""
+        m_top, m_sub, m_shi = _ITEM.match(line), _SUB_ITEM.match(line), _SHI_ITEM.match(line)
+        if m_top:
+            top = m_top.group(0)
+            label = top
+            if len(line) <= 40 and _SUB_ITEM.match(nxt):  # a bare heading: merge into its first child
+                pending_heading = (start, line)
+                continue
+        elif m_sub:
+            label = f"{top}{m_sub.group(0)}"
+        elif m_shi:
+            label = m_shi.group(0)
+        else:
+            top = "" if not line.endswith(":") else top
+            if idx > 0 and _is_heading(line) and nxt:
+                group = _group_name(line)
+                pending_heading = (start, line)
+                continue
+            if line.endswith(":"):
+                group = _group_name(line)
+            label = ""
+        sec_start, heading = start, ""
+        if pending_heading:
+            sec_start, heading = pending_heading
+            pending_heading = None
+        raw.append({"start": sec_start, "end": end, "label": label, "heading": heading, "group": group})
+    if not raw:  # nothing but headings: keep the whole text
+        raw = [{"start": 0, "end": len(text), "label": "", "heading": "", "group": ""}]
+    labels = [r["label"] for r in raw if r["label"]]
+    clash = len(labels) != len(set(labels))
+    articles = []
+    for n, r in enumerate(raw, start=1):
+        label = r["label"] or f"第{n}段"
+        if clash and r["label"] and r["group"]:
+            label = f"{r['group']}·{label}"
+        body = text[r["start"]: r["end"]]
+        articles.append(
+            Article(doc_id=meta.id, label=label, number=n, text=body, start=r["start"], end=r["end"],
+                    heading=r["heading"], is_section=True, items=_items(body, r["start"], _SUB_ITEM))
+        )
+    seen: dict[str, int] = {}
+    for i, a in enumerate(articles):  # last resort: keep labels unique
+        if a.label in seen:
+            seen[a.label] += 1
+            articles[i] = replace(a, label=f"{a.label}#{seen[a.label]}")
+        else:
+            seen[a.label] = 1
+    warnings = []
+    if len(articles) == 1:
+        warnings.append(f"{meta.id}: 未识别到章节或条文结构，全文作为一个部分。"
+                        " No structure recognised: the whole text is one section.")
+    return Document(meta=meta, text=text, chapters=(), articles=tuple(articles),
+                    preamble=preamble, attachments=attachments, warnings=tuple(warnings))
