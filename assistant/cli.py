@@ -44,42 +44,6 @@ def _root() -> None:
     """政策文件助手 Policy-document assistant. Run `policy-assistant COMMAND --help` for examples."""
 
 
-# --- corpus commands ---------------------------------------------------------------------
-
-@app.command()
-def inspect(
-    doc_id: Optional[str] = typer.Argument(None, help="document id; omit for the corpus overview"),
-    as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
-    corpus: Optional[Path] = CorpusOpt,
-) -> None:
-    """Show the corpus overview, or one document's structure.
-
-    Examples:
-      policy-assistant inspect
-      policy-assistant inspect chongqing-carbon-2024
-      policy-assistant inspect tianjin-data-2025 --json
-    """
-    from .corpus import get_document, load_corpus
-    from .overview import document_structure, format_overview, format_structure, overview
-
-    docs = load_corpus(settings_from(corpus))
-    if doc_id is None:
-        rows = overview(docs)
-        emit_json(rows) if as_json else typer.echo(format_overview(rows))
-        return
-    doc = get_document(docs, doc_id)
-    emit_json(document_structure(doc)) if as_json else typer.echo(format_structure(doc))
-
-
-# --- retrieval commands ------------------------------------------------------------------
-
-# --- rules commands ----------------------------------------------------------------------
-
-# --- answer commands ---------------------------------------------------------------------
-
-# --- server commands ---------------------------------------------------------------------
-
-
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
@@ -88,6 +52,13 @@ def main() -> None:
         typer.echo(f"错误 error: {exc}", err=True)
         sys.exit(exc.exit_code)
 
+
+# Commands live in assistant/commands/, one module per pipeline area; importing registers them.
+from .commands import corpus as _corpus  # noqa: E402,F401
+from .commands import retrieval as _retrieval  # noqa: E402,F401
+from .commands import rules as _rules  # noqa: E402,F401
+from .commands import answer as _answer  # noqa: E402,F401
+from .commands import server as _server  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

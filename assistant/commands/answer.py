@@ -1,0 +1,5 @@
+"""Answer commands: ask, eval."""
+
+from __future__ import annotations
+
+from ..cli import app, emit_json, settings_from  # noqa: F401
