@@ -23,8 +23,8 @@ def inspect(
       policy-assistant inspect chongqing-carbon-2024
       policy-assistant inspect tianjin-data-2025 --json
     """
-    from .corpus import get_document, load_corpus
-    from .overview import document_structure, format_overview, format_structure, overview
+    from ..corpus import get_document, load_corpus
+    from ..overview import document_structure, format_overview, format_structure, overview
 
     docs = load_corpus(settings_from(corpus))
     if doc_id is None:
