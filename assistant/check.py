@@ -1,0 +1,216 @@
+"""Deterministic numeric checker: every number and article reference in an answer is
+verified against the rules table and the documents in context.
+
+verified: a rule of the in-context documents has the same value (after unit normalisation),
+preferring the topic the claim's wording names; contradicted: the wording names a topic whose
+rule says something else (or a cited article does not exist / lacks the number);
+unsupported: nothing in context states it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+from .errors import UnknownDocumentError
+from .jurisdictions import canonical, find_in_text, resolve
+from .numbers import Quantity, find_quantities, format_value, normalise, same_value
+from .rules import OTHER, RulesTable, load_vocabulary
+from .types import Check, Document, Event, Rule
+
+_REF = re.compile(r"第([零一二三四五六七八九十百千两\d]+)条")
+_MARKER = re.compile(r"\[([^\[\]·]{1,40})·(第[零一二三四五六七八九十百千两\d]+条)\]")
+_SENTENCE = "。;!?\n"
+_CLAUSE = _SENTENCE + ","
+_UP = {"<=", "<"}
+_DOWN = {">=", ">"}
+
+
+def context_docs(docs: list[Document], *, doc_ids=None, jurisdictions=None) -> list[Document]:
+    """The documents a check (or comparison) runs against; unknown filters raise with the known ones."""
+    selected = list(docs)
+    if doc_ids:
+        ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
+        known = [d.id for d in docs]
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise UnknownDocumentError(f"未知的文档 {', '.join(unknown)}。可用: {', '.join(known)}。"
+                                       f" Unknown document; known: {', '.join(known)}.")
+        selected = [d for d in selected if d.id in ids]
+    if jurisdictions:
+        names = [jurisdictions] if isinstance(jurisdictions, str) else list(jurisdictions)
+        known = list(dict.fromkeys(d.meta.jurisdiction for d in docs))
+        canon = {resolve(n, known) for n in names}
+        selected = [d for d in selected if d.meta.jurisdiction in canon]
+    return selected
+
+
+def _normalise_answer(text: str) -> str:
+    try:
+        from .normalize import normalize_query
+    except ImportError:  # pragma: no cover - normalize ships with the package
+        return text
+    return "\n".join(normalize_query(line) for line in text.split("\n"))
+
+
+def _span(text: str, pos: int, seps: str) -> tuple[int, int]:
+    s = pos
+    while s > 0 and text[s - 1] not in seps:
+        s -= 1
+    e = pos
+    while e < len(text) and text[e] not in seps:
+        e += 1
+    return s, e
+
+
+def _article_label(raw: str) -> str:
+    """第16条 → 第十六条."""
+    m = _REF.fullmatch(raw)
+    num = m.group(1) if m else raw
+    if num.isdigit():
+        num = cn2an.an2cn(int(num))
+    return f"第{num}条"
+
+
+def _expected(rules: list[Rule]) -> str:
+    seen = []
+    for r in rules:
+        s = f"{format_value(r.value, r.unit)} ({r.jurisdiction}·{r.article})"
+        if s not in seen:
+            seen.append(s)
+    return "; ".join(seen)
+
+
+def _direction_ok(claim: str, rule: str) -> bool:
+    return not ((claim in _UP and rule in _DOWN) or (claim in _DOWN and rule in _UP))
+
+
+class _Checker:
+    def __init__(self, table: RulesTable, docs: list[Document], events):
+        self.docs, self.events = docs, tuple(events)
+        self.jurs = list(dict.fromkeys(d.meta.jurisdiction for d in docs))
+        ids = {d.id for d in docs}
+        self.rules = [r for r in table.rules if r.doc_id in ids]
+        self.vocab = load_vocabulary()
+
+    def scope(self, text: str, pos: int, prefix: str = "") -> list[Document]:
+        """Narrow to the jurisdiction or document the sentence (or citation marker) names."""
+        if prefix:
+            by_id = [d for d in self.docs if d.id == prefix or d.meta.title.startswith(prefix)]
+            if by_id:
+                return by_id
+            canon = canonical(prefix)
+            named = [d for d in self.docs if d.meta.jurisdiction == canon]
+            if named:
+                return named
+        s, e = _span(text, pos, _SENTENCE)
+        named = [j for j in find_in_text(text[s:e], extra=tuple(self.jurs)) if j in self.jurs]
+        return [d for d in self.docs if d.meta.jurisdiction in named] or self.docs
+
+    def number(self, text: str, q: Quantity) -> Check:
+        scope_ids = {d.id for d in self.scope(text, q.start)}
+        rules = [r for r in self.rules if r.doc_id in scope_ids]
+        if q.unit in ("date", "年月", "年份"):
+            return self.date(q, rules)
+        same = [r for r in rules if same_value(q.value, q.unit, r.value, r.unit) and _direction_ok(q.comparator, r.comparator)]
+        topics = self.topics(text, q)
+        for key in topics:
+            hits = [r for r in same if r.topic == key]
+            if hits:
+                return Check(q.text, "verified", hits[0].id)
+        for key in topics:
+            stated = [r for r in rules if r.topic == key]
+            if stated:
+                return Check(q.text, "contradicted", stated[0].id, _expected(stated))
+        if topics:  # the wording names a topic the documents in context are silent on
+            return Check(q.text, "unsupported")
+        if same:
+            best = sorted(same, key=lambda r: r.topic == OTHER)[0]
+            return Check(q.text, "verified", best.id)
+        return Check(q.text, "unsupported")
+
+    def topics(self, text: str, q: Quantity) -> list[str]:
+        """Topics named by the claim's clause (else sentence), best first, unit-compatible."""
+        _, canon = normalise(q.value, q.unit)
+        for seps in (_CLAUSE, _SENTENCE):
+            s, e = _span(text, q.start, seps)
+            ctx = text[s:q.start] + text[q.end:e]
+            scored = []
+            for n, t in enumerate(self.vocab.topics):
+                if t.key == "target" or canon not in {normalise(1, u)[1] for u in t.units}:
+                    continue
+                hit = max((len(k) for k in t.keywords if k in ctx), default=0)
+                if hit:
+                    scored.append((-(hit + (2 if q.comparator in t.comparators else 0)), n, t.key))
+            if scored:
+                return [k for *_, k in sorted(scored)]
+        return []
+
+    def date(self, q: Quantity, rules: list[Rule]) -> Check:
+        value = str(q.value)
+        for e in self.events:
+            dates = [e.date.isoformat()] + ([e.alternative.isoformat()] if e.alternative else [])
+            if any(d.startswith(value) if q.unit != "date" else d == value for d in dates):
+                return Check(q.text, "verified", e.rule_id)
+        for r in rules:
+            if r.unit == "date" and (str(r.value) == value or (q.unit != "date" and str(r.value).startswith(value))):
+                return Check(q.text, "verified", r.id)
+        if q.unit == "年份":
+            for r in rules:
+                if value in (r.note or ""):
+                    return Check(q.text, "verified", r.id)
+        return Check(q.text, "unsupported")
+
+    def reference(self, text: str, label: str, pos: int, claim: str, prefix: str, numbers: list[Quantity]) -> Check:
+        docs = self.scope(text, pos, prefix)
+        arts = [(d, d.article(label)) for d in docs if d.article(label)]
+        if not arts:
+            where = "、".join(f"{d.meta.jurisdiction}《{d.meta.title}》共{len(d.articles)}条" for d in docs[:3])
+            return Check(claim, "contradicted", "", f"无{label} ({where})")
+        for q in numbers:
+            in_article = any(same_value(q.value, q.unit, x.value, x.unit)
+                             for _, a in arts for x in find_quantities(a.text))
+            if not in_article:
+                ids = {d.id for d in docs}
+                elsewhere = [r for r in self.rules if r.doc_id in ids and same_value(q.value, q.unit, r.value, r.unit)]
+                hint = f"; 见 {_expected(elsewhere)}" if elsewhere else ""
+                return Check(claim, "contradicted", "", f"{label}未规定{q.text}{hint}")
+        rule = next((r for r in self.rules if r.article == label and r.doc_id == arts[0][0].id), None)
+        return Check(claim, "verified", rule.id if rule else "")
+
+
+def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, jurisdictions=None,
+          events: tuple[Event, ...] | list[Event] = ()) -> list[Check]:
+    """Check every numeric claim and article reference of an answer, in text order."""
+    in_context = context_docs(docs, doc_ids=doc_ids, jurisdictions=jurisdictions)
+    text = _normalise_answer(text or "")
+    c = _Checker(table, in_context, events)
+    refs: list[tuple[int, int, str, str, str]] = []  # (start, end, label, claim, prefix)
+    for m in _MARKER.finditer(text):
+        refs.append((m.start(), m.end(), _article_label(m.group(2)), m.group(0), m.group(1).strip()))
+    for m in _REF.finditer(text):
+        if not any(s <= m.start() < e for s, e, *_ in refs):
+            refs.append((m.start(), m.end(), _article_label(m.group(0)), m.group(0), ""))
+    refs.sort()
+    quantities = [q for q in find_quantities(text) if not any(s <= q.start < e for s, e, *_ in refs)]
+    out: list[tuple[int, Check]] = [(q.start, c.number(text, q)) for q in quantities]
+    for s, e, label, claim, prefix in refs:
+        out.append((s, c.reference(text, label, s, claim, prefix, _adjacent(text, refs, quantities, s))))
+    return [chk for _, chk in sorted(out, key=lambda x: x[0])]
+
+
+def _adjacent(text: str, refs, quantities: list[Quantity], ref_start: int) -> list[Quantity]:
+    """Numbers a reference vouches for: in its sentence, attached to the first reference after
+    them (citations follow claims), else to the nearest one before them."""
+    s, e = _span(text, ref_start, _SENTENCE)
+    mine = []
+    for q in quantities:
+        if not s <= q.start < e:
+            continue
+        after = [r for r in refs if s <= r[0] < e and r[0] >= q.end]
+        before = [r for r in refs if s <= r[0] < e and r[1] <= q.start]
+        owner = after[0] if after else (before[-1] if before else None)
+        if owner and owner[0] == ref_start:
+            mine.append(q)
+    return mine
