@@ -130,7 +130,7 @@ def compare(table: RulesTable, docs: list[Document], *, doc_ids=None, jurisdicti
     cells, differs = {}, []
     for t in wanted:
         topic = vocab.topic(t)
-        values = set()
+        values, silent = set(), False
         for d in selected:
             found = [r for r in rules if r.doc_id == d.id and r.topic == t]
             if found:
@@ -141,7 +141,8 @@ def compare(table: RulesTable, docs: list[Document], *, doc_ids=None, jurisdicti
             else:
                 mentions = tuple(a.label for a in d.articles if any(k in a.text for k in topic.keywords))
                 cells[(t, d.id)] = Cell(text="", status=SILENT, searched=topic.keywords, mentions=mentions)
-        if len(values) > 1:
+                silent = True
+        if len(values) > 1 or (values and silent):  # a rule one document has and another lacks differs too
             differs.append(t)
     return Comparison(
         topics=tuple(wanted), columns=tuple(ids), cells=cells, labels={t: vocab.label(t) for t in wanted},

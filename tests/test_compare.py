@@ -69,6 +69,7 @@ def test_silent_cells_record_the_search(comparison):
 def test_differs(comparison):
     assert "effective_date" in comparison.differs
     assert "construction_period" not in comparison.differs
+    assert "public_notice_min" in comparison.differs  # only Chongqing has it: silent elsewhere
     assert "annual_report" not in comparison.differs  # 每年11月 and 11月底前 name the same month
 
 
