@@ -78,7 +78,7 @@ def test_markdown(comparison):
     lines = md.splitlines()
     assert lines[0] == "| 主题 | 湖北·碳计量中心 | 湖北·计量数据建设应用基地 | 重庆·市级碳计量中心 | 天津·计量数据建设应用中心 | 差异 |"
     assert "| 筹建期限 | ≤3年 [第十一条] | ≤3年 [第十二条] | ≤3年 [第十四条] | ≤3年 [第十一条] |  |" in lines
-    assert "| 公示期 | 未规定 | 未规定 | ≥7天 [第十二条] | 未规定 |  |" in lines
+    assert "| 公示期 | 未规定 | 未规定 | ≥7天 [第十二条] | 未规定 | ≠ |" in lines
     assert any(line.startswith("| 施行日期 |") and line.endswith("≠ |") for line in lines)
 
 
