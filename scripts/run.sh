@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Set up (idempotent) and run the main job on the shipped corpus.
+# Set up (idempotent) and run the main job on the shipped corpus: the corpus overview, then
+# the web chat + HTTP API (`policy-assistant serve`, http://127.0.0.1:7860/; the index is built
+# on first run). With arguments, runs that command instead: scripts/run.sh ask "…" --json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export HF_HUB_OFFLINE=1
-.venv/bin/policy-assistant inspect
-# the web chat arrives with `serve`; until then the main job is the corpus overview above
 [ $# -gt 0 ] && exec .venv/bin/policy-assistant "$@"
-exit 0
+.venv/bin/policy-assistant inspect
+exec .venv/bin/policy-assistant serve

@@ -2,4 +2,105 @@
 
 from __future__ import annotations
 
-from ..cli import app, emit_json, settings_from  # noqa: F401
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..cli import CorpusOpt, IndexOpt, app, settings_from
+
+
+WARMUP_QUESTION = "碳计量中心的筹建期限是多久？"
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def prepare_index(settings, docs) -> None:
+    """Build the index on first run, after the corpus changed, or when it was built with other
+    settings (the server must come up on the shipped corpus), with progress shown."""
+    from ..errors import IndexCorruptError, IndexMissingError
+    from ..index import build_index, chunks_from, current_params, mismatch, read_build, read_pointer
+
+    rebuild = False
+    try:
+        _, params = read_build(settings.index_dir, read_pointer(settings.index_dir))
+    except IndexMissingError:
+        _say(f"首次运行：正在建立索引 {settings.index_dir}（约需一两分钟）… building the index on first run")
+    except IndexCorruptError as exc:
+        rebuild = True
+        _say(f"索引无法读取，正在重建 rebuilding the index: {exc}")
+    else:
+        why = mismatch(params, current_params(settings))
+        hashes = {c.id: c.content_hash for c in chunks_from(docs, max_chars=settings.chunk_max_chars)}
+        if not why and hashes == params.get("chunks"):
+            return
+        if why:
+            rebuild = True
+            _say(f"索引参数已变化（{why}），正在重建… the index was built with other settings, rebuilding")
+        else:
+            _say("语料有变化：正在更新索引（未变的条款不重新计算向量）… the corpus changed, updating the index")
+    report = build_index(settings, docs, rebuild=rebuild, progress=True)
+    _say(f"索引完成 index ready: {report.chunks} 个分块 chunks, {report.embedded} 个新向量 embedded, {report.seconds:.1f}s")
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="address to bind (default 127.0.0.1: this machine only)"),
+    port: Optional[int] = typer.Option(None, "--port", help="port (default 7860)"),
+    corpus: Optional[Path] = CorpusOpt,
+    index_dir: Optional[Path] = IndexOpt,
+) -> None:
+    """Run the web chat and the HTTP API in one process (models and index loaded once).
+
+    The web UI is at /, the JSON API at /api/..., an OpenAI-compatible endpoint at
+    /v1/chat/completions and the API docs at /docs. The index is built on first run.
+
+    \b
+    Examples:
+      policy-assistant serve
+      policy-assistant serve --port 8080
+      PA_ACCESS_TOKEN=secret policy-assistant serve --host 0.0.0.0 --port 7860
+    """
+    import uvicorn
+
+    from ..api import create_app
+    from ..config import offline_env
+    from ..corpus import load_corpus
+    from ..engine import Engine
+
+    offline_env()
+    t0 = time.perf_counter()
+    settings = settings_from(corpus, index_dir, host=host, port=port)
+    _say(f"加载语料 loading corpus {settings.corpus_dir} …")
+    docs = load_corpus(settings)
+    prepare_index(settings, docs)
+    _say("加载模型与索引 loading the model, index and rules table …")
+    engine = Engine.load(settings)
+    try:  # one question now, so the first user does not pay for lazy loading (jieba, first query)
+        engine.ask(WARMUP_QUESTION)
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up must not stop the server
+        _say(f"预热失败 warm-up failed (the server still starts): {exc}")
+    application = create_app(settings, engine=engine)
+    url = f"http://{settings.host}:{settings.port}/"
+    loaded = time.perf_counter() - t0
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets)
+            if self.started and not self.should_exit:  # bound: the URL works from now on
+                typer.echo(f"政策文件助手已启动 running at {url}  (加载 {loaded:.1f}s)\n"
+                           f"  网页 web chat: {url}\n  API 文档 docs: {url}docs\n"
+                           f"  OpenAI 兼容 compatible: {url}v1  (model: policy-assistant)\n"
+                           "  按 Ctrl+C 停止 press Ctrl+C to stop")
+                sys.stdout.flush()
+
+    config = uvicorn.Config(application, host=settings.host, port=settings.port, log_level="warning",
+                            timeout_graceful_shutdown=5)
+    server = Server(config)
+    server.run()
+    if not server.started:
+        raise typer.Exit(1)

@@ -1,0 +1,194 @@
+"""The answer engine: understand → retrieve → compose → (generate) → check → Answer.
+
+``Engine.load(settings)`` loads the corpus, the rules table and the retriever once (building
+the index when it is missing); ``Engine.ask`` answers one question, optionally with the
+earlier turns of a conversation. Every answer is checked: a contradicted number never
+reaches the user unflagged — the deterministic text withholds the sentence, a generated text
+falls back to the deterministic one and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import asdict, dataclass
+
+from .check import check
+from .compose import Composer, Draft
+from .config import Settings
+from .corpus import load_corpus
+from .errors import BadQuestionError
+from .rules import RulesTable, build_rules_table
+from .types import Answer, Check, Document, Hit
+from .understand import Lexicon, Query, load_vocabulary, understand
+
+log = logging.getLogger(__name__)
+
+WITHHELD = "（此处有一句与条文不符的内容，已删除。）"
+RETRIEVE_K = 20  # hits per question: the composer uses each document's ranking, not just the top few
+
+
+@dataclass(frozen=True)
+class Run:
+    """One answered question with what led to it (the eval runner reads the hits)."""
+
+    answer: Answer
+    query: Query
+    hits: tuple[Hit, ...]
+
+
+class Engine:
+    """Answers questions over one corpus; thread-safe for concurrent ``ask`` calls."""
+
+    def __init__(self, settings: Settings, docs: list[Document], table: RulesTable, retriever=None, *,
+                 generator=None):
+        self.settings = settings
+        self.docs = list(docs)
+        self.table = table
+        self.retriever = retriever
+        self.vocab = load_vocabulary()
+        self.lexicon = Lexicon.from_docs(self.docs)
+        self.composer = Composer(self.docs, table, vocab=self.vocab, lexicon=self.lexicon)
+        self.topic_units: dict[str, set[str]] = {}
+        for r in table.rules:
+            self.topic_units.setdefault(r.topic, set()).add(r.unit)
+        self.generator = generator
+        self.understand("筹建期几年")  # load the tokenizer now, not on the first question
+
+    @classmethod
+    def load(cls, settings: Settings, *, retriever=None, generator=None, with_retriever: bool = True) -> "Engine":
+        """Docs, rules table and retriever, loaded once (the index is built when missing)."""
+        docs = load_corpus(settings)
+        table = build_rules_table(docs)
+        if retriever is None and with_retriever:
+            from .retrieve import ensure_index
+
+            retriever = ensure_index(settings, docs)
+        if generator is None and settings.llm_base_url:
+            from .llm import Generator
+
+            generator = Generator.from_settings(settings)
+        return cls(settings, docs, table, retriever, generator=generator)
+
+    # ------------------------------------------------------------------ understanding/retrieval
+    def understand(self, question: str, *, jurisdiction=None, doc_id=None, history=()) -> Query:
+        return understand(question, docs=self.docs, history=history, jurisdiction=jurisdiction, doc_id=doc_id,
+                          topic_units=self.topic_units, vocab=self.vocab,
+                          max_chars=self.settings.max_question_chars)
+
+    def retrieve(self, query: Query, *, k: int = RETRIEVE_K) -> list[Hit]:
+        """Hybrid retrieval filtered to the documents in scope (none when nothing is readable)."""
+        if self.retriever is None or query.meaningless or (query.foreign and not query.jurisdictions):
+            return []
+        text = query.question if not query.followup else f"{query.terms} {query.question}"
+        all_ids = [d.id for d in self.docs]
+        doc_ids = list(query.doc_ids) if query.doc_ids and len(query.doc_ids) < len(all_ids) else None
+        try:
+            return self.retriever.search(text, k=k, doc_ids=doc_ids)
+        except BadQuestionError:
+            return []
+
+    # ------------------------------------------------------------------ answering
+    def ask(self, question: str, *, jurisdiction: str | None = None, doc_id: str | None = None,
+            history=()) -> Answer:
+        """Answer one question; ``history`` is a list of {"role", "content"} turns."""
+        return self.run(question, jurisdiction=jurisdiction, doc_id=doc_id, history=history).answer
+
+    def run(self, question: str, *, jurisdiction: str | None = None, doc_id: str | None = None,
+            history=()) -> Run:
+        """Like ``ask``, also returning the understood query and the retrieved hits."""
+        t0 = time.perf_counter()
+        query = self.understand(question, jurisdiction=jurisdiction, doc_id=doc_id, history=history)
+        hits = self.retrieve(query)
+        t1 = time.perf_counter()
+        draft = self.composer.compose(query, hits)
+        t2 = time.perf_counter()
+        timings = {"retrieve": _ms(t1 - t0), "compose": _ms(t2 - t1)}
+        text, checks = self._checked(draft)
+        if self.generator is not None and not draft.abstained:
+            tg = time.perf_counter()
+            text, checks = self._generated(query, draft, hits, text, checks)
+            timings["generate"] = _ms(time.perf_counter() - tg)
+        t3 = time.perf_counter()
+        timings["check"] = _ms(t3 - t2 - timings.get("generate", 0) / 1000)
+        timings["total"] = _ms(t3 - t0)
+        jurisdictions = tuple(dict.fromkeys(
+            [c.jurisdiction for c in draft.citations] if not query.jurisdictions else list(query.jurisdictions)))
+        answer = Answer(question=query.question, answer=text, intent=draft.intent, jurisdictions=jurisdictions,
+                        abstained=draft.abstained, citations=tuple(draft.citations), values=tuple(draft.values),
+                        checks=tuple(checks), timings_ms=timings, topic=draft.topic, doc_ids=tuple(draft.doc_ids))
+        return Run(answer=answer, query=query, hits=tuple(hits))
+
+    def _check(self, text: str, draft: Draft) -> list[Check]:
+        return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)
+
+    def _checked(self, draft: Draft) -> tuple[str, list[Check]]:
+        """Check the deterministic text; withhold any sentence with a contradicted claim."""
+        text = draft.text
+        checks = self._check(text, draft)
+        for _ in range(3):
+            bad = [c for c in checks if c.status == "contradicted"]
+            if not bad:
+                break
+            log.warning("withholding contradicted claims: %s", [c.claim for c in bad])
+            text = _withhold(text, [c.claim for c in bad])
+            checks = self._check(text, draft)
+        return text, checks
+
+    def _generated(self, query: Query, draft: Draft, hits, text: str, checks: list[Check]) -> tuple[str, list[Check]]:
+        """The generator's text when the checker finds nothing contradicted in it; otherwise the
+        deterministic text with a note saying why."""
+        from .llm import GeneratorError, build_messages
+
+        messages = build_messages(query, draft, hits, docs={d.id: d for d in self.docs}, table=self.table)
+        try:
+            generated = self.generator.complete(messages)
+        except GeneratorError as exc:
+            note = f"注：生成服务不可用（{exc}），以下为基于条文的回答。"
+            return f"{text}\n\n{note}", checks
+        gen_checks = self._check(generated, draft)
+        bad = [c for c in gen_checks if c.status == "contradicted"]
+        if bad:
+            log.warning("generated answer contradicted: %s", [(c.claim, c.expected) for c in bad])
+            note = (f"注：生成式回答中有{len(bad)}处内容与条文不符，已被核对拦截；"
+                    "以上为基于条文的确定性回答。").replace(f"{len(bad)}处", "部分" if len(bad) > 1 else "一处")
+            fallback = f"{text}\n\n{note}"
+            return fallback, self._check(fallback, draft)
+        return generated, gen_checks
+
+
+def _withhold(text: str, claims: list[str]) -> str:
+    """Replace each sentence (or table row) holding a contradicted claim."""
+    out = []
+    for line in text.split("\n"):
+        if not any(c and c in line for c in claims):
+            out.append(line)
+            continue
+        if line.startswith("|"):
+            out.append("| " + WITHHELD + " |")
+            continue
+        parts = re.split(r"(?<=[。;；])", line)
+        out.append("".join(WITHHELD if any(c in p for c in claims) else p for p in parts))
+    return "\n".join(out)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def answer_to_dict(answer: Answer) -> dict:
+    """The DESIGN.md Answer JSON."""
+    return {
+        "question": answer.question,
+        "answer": answer.answer,
+        "intent": answer.intent,
+        "jurisdictions": list(answer.jurisdictions),
+        "abstained": answer.abstained,
+        "citations": [asdict(c) for c in answer.citations],
+        "values": [dict(v) for v in answer.values],
+        "checks": [asdict(c) for c in answer.checks],
+        "timings_ms": dict(answer.timings_ms),
+        "topic": answer.topic,
+        "doc_ids": list(answer.doc_ids),
+    }

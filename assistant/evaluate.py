@@ -1,0 +1,311 @@
+"""Answer evaluation: score an engine on an eval file in the DESIGN.md schema.
+
+Each line: ``{"id", "question", "jurisdiction", "type", "gold_answer", "gold_values",
+"gold_citations", "must_mention"}``. The question is asked as written (the ``jurisdiction``
+field is gold metadata, never passed to the engine). Metrics:
+
+- retrieval hit@k / MRR: the engine's own retrieval for the question (its understood
+  jurisdiction/document filters) against the gold citations;
+- citation accuracy: share of answerable questions with gold citations whose answer cites at
+  least one of them (same document and article; for a gold ``quote``, a cited span that
+  overlaps where the quote occurs in the document); citation recall: mean share of the gold
+  citations cited;
+- numeric exact match: share of answerable questions with gold values whose answer states every
+  gold value, after unit normalisation (1年 = 12个月; 天 = 日; 工作日 ≠ 日; a year written
+  2035年 matches {"value": 2035, "unit": "年"}); a range [3, 5] is stated by "3—5" or by both
+  ends; a date matches its value or any of its ``alternatives``. Stated values are the
+  quantities found in the answer text plus the answer's ``values``;
+- must-mention coverage: share of must-mention phrases found in the answer text (compared
+  without punctuation or spaces, full/half width folded);
+- abstention accuracy: share of ``unanswerable`` questions answered with ``abstained: true``;
+  false-abstention rate: share of answerable questions answered with ``abstained: true``;
+- contradicted claims: checks with status ``contradicted`` in final answers (total, and the
+  number of answers with any);
+- overall correct — answerable: not abstained, every gold value stated, at least one gold
+  citation cited (when there are gold citations), every must-mention phrase present, and no
+  contradicted claim; unanswerable: abstained and no contradicted claim;
+- latency p50/p95 of ``engine.ask`` (wall clock, ms).
+
+Nothing here knows a particular question: the same rules score any file in the schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+
+from .errors import AssistantError
+from .normalize import normalize_query
+from .numbers import find_quantities, normalise, same_value
+from .types import Answer, Document
+
+TYPES = ("numeric", "eligibility", "timeline", "task", "procedure", "comparison", "revocation", "unanswerable")
+_PUNCT = re.compile(r"[\s,，。.;；:：、!！?？\"'“”‘’《》<>()（）\[\]【】〔〕·—\-–~/|*_#>]+")
+
+
+class EvalFileError(AssistantError):
+    """An eval file cannot be read (the message names the file and line)."""
+
+
+def load_questions(path) -> list[dict]:
+    """Read a JSONL eval file; every line needs an ``id``-less-tolerant ``question``."""
+    path = Path(path)
+    if not path.exists():
+        raise EvalFileError(f"找不到评测文件 {path}。 Eval file not found: {path}.")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{path} 第{n}行不是合法的 JSON：{exc.msg}。 Line {n} is not valid JSON.") from None
+        if not isinstance(row, dict) or not str(row.get("question", "")).strip():
+            raise EvalFileError(f"{path} 第{n}行缺少 question。 Line {n} has no question.")
+        row.setdefault("id", f"line{n}")
+        out.append(row)
+    return out
+
+
+# ------------------------------------------------------------------------------ matching
+
+def fold(text: str) -> str:
+    """Text for phrase matching: normalised, without punctuation or spaces."""
+    return _PUNCT.sub("", normalize_query(text or "").lower())
+
+
+def stated_values(answer: Answer) -> list[tuple[object, str]]:
+    """(value, unit) of every quantity in the answer text and its ``values``."""
+    out = []
+    for q in find_quantities(normalize_query(answer.answer.replace("\n", "。"))):
+        out.append((q.value, q.unit))
+    for v in answer.values:
+        value = v.get("value")
+        value = tuple(value) if isinstance(value, list) else value
+        out.append((value, v.get("unit", "")))
+        for alt in v.get("alternatives", ()) or ():
+            out.append((alt, "date"))
+    return out
+
+
+def value_found(gold: dict, stated: list[tuple[object, str]]) -> bool:
+    """A gold value is stated (see the module docstring for the normalisation rules)."""
+    value, unit = gold.get("value"), str(gold.get("unit", ""))
+    if unit == "date":
+        wanted = {str(value), *map(str, gold.get("alternatives", ()) or ())}
+        return any(u == "date" and str(v) in wanted for v, u in stated)
+    if isinstance(value, list):
+        lo, hi = value
+        if any(isinstance(v, tuple) and same_value(v, u, (lo, hi), unit) and tuple(normalise(v, u)[0]) ==
+               tuple(normalise((lo, hi), unit)[0]) for v, u in stated):
+            return True
+        return all(value_found({"value": end, "unit": unit}, stated) for end in (lo, hi))
+    for v, u in stated:
+        if isinstance(v, tuple) or v is None:
+            continue
+        if unit == "年" and u == "年份" and v == value:
+            return True
+        if unit == "月份" and u == "月份" and v == value:
+            return True
+        try:
+            if not isinstance(v, str) and same_value(v, u, value, unit):
+                return True
+        except (TypeError, ValueError):
+            continue
+    return False
+
+
+def _gold_span(docs: dict[str, Document], gold: dict) -> tuple[int, int] | None:
+    doc = docs.get(gold.get("doc_id", ""))
+    quote = gold.get("quote")
+    if not doc or not quote:
+        return None
+    q = normalize_query(quote)
+    pos = doc.text.find(q)
+    if pos < 0:
+        pos = doc.text.find(quote)
+    return (pos, pos + len(q)) if pos >= 0 else None
+
+
+def citation_matches(gold: dict, cited, docs: dict[str, Document]) -> bool:
+    """A cited passage (Citation or Chunk-like with doc_id/article/start/end) matches a gold citation."""
+    if getattr(cited, "doc_id", None) != gold.get("doc_id"):
+        return False
+    if gold.get("article"):
+        return getattr(cited, "article", "") == gold["article"]
+    span = _gold_span(docs, gold)
+    if span is None:
+        return False
+    return cited.start < span[1] and span[0] < cited.end
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 1)
+
+
+# ------------------------------------------------------------------------------ evaluation
+
+def score_answer(q: dict, answer: Answer, *, docs: dict[str, Document], hits=()) -> dict:
+    """Per-question scores (see the module docstring)."""
+    unanswerable = q.get("type") == "unanswerable"
+    gold_values = q.get("gold_values") or []
+    gold_cites = q.get("gold_citations") or []
+    must = [m for m in (q.get("must_mention") or []) if str(m).strip()]
+    stated = stated_values(answer)
+    found_values = [value_found(g, stated) for g in gold_values]
+    cited = [any(citation_matches(g, c, docs) for c in answer.citations) for g in gold_cites]
+    text = fold(answer.answer)
+    mentioned = [fold(m) in text for m in must]
+    contradicted = sum(c.status == "contradicted" for c in answer.checks)
+    rank = None
+    for n, h in enumerate(hits or (), start=1):
+        if any(citation_matches(g, h.chunk, docs) for g in gold_cites):
+            rank = n
+            break
+    if unanswerable:
+        correct = answer.abstained and not contradicted
+    else:
+        correct = (not answer.abstained and all(found_values) and (not gold_cites or any(cited))
+                   and all(mentioned) and not contradicted)
+    return {
+        "id": q.get("id"), "type": q.get("type", ""), "unanswerable": unanswerable,
+        "abstained": answer.abstained, "values": found_values, "cited": cited, "mentioned": mentioned,
+        "contradicted": contradicted, "rank": rank, "has_gold_citations": bool(gold_cites),
+        "correct": bool(correct), "latency_ms": answer.timings_ms.get("total", 0.0), "intent": answer.intent,
+    }
+
+
+def summarize(rows: list[dict], *, k: int) -> dict:
+    """Aggregate per-question scores into the metrics table."""
+    answerable = [r for r in rows if not r["unanswerable"]]
+    unanswerable = [r for r in rows if r["unanswerable"]]
+    with_values = [r for r in answerable if r["values"]]
+    with_cites = [r for r in answerable if r["cited"]]
+    with_must = [r for r in answerable if r["mentioned"]]
+    retrieval = [r for r in rows if r["has_gold_citations"]]
+    mentions = [m for r in with_must for m in r["mentioned"]]
+
+    def share(items, pred) -> float | None:
+        items = list(items)
+        return round(sum(1 for x in items if pred(x)) / len(items), 4) if items else None
+
+    latencies = [r["latency_ms"] for r in rows]
+    return {
+        "questions": len(rows),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        f"retrieval_hit@{k}": share(retrieval, lambda r: r["rank"] is not None),
+        "retrieval_mrr": round(sum(1 / r["rank"] for r in retrieval if r["rank"]) / len(retrieval), 4) if retrieval else None,
+        "citation_accuracy": share(with_cites, lambda r: any(r["cited"])),
+        "citation_recall": round(statistics.mean(sum(r["cited"]) / len(r["cited"]) for r in with_cites), 4) if with_cites else None,
+        "numeric_exact_match": share(with_values, lambda r: all(r["values"])),
+        "must_mention_coverage": round(sum(mentions) / len(mentions), 4) if mentions else None,
+        "abstention_accuracy": share(unanswerable, lambda r: r["abstained"]),
+        "false_abstention_rate": share(answerable, lambda r: r["abstained"]),
+        "contradicted_claims": sum(r["contradicted"] for r in rows),
+        "answers_with_contradictions": sum(1 for r in rows if r["contradicted"]),
+        "overall_correct": share(rows, lambda r: r["correct"]),
+        "latency_p50_ms": _percentile(latencies, 0.5),
+        "latency_p95_ms": _percentile(latencies, 0.95),
+    }
+
+
+def evaluate(questions: list[dict], engine, *, k: int = 5, by_type: bool = True) -> dict:
+    """Ask every question and score the answers: {"overall": {...}, "by_type": {...}, "questions": [...]}."""
+    docs = {d.id: d for d in engine.docs}
+    rows = []
+    for q in questions:
+        t0 = time.perf_counter()
+        run = engine.run(str(q["question"]))
+        elapsed = (time.perf_counter() - t0) * 1000
+        answer = _with_timings(run.answer, {**run.answer.timings_ms, "total": round(elapsed, 1)})
+        row = score_answer(q, answer, docs=docs, hits=run.hits[:k])
+        row["answer"] = answer.answer
+        rows.append(row)
+    result = {"k": k, "overall": summarize(rows, k=k), "questions": rows,
+              "evaluated_at": dt.datetime.now().isoformat(timespec="seconds")}
+    if by_type:
+        result["by_type"] = {t: summarize([r for r in rows if r["type"] == t], k=k)
+                             for t in list(TYPES) + sorted({r["type"] for r in rows} - set(TYPES))
+                             if any(r["type"] == t for r in rows)}
+    return result
+
+
+def _with_timings(answer: Answer, timings: dict) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, timings_ms=timings)
+
+
+# ------------------------------------------------------------------------------ output
+
+_COLUMNS = (
+    ("n", "questions"), ("hit@k", None), ("MRR", "retrieval_mrr"), ("cite", "citation_accuracy"),
+    ("num EM", "numeric_exact_match"), ("mention", "must_mention_coverage"),
+    ("abstain", "abstention_accuracy"), ("false abst", "false_abstention_rate"),
+    ("contra", "contradicted_claims"), ("correct", "overall_correct"),
+    ("p50 ms", "latency_p50_ms"), ("p95 ms", "latency_p95_ms"),
+)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer() or isinstance(value, float) and value <= 1:
+        return f"{value:.3f}" if value <= 1 else f"{value:.1f}"
+    return str(value)
+
+
+def format_eval_table(metrics: dict, by_type: bool = False) -> str:
+    """A plain-text table: one row overall, and one per question type with ``by_type``."""
+    k = metrics.get("k", 5)
+    rows = [("overall", metrics["overall"])]
+    if by_type:
+        rows += list((metrics.get("by_type") or {}).items())
+    header = ["", *(f"hit@{k}" if name == "hit@k" else name for name, _ in _COLUMNS)]
+    lines = [header]
+    for name, m in rows:
+        cells = [name]
+        for col, key in _COLUMNS:
+            cells.append(_cell(m.get(f"retrieval_hit@{k}") if key is None else m.get(key)))
+        lines.append(cells)
+    widths = [max(len(r[i]) for r in lines) for i in range(len(header))]
+    out = ["  ".join(c.rjust(widths[i]) if i else c.ljust(widths[i]) for i, c in enumerate(r)) for r in lines]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    o = metrics["overall"]
+    out += ["", f"answerable {o['answerable']} · unanswerable {o['unanswerable']} · "
+                f"citation recall {_cell(o.get('citation_recall'))} · "
+                f"answers with contradicted claims {o.get('answers_with_contradictions', 0)}"]
+    return "\n".join(out)
+
+
+def failures(metrics: dict) -> list[dict]:
+    """The questions scored incorrect, with what failed (for reports)."""
+    out = []
+    for r in metrics.get("questions", ()):
+        if r["correct"]:
+            continue
+        why = []
+        if r["unanswerable"] and not r["abstained"]:
+            why.append("did not abstain")
+        if not r["unanswerable"] and r["abstained"]:
+            why.append("abstained")
+        if r["values"] and not all(r["values"]):
+            why.append("value missing")
+        if r["cited"] and not any(r["cited"]):
+            why.append("no gold citation")
+        if r["mentioned"] and not all(r["mentioned"]):
+            why.append("must-mention missing")
+        if r["contradicted"]:
+            why.append("contradicted claim")
+        out.append({"id": r["id"], "type": r["type"], "why": why})
+    return out

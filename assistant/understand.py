@@ -1,0 +1,646 @@
+"""Question understanding: what is asked, about which jurisdictions and documents.
+
+``understand(question, docs=…)`` reads a question into a ``Query``: jurisdictions (names,
+鄂/渝/津, cities mapped to their province), the documents in scope (by kind: 碳计量中心 /
+计量数据中心·基地 / 规划), the intent, the rules-table topics, and the dates, scores,
+durations and facts about the user's own unit that the question carries. Follow-ups inherit
+jurisdiction, document and topic from earlier user turns.
+
+All cue words live in ``assistant/data/intents.yaml`` (and places in
+``understand_places.yaml``); nothing here knows a particular document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from .errors import AssistantError, BadQuestionError
+from .jurisdictions import ALIASES, find_in_text, resolve
+from .normalize import normalize_query
+from .numbers import find_quantities
+from .types import Document
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+INTENTS = ("numeric", "eligibility", "timeline", "task", "procedure", "comparison", "revocation", "other")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CLAUSE = re.compile(r"[?？。;；!！]+")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something the user says about their own unit ("没有独立法人资格", "去年出过数据安全事故")."""
+
+    feature: str  # legal_person | authorization | entity | violation | blacklist | safety_incident
+    polarity: int  # +1 has / is, -1 has not / is not (for events: +1 = it happened)
+    text: str  # the words that said it
+    value: str = ""  # entity type for `entity`
+    years_ago: float | None = None  # for events, when said ("两年前", "去年")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood; every field is plain data the composer reads."""
+
+    question: str  # as asked (trimmed)
+    text: str  # normalised
+    intent: str
+    jurisdictions: tuple[str, ...] = ()  # corpus jurisdictions asked about, in order of mention
+    foreign: tuple[str, ...] = ()  # places named that no document covers (广东, 北京 …)
+    notes: tuple[str, ...] = ()  # e.g. "武汉属于湖北省，适用湖北省的办法。"
+    kinds: tuple[str, ...] = ()  # document kinds named (carbon, data, plan), in order
+    doc_ids: tuple[str, ...] = ()  # documents in scope
+    missing_kind: tuple[str, ...] = ()  # named jurisdictions that have no document of the asked kind
+    topics: tuple[str, ...] = ()  # rules-table topic keys, most specific first
+    clause_topics: tuple[str, ...] = ()  # the best topic of each asked part ("满分多少？多少分算合格？")
+    asked_units: tuple[str, ...] = ()
+    asks_number: bool = False  # the question asks for a number or date (几年, 多少, 哪天 …)
+    dates: tuple[dt.date, ...] = ()
+    years: tuple[int, ...] = ()
+    scores: tuple[float, ...] = ()  # the user's own scores ("考了78分")
+    durations: tuple[tuple[float, str], ...] = ()  # elapsed time the user states ("筹建了两年半")
+    facts: tuple[Fact, ...] = ()
+    subjects: tuple[str, ...] = ()  # subjects the corpus may not cover (收费, 补贴 …)
+    metadata: str = ""  # a manifest field asked for (doc_number, issued, issuer)
+    all_jurisdictions: bool = False
+    explicit_kind: bool = False  # the kind came from this question, not from history
+    followup: bool = False
+    inherited: tuple[str, ...] = ()  # which fields came from earlier turns
+    language: str = "zh"  # zh | en
+    injection: bool = False  # the question tries to override the rules
+    terms: str = ""  # the question's subject words (for lexical matching), folded
+    meaningless: bool = False  # nothing readable (emoji, garbage)
+
+
+# ------------------------------------------------------------------------------ vocabulary
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The cue words of intents.yaml, ready for matching."""
+
+    raw: dict
+    places: dict  # city → province
+
+    @property
+    def intents(self) -> dict:
+        return self.raw["intents"]
+
+    @property
+    def topics(self) -> dict:
+        return self.raw["topics"]
+
+
+@functools.lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None, places_path: str | None = None) -> Vocabulary:
+    """Read intents.yaml (and understand_places.yaml); errors name the file."""
+    path = Path(path) if path else DATA_DIR / "intents.yaml"
+    places_path = Path(places_path) if places_path else DATA_DIR / "understand_places.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        places_raw = yaml.safe_load(places_path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AssistantError(f"无法读取理解词表 {path}: {exc}。 The vocabulary file is unreadable.") from None
+    for key in ("intents", "topics", "doc_kinds", "facts", "synonyms", "stopwords"):
+        if key not in raw:
+            raise AssistantError(f"{path}: 缺少 `{key}`。 The vocabulary needs a `{key}:` section.")
+    places = {}
+    for province, cities in (places_raw.get("places") or {}).items():
+        for city in cities or ():
+            places[str(city)] = str(province)
+    return Vocabulary(raw=raw, places=places)
+
+
+def doc_kind(doc: Document, vocab: Vocabulary | None = None) -> str:
+    """A document's kind key (carbon/data/plan) from its manifest title or kind."""
+    vocab = vocab or load_vocabulary()
+    for key, spec in vocab.raw["doc_kinds"].items():
+        if any(cue in doc.meta.title for cue in spec.get("title", ())):
+            return key
+    for key, spec in vocab.raw["doc_kinds"].items():
+        if doc.meta.kind in spec.get("kinds", ()):
+            return key
+    return doc.meta.kind
+
+
+def kind_name(key: str, vocab: Vocabulary | None = None) -> str:
+    vocab = vocab or load_vocabulary()
+    return vocab.raw["doc_kinds"].get(key, {}).get("name", key)
+
+
+# ------------------------------------------------------------------------------ matching
+
+def _fold(text: str) -> str:
+    return normalize_query(text).lower()
+
+
+def _hits(text: str, cues) -> list[tuple[int, str]]:
+    """Non-overlapping cue matches, longest cue first: (position, cue)."""
+    taken = [False] * len(text)
+    out = []
+    for cue in sorted({str(c).lower() for c in cues or ()}, key=len, reverse=True):
+        if not cue:
+            continue
+        start = 0
+        while True:
+            pos = text.find(cue, start)
+            if pos < 0:
+                break
+            end = pos + len(cue)
+            if cue.isascii() and cue[0].isalpha():  # English cues match whole words only
+                if (pos and text[pos - 1].isalpha()) or (end < len(text) and text[end].isalpha()):
+                    start = pos + 1
+                    continue
+            if not any(taken[pos:end]):
+                for i in range(pos, end):
+                    taken[i] = True
+                out.append((pos, cue))
+            start = pos + 1
+    return sorted(out)
+
+
+def _any(text: str, cues) -> bool:
+    return bool(_hits(text, cues))
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the CJK runs (and lower-cased Latin words) of a text."""
+    out: set[str] = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    out.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", text))
+    return out
+
+
+@dataclass
+class Lexicon:
+    """Bigram document frequencies over the corpus articles: weighted lexical coverage."""
+
+    df: Counter = field(default_factory=Counter)
+    n: int = 1
+
+    @classmethod
+    def from_docs(cls, docs: list[Document]) -> "Lexicon":
+        df: Counter = Counter()
+        n = 0
+        for doc in docs:
+            for art in doc.articles:
+                df.update(bigrams(art.text))
+                n += 1
+        return cls(df=df, n=max(n, 1))
+
+    def idf(self, gram: str) -> float:
+        df = self.df.get(gram, 0)
+        if not df:  # a word no document uses (often question phrasing): little weight
+            return 0.5
+        return math.log(1 + self.n / (1 + df))
+
+    def coverage(self, terms: str | set[str], text: str) -> float:
+        """Share (idf-weighted) of the query's bigrams that occur in ``text``, 0..1."""
+        q = terms if isinstance(terms, set) else bigrams(terms)
+        if not q:
+            return 0.0
+        t = bigrams(text)
+        total = sum(self.idf(g) for g in q)
+        return sum(self.idf(g) for g in q & t) / total if total else 0.0
+
+
+def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False) -> str:
+    """The question's subject words: synonyms folded onto document wording, then names,
+    kind words, intent cues and stop words removed (what is left says *what* is asked)."""
+    t = _fold(text)
+    for src, dst in sorted(vocab.raw["synonyms"].items(), key=lambda kv: -len(kv[0])):
+        t = t.replace(str(src).lower(), f" {str(dst).lower()} ")
+    t = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日|\d+(\.\d+)?", " ", t)
+    remove: list[str] = list(drop)
+    for spec in vocab.raw["doc_kinds"].values():
+        if spec.get("strip", True) and not keep_kinds:  # document names say which, not what
+            remove += [c for c in spec.get("cues", ()) if len(c) >= 3]
+    remove += list(vocab.raw.get("all_jurisdictions", ()))
+    for name in ("numeric", "timeline"):
+        remove += list(vocab.intents.get(name, {}).get("strong", ()))
+    stop = {str(w).lower() for w in vocab.raw["stopwords"]}
+    for cue in sorted({str(c).lower() for c in remove if c and len(str(c)) >= 2}, key=len, reverse=True):
+        t = t.replace(cue, " ")
+    words = []
+    for word in _words(t):  # whole words only: no bigram straddles two words ("在碳", "量上")
+        if len(word) >= 2 and word not in stop and word not in words:
+            words.append(word)
+    return " ".join(words)
+
+
+def _words(text: str) -> list[str]:
+    """jieba words (and their dictionary sub-words) of a text, as the retriever cuts them."""
+    try:
+        from .tokenize import tokenize
+    except ImportError:  # pragma: no cover - the retrieval package ships tokenize
+        return re.findall(r"[\u4e00-\u9fff]{2,}|[a-z]{3,}", text)
+    return [w for w in tokenize(text) if _CJK.search(w) or re.fullmatch(r"[a-z]{3,}", w)]
+
+
+# ------------------------------------------------------------------------------ understanding
+
+def understand(
+    question: str,
+    *,
+    docs: list[Document],
+    history=(),
+    jurisdiction: str | None = None,
+    doc_id: str | None = None,
+    topic_units: dict[str, set[str]] | None = None,
+    vocab: Vocabulary | None = None,
+    max_chars: int = 2000,
+) -> Query:
+    """Read a question (and the earlier user turns of ``history``) into a Query.
+
+    ``topic_units`` maps the rules table's topic keys to the units their rules use; cues for
+    topics the table does not know are ignored. Raises BadQuestionError for an empty or
+    over-long question.
+    """
+    vocab = vocab or load_vocabulary()
+    if question is None or not str(question).strip():
+        raise BadQuestionError("问题为空，请输入一个问题。 The question is empty: ask something.")
+    question = str(question).strip()
+    if len(question) > max_chars:
+        raise BadQuestionError(
+            f"问题过长（{len(question)}字），请精简到{max_chars}字以内。"
+            f" The question has {len(question)} characters; the limit is {max_chars}."
+        )
+    previous: Query | None = None
+    for turn in history or ():
+        role = turn.get("role") if isinstance(turn, dict) else getattr(turn, "role", "")
+        content = turn.get("content") if isinstance(turn, dict) else getattr(turn, "content", "")
+        if role != "user" or not content or not str(content).strip():
+            continue
+        try:
+            q = _parse(str(content).strip()[:max_chars], docs=docs, vocab=vocab, topic_units=topic_units)
+        except BadQuestionError:
+            continue
+        previous = _inherit(q, previous, docs=docs, vocab=vocab) if previous else q
+    query = _parse(question, docs=docs, vocab=vocab, topic_units=topic_units)
+    if previous is not None:
+        query = _inherit(query, previous, docs=docs, vocab=vocab)
+    if jurisdiction or doc_id:
+        query = _apply_filters(query, docs=docs, vocab=vocab, jurisdiction=jurisdiction, doc_id=doc_id)
+    return query
+
+
+def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_units) -> Query:
+    text = _fold(question)
+    language = "en" if not _CJK.search(text) and _LATIN.search(text) else "zh"
+    meaningless = not (_CJK.search(text) or re.search(r"[A-Za-z]{2,}", text))
+    known = []
+    for d in docs:
+        if d.meta.jurisdiction not in known:
+            known.append(d.meta.jurisdiction)
+    mentions, foreign, notes = _places(question, text, known=known, docs=docs, vocab=vocab)
+    jurisdictions = [name for _, name in mentions]
+    kind_mentions = _kind_mentions(text, vocab)
+    kinds = list(dict.fromkeys(k for _, k in kind_mentions))
+    all_j = _any(text, vocab.raw.get("all_jurisdictions", ()))
+    topics, clause_topics, asked_units = _topics(text, vocab, topic_units)
+    quantities = find_quantities(normalize_query(question))
+    dates = tuple(dt.date.fromisoformat(q.value) for q in quantities if q.unit == "date")
+    years = tuple(int(q.value) for q in quantities if q.unit == "年份")
+    scores = _scores(normalize_query(question), quantities, vocab)
+    durations = tuple((float(q.value), q.unit) for q in quantities
+                      if q.unit in ("年", "个月", "日", "天", "工作日", "个工作日") and q.comparator == "="
+                      and not isinstance(q.value, tuple) and _elapsed(normalize_query(question), q))
+    facts = _facts(text, quantities, vocab)
+    subjects = tuple(s["name"] for s in vocab.raw.get("subjects", ()) if _any(text, s.get("cues", ())))
+    metadata = next((k for k, cues in (vocab.raw.get("metadata") or {}).items() if _any(text, cues)), "")
+    injection = _any(text, vocab.raw.get("injection", ()))
+    num_cues = vocab.intents.get("numeric", {})
+    asks_number = bool(asked_units or _any(text, num_cues.get("strong", ())) or _any(text, num_cues.get("weak", ()))
+                       or _any(text, vocab.intents.get("timeline", {}).get("strong", ())))
+    doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
+                              paired=_pair_kinds(mentions, kind_mentions))
+    multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
+    intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
+                     topics=topics, explicit_j=len(jurisdictions))
+    drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
+    terms = subject_terms(question, vocab=vocab, drop=drop + _place_words(known))
+    if not terms:  # "碳计量中心是什么？": the document kind is the subject
+        terms = subject_terms(question, vocab=vocab, drop=drop + _place_words(known), keep_kinds=True)
+    return Query(
+        question=question, text=text, intent=intent, jurisdictions=tuple(jurisdictions),
+        foreign=tuple(foreign), notes=tuple(notes), kinds=tuple(kinds), doc_ids=tuple(doc_ids),
+        missing_kind=tuple(missing), topics=tuple(topics), clause_topics=tuple(clause_topics), asked_units=tuple(asked_units), dates=dates,
+        years=years, scores=scores, durations=durations, facts=facts, subjects=subjects, metadata=metadata,
+        all_jurisdictions=all_j, explicit_kind=bool(kinds), language=language, injection=injection,
+        asks_number=asks_number,
+        terms=terms, meaningless=meaningless,
+    )
+
+
+def _place_words(known: list[str]) -> tuple[str, ...]:
+    words = []
+    for j in known:
+        words += [j, j + "省", j + "市"]
+    return tuple(words) + ("本省", "本市", "省局", "市局")
+
+
+def _places(question: str, text: str, *, known, docs, vocab) -> tuple[list[tuple[int, str]], list[str], list[str]]:
+    """Corpus jurisdictions named, as (position, name) (cities → their province); places no
+    document covers; notes."""
+    found = find_in_text(normalize_query(question))
+    positions = []
+    for name in found:
+        pos = text.find(name.lower())
+        positions.append((pos if pos >= 0 else 0, name))
+    for city, province in vocab.places.items():
+        pos = text.find(city)
+        if pos >= 0 and city not in found:
+            positions.append((pos, city))
+    # a one-character abbreviation right before a document kind ("渝碳计量中心", "津计量数据中心")
+    kind_cues = [c for spec in vocab.raw["doc_kinds"].values() for c in spec.get("cues", ()) if len(c) >= 3]
+    for canon, aliases in ALIASES.items():
+        for alias in aliases:
+            if len(alias) != 1 or canon in found:
+                continue
+            for m in re.finditer(re.escape(alias), text):
+                if m.start() and _CJK.match(text[m.start() - 1]) and text[m.start() - 1] not in "的和与及、":
+                    continue
+                if any(text.startswith(c, m.end()) for c in kind_cues):
+                    positions.append((m.start(), canon))
+                    found.append(canon)
+                    break
+    positions.sort()
+    provinces_of = {}
+    for d in docs:
+        if d.meta.province:
+            provinces_of.setdefault(d.meta.province, []).append(d.meta.jurisdiction)
+    jurisdictions, foreign, notes = [], [], []
+    where: dict[str, int] = {}
+    pos = 0
+
+    def add(j):
+        if j not in jurisdictions:
+            jurisdictions.append(j)
+            where[j] = pos
+
+    for pos, name in positions:
+        if name in known:
+            add(name)
+        elif name in provinces_of:  # a province whose only document is a city's (山东 → 东营)
+            for city in provinces_of[name]:
+                add(city)
+            notes.append(f"语料中{name}只有{'、'.join(provinces_of[name])}（{name}的地级市）的文件。")
+        elif name in vocab.places and vocab.places[name] in known:
+            province = vocab.places[name]
+            if any(d.meta.jurisdiction == province and d.meta.level == "省" for d in docs):
+                add(province)
+                notes.append(f"{name}属于{province}，适用{province}的省级文件。")
+            else:
+                foreign.append(name)
+        elif name in vocab.places and vocab.places[name] in provinces_of:
+            foreign.append(name)
+            notes.append(f"{name}属于{vocab.places[name]}，语料中{vocab.places[name]}只有"
+                         f"{'、'.join(provinces_of[vocab.places[name]])}的文件，不适用于{name}。")
+        elif name not in foreign:
+            foreign.append(name)
+    return [(where[j], j) for j in jurisdictions], [f for f in foreign if f not in jurisdictions], notes
+
+
+def _kind_mentions(text: str, vocab: Vocabulary) -> list[tuple[int, str]]:
+    """(position, kind) of every document-kind cue; a longer cue of one kind masks a shorter
+    cue of another at the same place (碳计量中心 is not 计量数据)."""
+    spans = []
+    for key, spec in vocab.raw["doc_kinds"].items():
+        for pos, cue in _hits(text, spec.get("cues", ())):
+            spans.append((pos, pos + len(cue), key))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out, taken_end = [], -1
+    for start, end, key in spans:
+        if start < taken_end:
+            continue
+        out.append((start, key))
+        taken_end = end
+    return out
+
+
+def _pair_kinds(mentions, kind_mentions) -> dict[str, list[str]]:
+    """Kinds written after a jurisdiction and before the next one belong to it
+    ("湖北碳计量中心和天津计量数据中心")."""
+    paired: dict[str, list[str]] = {}
+    ordered = sorted(mentions)
+    for n, (pos, name) in enumerate(ordered):
+        end = ordered[n + 1][0] if n + 1 < len(ordered) else 10**9
+        own = [k for p, k in kind_mentions if pos <= p < end]
+        if own:
+            paired[name] = list(dict.fromkeys(own))
+    return paired
+
+
+def _scope(jurisdictions, kinds, docs, vocab, *, explicit_j: bool, paired=None) -> tuple[list[str], list[str]]:
+    """Documents in scope: each named jurisdiction's documents of the named kinds (all of its
+    documents when it has none of them); with no jurisdiction, every document of the kinds."""
+    out, missing = [], []
+    if jurisdictions:
+        for j in jurisdictions:
+            jdocs = [d for d in docs if d.meta.jurisdiction == j]
+            own = (paired or {}).get(j) or kinds
+            chosen = [d for d in jdocs if doc_kind(d, vocab) in own] if own else jdocs
+            if own and not chosen:
+                missing.append(j)
+                chosen = jdocs
+            out += [d.id for d in chosen if d.id not in out]
+        return out, missing
+    chosen = [d for d in docs if doc_kind(d, vocab) in kinds] if kinds else list(docs)
+    return [d.id for d in chosen], missing
+
+
+def _topics(text: str, vocab: Vocabulary, topic_units) -> tuple[list[str], list[str], list[str]]:
+    """Topic keys by score (each asked part's best first), each part's best, and the units asked for."""
+    asked = [u for u, cues in (vocab.raw.get("asked_units") or {}).items() if _any(text, cues)]
+    known = set(topic_units) if topic_units else None
+    ordered: list[str] = []
+    overall: Counter = Counter()
+    for clause in [c for c in _CLAUSE.split(text) if c.strip()] or [text]:
+        clause_asked = [u for u, cues in (vocab.raw.get("asked_units") or {}).items() if _any(clause, cues)]
+        asked_parts = [p for p in re.split(r"[,，、]", clause) if _any(p, vocab.raw.get("question_words", ()))]
+        scores: Counter = Counter()
+        for key, spec in vocab.topics.items():
+            if known is not None and key not in known:
+                continue
+            hits = _hits(clause, spec.get("cues", ()))
+            if not hits:
+                continue
+            score = sum(len(c) for _, c in hits) * float(spec.get("weight", 1.0))
+            if any(_any(p, spec.get("cues", ())) for p in asked_parts):
+                score *= 2
+            units = (topic_units or {}).get(key, set())
+            if clause_asked and units and set(clause_asked) & _unit_family(units):
+                score *= 1.6
+            scores[key] = score
+        overall.update(scores)
+        if scores:
+            best = max(scores.items(), key=lambda kv: kv[1])[0]
+            if best not in ordered:
+                ordered.append(best)
+    per_clause = list(ordered)
+    ordered += [k for k, _ in overall.most_common() if k not in ordered]
+    return ordered, per_clause, asked
+
+
+def _unit_family(units) -> set[str]:
+    fam = set()
+    for u in units:
+        fam.add(u)
+        fam.update({"年": {"年", "个月"}, "个月": {"个月", "年"}, "日": {"日", "天"}, "天": {"日", "天"},
+                    "个工作日": {"工作日"}, "工作日": {"工作日"}, "年份": {"年"}, "date": {"年"}}.get(u, set()))
+    return fam
+
+
+def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
+    verbs = vocab.raw.get("score_verbs", ("考了", "打了", "得了", "拿了", "得分", "只拿", "只得", "考核得", "评了", "得到"))
+    out = []
+    for q in quantities:
+        if q.unit != "分" or isinstance(q.value, tuple) or q.comparator != "=":
+            continue
+        before = text[max(0, q.start - 4):q.start]
+        if any(before.endswith(v) or v in before for v in verbs):
+            out.append(float(q.value))
+    return tuple(out)
+
+
+def _elapsed(text: str, q) -> bool:
+    """A duration the user reports having spent ("筹建了两年半", "筹建两年半了")."""
+    before = text[max(0, q.start - 4):q.start]
+    after = text[q.end:q.end + 2]
+    return bool(re.search(r"(了|已经|已|过了)$", before) or after.startswith("了") or "筹建" in before)
+
+
+def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:
+    spec = vocab.raw["facts"]
+    years_ago = None
+    for word, n in (vocab.raw.get("years_ago") or {}).items():
+        if word in text:
+            years_ago = float(n)
+    for q in quantities:
+        if q.unit == "年" and q.comparator == "before" and not isinstance(q.value, tuple):
+            years_ago = float(q.value)
+    facts: list[Fact] = []
+    masked = text
+    for feature in ("legal_person", "authorization"):
+        f = spec.get(feature, {})
+        neg = _hits(masked, f.get("negative", ()))
+        if neg:
+            facts.append(Fact(feature, -1, neg[0][1]))
+            for _, cue in neg:
+                masked = masked.replace(cue, " " * len(cue))
+            continue
+        pos = _hits(masked, f.get("positive", ()))
+        if pos:
+            facts.append(Fact(feature, +1, pos[0][1]))
+    for type_name, cues in (spec.get("entity", {}).get("types") or {}).items():
+        hit = _hits(text, cues)
+        if hit:
+            facts.append(Fact("entity", +1, hit[0][1], value=type_name))
+    for feature in ("blacklist", "safety_incident", "violation"):
+        hit = _hits(masked, spec.get(feature, {}).get("events", ()))
+        if hit:
+            neg = re.search(r"(没有|没|未|无|从未|不曾)[^,，。;；]{0,4}$", masked[:hit[0][0]])
+            facts.append(Fact(feature, -1 if neg else +1, hit[0][1], years_ago=years_ago))
+            for _, cue in hit:
+                masked = masked.replace(cue, " " * len(cue))
+    return tuple(facts)
+
+
+def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j) -> str:
+    spec = vocab.intents
+    scores = {}
+    for name in spec["order"]:
+        cues = spec.get(name, {})
+        s = 2 * len(_hits(text, cues.get("strong", ()))) + len(_hits(text, cues.get("weak", ())))
+        if multi:
+            s += len(_hits(text, cues.get("multi", ())))
+        scores[name] = s
+    if explicit_j >= 2 or all_j or (multi and scores["comparison"] > 0):
+        return "comparison"
+    if scores["timeline"] > 0 and has_date:
+        return "timeline"
+    scores["timeline"] = 0  # without a date to compute from, "哪天/什么时候" asks for a stated value
+    scores["comparison"] = 0 if not multi else scores["comparison"]
+    best = max(spec["order"], key=lambda n: (scores[n], -spec["order"].index(n)))
+    if scores[best] > 0:
+        return best
+    return "numeric" if topics else "other"
+
+
+# ------------------------------------------------------------------------------ follow-ups
+
+def is_followup(query: Query, vocab: Vocabulary) -> bool:
+    f = vocab.raw.get("followup", {})
+    t = query.text.strip()
+    starts = any(t.startswith(p) for p in f.get("prefixes", ()))
+    ends = any(t.rstrip("?？ ").endswith(s.rstrip("?？")) for s in f.get("suffixes", ()))
+    short = len(t) <= int(f.get("max_chars", 14))
+    return starts or ends or (short and not query.topics) or (not query.jurisdictions and not query.kinds)
+
+
+def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
+    """Fill what a follow-up leaves out (jurisdiction, document kind, topic, intent) from the
+    previous turn's understanding."""
+    if not is_followup(query, vocab) or query.foreign:
+        return query
+    changes: dict = {}
+    inherited = []
+    jurisdictions = query.jurisdictions
+    if not jurisdictions and prev.jurisdictions and not query.all_jurisdictions:
+        jurisdictions = prev.jurisdictions
+        inherited.append("jurisdictions")
+    kinds, explicit_kind = query.kinds, query.explicit_kind
+    if not kinds and prev.kinds:
+        kinds, explicit_kind = prev.kinds, False
+        inherited.append("kinds")
+    no_subject = not query.topics and query.intent in ("other", "numeric") and not query.subjects
+    if no_subject and (prev.topics or prev.intent != "other"):
+        changes.update(topics=prev.topics, clause_topics=prev.clause_topics, asked_units=prev.asked_units,
+                       asks_number=prev.asks_number or query.asks_number)
+        inherited.append("topics")
+        intent = prev.intent
+        if intent == "comparison" and len(jurisdictions) < 2 and not query.all_jurisdictions:
+            intent = "numeric" if prev.topics else "other"
+        if len(jurisdictions) >= 2 and query.jurisdictions:
+            intent = "comparison"
+        changes["intent"] = intent
+        if not query.terms and prev.terms:
+            changes["terms"] = prev.terms
+        if not query.facts and prev.facts:
+            changes["facts"] = prev.facts
+        if not query.dates and prev.dates:
+            changes["dates"] = prev.dates
+    if not inherited:
+        return query
+    doc_ids, missing = _scope(list(jurisdictions), list(kinds), docs, vocab, explicit_j=bool(jurisdictions))
+    return replace(query, jurisdictions=tuple(jurisdictions), kinds=tuple(kinds), explicit_kind=explicit_kind,
+                   doc_ids=tuple(doc_ids), missing_kind=tuple(missing), followup=True,
+                   inherited=tuple(inherited), **changes)
+
+
+def _apply_filters(query: Query, *, docs, vocab, jurisdiction, doc_id) -> Query:
+    """--jurisdiction / doc_id given by the caller narrow the scope."""
+    if doc_id:
+        from .corpus import get_document
+
+        doc = get_document(docs, doc_id)
+        return replace(query, jurisdictions=(doc.meta.jurisdiction,), doc_ids=(doc.id,), missing_kind=(),
+                       foreign=())
+    known = []
+    for d in docs:
+        if d.meta.jurisdiction not in known:
+            known.append(d.meta.jurisdiction)
+    j = resolve(jurisdiction, known)
+    doc_ids, missing = _scope([j], list(query.kinds), docs, vocab, explicit_j=True)
+    intent = query.intent
+    if intent == "comparison" and len(query.jurisdictions) < 2 and len(doc_ids) < 2:
+        intent = "numeric" if query.topics else "other"
+    return replace(query, jurisdictions=(j,), doc_ids=tuple(doc_ids), missing_kind=tuple(missing), intent=intent)

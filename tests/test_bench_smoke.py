@@ -1,0 +1,98 @@
+"""The benchmark suite still runs: `python -m bench --smoke` at toy sizes into a tmp folder.
+
+Checks that the JSON, the Markdown and the PNG plots appear with the expected keys. Never
+asserts a wall-clock figure: timings depend on the machine (the full run is manual).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench-out")
+    work = tmp_path_factory.mktemp("bench-work")
+    proc = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--out", str(out), "--work", str(work)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    jsons = list(out.glob("*.json"))
+    assert len(jsons) == 1, [p.name for p in out.iterdir()]
+    return out, jsons[0], json.loads(jsons[0].read_text(encoding="utf-8")), proc
+
+
+def test_no_part_failed(smoke):
+    _, _, data, proc = smoke
+    assert data["errors"] == {}, data["errors"]
+    assert set(data["meta"]["parts"]) == {"build", "ask", "baselines", "server", "coldstart", "load", "scale", "profile"}
+    assert data["meta"]["smoke"] is True
+
+
+def test_machine_facts(smoke):
+    facts = smoke[2]["machine"]
+    for key in ("cpu_count", "cpu_usable", "ram_gb", "python", "os", "libraries", "git_commit"):
+        assert key in facts, key
+    assert facts["cpu_count"] >= 1 and facts["ram_gb"] > 0
+    for lib in ("torch", "chromadb", "llama-index-core", "bm25s", "sentence-transformers"):
+        assert facts["libraries"].get(lib), lib
+
+
+def test_measurements_have_expected_keys(smoke):
+    data = smoke[2]
+    stages = data["ask_latency"]["stages"]
+    for stage in ("retrieve", "compose", "check", "total", "wall"):
+        assert {"p50", "p95", "p99"} <= set(stages[stage]), stage
+    build = data["index_build"]
+    assert build["cold"]["embedded"] == build["cold"]["vectors"] >= build["cold"]["chunks"] > 0
+    assert build["warm"]["embedded"] == 0  # the warm rebuild takes every vector from the cache
+    assert build["embed_chars_per_s"] > 0 and build["disk_mb"] > 0
+    cs = data["cold_start"]
+    assert cs["cli"]["median_s"] > 0 and cs["server"]["median_s"] >= cs["server"]["health_s"] > 0
+    level = data["load"]["levels"][0]
+    assert level["clients"] == 1 and level["requests"] > 0 and level["errors"] == 0
+    rows = {r["factor"]: r for r in data["scale"]["rows"]}
+    assert set(rows) == {1, 2}  # the shipped (here: one-document) corpus, and 2× of it
+    row = rows[2]
+    assert row["measured"] is True
+    assert row["docs"] == 2 * rows[1]["docs"] and row["chunks"] > rows[1]["chunks"]
+    for key in ("build_s", "disk_mb", "build_peak_rss_mb", "query_peak_rss_mb", "search_p50_ms", "search_p95_ms",
+                "ask_p95_ms", "hit3"):
+        assert row[key] is not None, key
+    names = [r["mode"] for r in data["baselines"]["rows"]]
+    assert names == ["bm25", "dense", "llamaindex", "hybrid", "engine"]
+    for r in data["baselines"]["rows"]:
+        assert 0 <= r["hit3"] <= 1 and r["p50_ms"] > 0
+    assert data["server_mode"]["server"]["p50_ms"] > 0 and data["server_mode"]["embedded"]["p50_ms"] > 0
+    assert data["profiles"] and data["profiles"][0]["top"]
+
+
+def test_targets_are_reported(smoke):
+    targets = smoke[2]["targets"]
+    names = " | ".join(t["name"] for t in targets)
+    for word in ("ask p95", "cold start", "peak RSS", "requests/s", "rebuild"):
+        assert word in names, word
+    for t in targets:
+        assert t["met"] in (True, False, None)
+
+
+def test_markdown_and_plots(smoke):
+    out, path, data, _ = smoke
+    md = path.with_suffix(".md").read_text(encoding="utf-8")
+    for heading in ("## Targets", "## `ask` latency", "## Index build", "## Scale", "## Load", "## Baselines",
+                    "## Server mode", "## Cold start"):
+        assert heading in md, heading
+    pngs = {p.name for p in out.glob("*.png")}
+    assert set(data["plots"]) == pngs
+    for name in ("ask-latency", "scale-cost", "scale-quality", "load", "baselines", "cold-start", "server-mode"):
+        assert any(n.endswith(f"-{name}.png") for n in pngs), name
+    for p in out.glob("*.png"):
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,343 @@
+"""Pure rendering helpers for the web UI: Answer JSON / documents / rules → markdown, HTML, tables.
+
+Every piece of document or user text that ends up in HTML goes through ``esc`` (html.escape),
+so a document containing ``<script>`` or markup is shown as text, never executed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+STATUS_BADGE = {"verified": ("✔", "已核实 verified", "ok"),
+                "contradicted": ("✘", "与原文矛盾 contradicted", "bad"),
+                "unsupported": ("?", "无依据 unsupported", "unk")}
+KIND_LABEL = {"numeric": "数值", "conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形",
+              "materials": "申请材料", "priority": "优先条件"}
+_MARKER = re.compile(r"\[([^\[\]\n]{1,60}?)·(第[零一二三四五六七八九十百千两\d]+条|[^\[\]\n]{1,20}?)\]")
+
+
+def esc(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def md_safe(text: str) -> str:
+    """Markdown with any HTML tags neutralised (shown literally, not rendered or executed)."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --------------------------------------------------------------------------- chat
+
+def citation_key(c: dict) -> tuple[str, str]:
+    return (c.get("doc_id", ""), c.get("article", ""))
+
+
+def numbered_citations(answer: dict) -> list[tuple[int, dict]]:
+    """Citations numbered [1], [2] … in order, one number per (document, article)."""
+    out, seen = [], {}
+    for c in answer.get("citations") or ():
+        key = citation_key(c)
+        if key not in seen:
+            seen[key] = len(seen) + 1
+            out.append((seen[key], c))
+    return out
+
+
+_REFERENCE = re.compile(r"^(\[[^\[\]]+\]|第[零一二三四五六七八九十百千两\d]+条)$")
+
+
+def grouped_checks(checks) -> tuple[list[tuple[dict, int]], list[tuple[dict, int]]]:
+    """(number checks, article-reference checks), identical ones merged with a count."""
+    numbers: dict[tuple, list] = {}
+    references: dict[tuple, list] = {}
+    for chk in checks or ():
+        key = (chk.get("claim", ""), chk.get("status", ""), chk.get("expected", ""))
+        bucket = references if _REFERENCE.match(key[0].strip()) else numbers
+        bucket.setdefault(key, [chk, 0])[1] += 1
+    return [tuple(v) for v in numbers.values()], [tuple(v) for v in references.values()]
+
+
+def _badge_text(chk: dict, count: int) -> str:
+    mark, _, _ = STATUS_BADGE.get(chk.get("status"), ("?", "", "unk"))
+    text = f"{mark} {chk.get('claim', '')}"
+    if chk.get("status") == "contradicted" and chk.get("expected"):
+        text += f"（原文: {chk['expected']}）"
+    return text + (f" ×{count}" if count > 1 else "")
+
+
+def check_badges_md(checks) -> str:
+    """Badge lines: 数字核对 ✔ 3年 · ✘ 5年（原文: 3年）· ? 100分, then 引用核对 for article references."""
+    numbers, references = grouped_checks(checks)
+    lines = []
+    if numbers:
+        lines.append("**数字核对** " + " · ".join(_badge_text(c, n) for c, n in numbers))
+    if references:
+        lines.append("**引用核对** " + " · ".join(_badge_text(c, n) for c, n in references))
+    return "\n\n".join(lines)
+
+
+def answer_markdown(answer: dict) -> str:
+    """The chat message: the answer (markdown), numbered sources and the number-check badges.
+
+    Markers the composer writes (``[重庆·第十四条]``) get their citation number appended, so
+    each claim points at the numbered source list below and at the side panel.
+    """
+    # the answer is markdown, never HTML: markup from a document is shown as text
+    text = md_safe((answer.get("answer") or "").strip())
+    numbered = numbered_citations(answer)
+
+    def number_marker(m: re.Match) -> str:
+        prefix, article = m.group(1).strip(), m.group(2).strip()
+        n = next((n for n, c in numbered if c.get("article") == article
+                  and (prefix == c.get("jurisdiction") or str(c.get("title", "")).startswith(prefix))), None)
+        if n is None:  # a marker whose prefix we cannot place: the first citation of that article
+            n = next((n for n, c in numbered if c.get("article") == article), None)
+        return f"{m.group(0)}<sup>[{n}]</sup>" if n else m.group(0)
+
+    text = _MARKER.sub(number_marker, text)
+    lines = [text]
+    if numbered:
+        lines += ["", "**来源**"]
+        for n, c in numbered:
+            quote = (c.get("quote") or "").replace("\n", " ")
+            short = quote if len(quote) <= 60 else quote[:60] + "…"
+            lines.append(md_safe(f"{n}. {c.get('title', '')}（{c.get('jurisdiction', '')}）{c.get('article', '')}"
+                                 + (f"：“{short}”" if short else "")))
+    badges = check_badges_md(answer.get("checks"))
+    if badges:
+        lines += ["", md_safe(badges)]
+    return "\n".join(lines)
+
+
+def highlight(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escaped ``text`` with the given [start, end) spans wrapped in <mark>."""
+    spans = sorted((max(0, s), min(len(text), e)) for s, e in spans if e > s)
+    out, pos = [], 0
+    for s, e in spans:
+        if s < pos:
+            s = pos
+        if s >= e:
+            continue
+        out.append(esc(text[pos:s]))
+        out.append(f"<mark>{esc(text[s:e])}</mark>")
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def article_spans(doc, article, quotes: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Quote spans relative to the article text: by document offsets when they agree, else by search."""
+    spans = []
+    for quote, start, end in quotes:
+        if not quote:
+            continue
+        rel = start - article.start
+        if 0 <= rel and article.text[rel:rel + len(quote)] == quote:
+            spans.append((rel, rel + len(quote)))
+            continue
+        found = article.text.find(quote)
+        if found >= 0:
+            spans.append((found, found + len(quote)))
+    return spans
+
+
+def sources_html(answer: dict, docs_by_id: dict) -> str:
+    """Side panel: each cited article's full text with the quoted spans highlighted, then badges."""
+    numbered = numbered_citations(answer)
+    parts = ['<div class="pa-sources">']
+    if not numbered:
+        note = "未找到可引用的条款。" if answer.get("abstained") else "本回答没有引用条款。"
+        parts.append(f'<p class="pa-muted">{esc(note)}</p>')
+    for n, c in numbered:
+        doc = docs_by_id.get(c.get("doc_id"))
+        article = doc.article(c.get("article", "")) if doc else None
+        quotes = [(x.get("quote", ""), int(x.get("start") or 0), int(x.get("end") or 0))
+                  for x in answer.get("citations") or () if citation_key(x) == citation_key(c)]
+        head = f"[{n}] {c.get('title', '')} · {c.get('article', '')}"
+        parts.append(f'<div class="pa-cite" id="pa-cite-{n}"><div class="pa-cite-head">{esc(head)}'
+                     f' <span class="pa-tag">{esc(c.get("jurisdiction", ""))}</span></div>')
+        if article is not None:
+            body = highlight(article.text, article_spans(doc, article, quotes))
+        else:
+            body = highlight(c.get("quote", ""), [(0, len(c.get("quote", "")))])
+        parts.append(f'<div class="pa-article-text">{body}</div></div>')
+    parts.append(checks_html(answer.get("checks")))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def checks_html(checks) -> str:
+    numbers, references = grouped_checks(checks)
+    if not (numbers or references):
+        return ""
+    rows = ['<div class="pa-checks">']
+    for title, group in (("数字核对 numbers", numbers), ("引用核对 article references", references)):
+        if not group:
+            continue
+        rows.append(f'<div class="pa-cite-head">{esc(title)}</div><div>')
+        for chk, count in group:
+            _, label, cls = STATUS_BADGE.get(chk.get("status"), ("?", chk.get("status", ""), "unk"))
+            rows.append(f'<span class="pa-badge pa-{cls}" title="{esc(label)}">{esc(_badge_text(chk, count))}</span>')
+        rows.append("</div>")
+    rows.append("</div>")
+    return "".join(rows)
+
+
+# --------------------------------------------------------------------------- comparison
+
+def comparison_frame(comparison) -> pd.DataFrame:
+    """Rows topics, columns documents (grouped by jurisdiction): value + article, or 未规定."""
+    from assistant.compare import FOUND, NOT_STATED
+
+    rows = []
+    for t in comparison.topics:
+        row = {"主题": comparison.labels[t]}
+        for d in comparison.columns:
+            cell = comparison.cell(t, d)
+            row[comparison.headers[d]] = f"{cell.text}（{cell.article}）" if cell.status == FOUND else NOT_STATED
+        row["差异"] = "≠ 不同" if t in comparison.differs else ""
+        rows.append(row)
+    columns = ["主题", *(comparison.headers[d] for d in comparison.columns), "差异"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def comparison_styler(frame: pd.DataFrame):
+    """Differing rows highlighted; 未规定 cells greyed."""
+    from assistant.compare import NOT_STATED
+
+    def row_style(row):
+        differs = bool(row.get("差异"))
+        out = []
+        for col, value in row.items():
+            css = "background-color: #fff2cc; font-weight: 600;" if differs else ""
+            if value == NOT_STATED:
+                css = (css + " color: #8a8a8a;").strip()
+            out.append(css)
+        return out
+
+    return frame.style.apply(row_style, axis=1)
+
+
+# --------------------------------------------------------------------------- rules
+
+RULE_COLUMNS = ["类型", "地区", "文档", "条款", "主题", "值", "原文"]
+
+
+def rule_row_key(row) -> tuple:
+    """What identifies a displayed rules-table row: (document, article, quote)."""
+    return (str(row[2]), str(row[3]), str(row[6]))
+
+
+def rules_frame(rows: list[dict], *, titles: dict, search: str = "") -> pd.DataFrame:
+    """The rules/provisions table for browsing; ``search`` keeps rows containing every word."""
+    from assistant.numbers import format_quantity
+
+    out = []
+    words = [w for w in re.split(r"\s+", search.strip()) if w]
+    for r in rows:
+        if r["kind"] == "numeric":
+            value = r["value"]
+            value = tuple(value) if isinstance(value, list) else value
+            try:
+                shown = format_quantity(value, r["unit"], r["comparator"], r.get("note", ""))
+            except Exception:  # a value the formatter does not know: show it raw
+                shown = f"{value}{r['unit']}"
+        else:
+            shown = r.get("item") or ""
+        row = [KIND_LABEL.get(r["kind"], r["kind"]), r["jurisdiction"], titles.get(r["doc_id"], r["doc_id"]),
+               r["article"], r["label"], shown, r["quote"].replace("\n", " ")]
+        if words and not all(any(w.lower() in str(cell).lower() for cell in row) for w in words):
+            continue
+        out.append(row)
+    return pd.DataFrame(out, columns=RULE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- documents
+
+def document_html(doc, rows: list[dict], *, focus: str = "") -> str:
+    """A document's chapters and articles (escaped), each article marked with the rules found in it."""
+    from assistant.numbers import format_quantity
+
+    m = doc.meta
+    by_article: dict[str, list[dict]] = {}
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r)
+    with_rules = sum(1 for a in doc.articles if a.label in by_article)
+    meta = " · ".join(x for x in (m.jurisdiction, f"{m.level}级", m.kind, m.doc_number,
+                                  f"施行 {m.effective.isoformat()}" if m.effective else "") if x)
+    parts = [f'<div class="pa-doc"><h3>{esc(m.title)}</h3><p class="pa-muted">{esc(meta)} · <code>{esc(doc.id)}</code></p>',
+             f'<p class="pa-muted">共 {len(doc.articles)} {"节" if all(a.is_section for a in doc.articles) else "条"}，'
+             f'其中 {with_rules} 处含规则（<span class="pa-rule-dot"></span> 标记）。</p>']
+    chapter = None
+    for a in doc.articles:
+        if a.chapter and a.chapter != chapter:
+            chapter = a.chapter
+            parts.append(f"<h4>{esc(chapter)}</h4>")
+        found = by_article.get(a.label, [])
+        spans = [(r["start"] - a.start, r["end"] - a.start) for r in found]
+        cls = "pa-article has-rules" if found else "pa-article"
+        if focus and a.label == focus:
+            cls += " pa-focus"
+        tags = []
+        for r in found:
+            if r["kind"] == "numeric":
+                value = tuple(r["value"]) if isinstance(r["value"], list) else r["value"]
+                try:
+                    shown = format_quantity(value, r["unit"], r["comparator"], r.get("note", ""))
+                except Exception:
+                    shown = f"{value}{r['unit']}"
+                tags.append(f'<span class="pa-tag pa-tag-rule">{esc(r["label"])} {esc(shown)}</span>')
+            else:
+                tags.append(f'<span class="pa-tag pa-tag-prov">{esc(KIND_LABEL.get(r["kind"], r["kind"]))}'
+                            f'{esc(" " + r["item"] if r.get("item") else "")}</span>')
+        heading = a.label if not a.is_section else f"{a.label} {a.heading}".strip()
+        skip = 0
+        if not a.is_section and a.text.startswith(a.label):  # the heading already shows 第X条
+            skip = len(a.label) + len(a.text[len(a.label):]) - len(a.text[len(a.label):].lstrip())
+        body = highlight(a.text[skip:], [(s - skip, e - skip) for s, e in spans])
+        parts.append(f'<div class="{cls}" id="art-{esc(a.label)}"><div class="pa-article-head">{esc(heading)} {"".join(tags)}</div>'
+                     f'<div class="pa-article-text">{body}</div></div>')
+    if doc.attachments:
+        parts.append(f'<p class="pa-muted">附件：{esc("；".join(doc.attachments))}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def article_html(doc, label: str, quote: str = "", start: int = -1) -> str:
+    """One article with a quote highlighted (the rules tab's link target)."""
+    article = doc.article(label) if doc else None
+    if article is None:
+        return f'<p class="pa-muted">找不到 {esc(label)}。</p>'
+    spans = article_spans(doc, article, [(quote, start, start + len(quote))]) if quote else []
+    return (f'<div class="pa-cite"><div class="pa-cite-head">{esc(doc.meta.title)} · {esc(label)}</div>'
+            f'<div class="pa-article-text">{highlight(article.text, spans)}</div></div>')
+
+
+# --------------------------------------------------------------------------- timeline
+
+TIMELINE_COLUMNS = ["日期", "事件", "条款", "依据原文", "另一读法", "读法"]
+
+
+_STEPS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def timeline_frames(events: list, rules_by_id: dict, *, start: tuple[str, object] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table, plot data): one row per event with the rule behind it. The plot also shows the
+    starting event (``start`` = (name, date)); its labels are numbered ①②… in date order so
+    the chart's category axis reads top to bottom in time."""
+    table, plot = [], []
+    points = [(pd.Timestamp(start[1]), f"{start[0]}（起算）", "起算日")] if start is not None else []
+    for e in events:
+        rule = rules_by_id.get(e.rule_id)
+        quote = rule.quote.replace("\n", " ") if rule else ""
+        table.append([e.date.isoformat(), e.name, e.article, quote,
+                      e.alternative.isoformat() if e.alternative else "", e.reading])
+        points.append((pd.Timestamp(e.date), e.name, f"{e.article} {rule.label if rule else ''}".strip()))
+    for n, (when, name, basis) in enumerate(sorted(points, key=lambda p: p[0])):
+        step = _STEPS[n] if n < len(_STEPS) else f"{n + 1}."
+        plot.append({"日期": when, "事件": f"{step} {name}", "依据": basis})
+    return (pd.DataFrame(table, columns=TIMELINE_COLUMNS),
+            pd.DataFrame(plot, columns=["日期", "事件", "依据"]))
