@@ -18,6 +18,7 @@ def inspect(
 ) -> None:
     """Show the corpus overview, or one document's structure.
 
+    \b
     Examples:
       policy-assistant inspect
       policy-assistant inspect chongqing-carbon-2024
@@ -67,6 +68,7 @@ def add(
     Prints what was found (chapters, articles, rules by topic) so you can check it;
     use --preview first to change nothing.
 
+    \b
     Examples:
       policy-assistant add ~/guangdong.docx --jurisdiction 广东 --title 广东省碳计量中心管理办法 --preview
       policy-assistant add rules.pdf -j 四川 -t 四川省计量数据中心管理办法 --id sichuan-data-2026 --effective 2026-01-01
@@ -102,6 +104,7 @@ def remove(
 ) -> None:
     """Remove a document from the manifest, the corpus folder, the rules and the index.
 
+    \b
     Examples:
       policy-assistant remove sichuan-data-2026
     """

@@ -52,6 +52,7 @@ def rules(
     """The rules table: every numeric provision with its article and quote, plus the
     enumerated provisions (conditions, tasks, revocation grounds, materials).
 
+    \b
     Examples:
       policy-assistant rules --jurisdiction 重庆
       policy-assistant rules --topic construction_period --format csv
@@ -90,6 +91,7 @@ def timeline(
 ) -> None:
     """Deadlines computed from a document's rules, with the rule, article and reading behind each.
 
+    \b
     Examples:
       policy-assistant timeline --doc chongqing-carbon-2024 --event approved --date 2024-06-01
       policy-assistant timeline --doc tianjin-data-2025 --event assessed --date 2026-03-31 --json
@@ -124,6 +126,7 @@ def check(
 
     Each claim is verified, contradicted (with the expected value and its article) or unsupported.
 
+    \b
     Examples:
       policy-assistant check --answer "重庆公示期不少于5天" --jurisdiction 重庆
       policy-assistant check --answer "天津延期不超过一年 [天津·第十三条]" --json
@@ -157,6 +160,7 @@ def compare(
 ) -> None:
     """Side-by-side comparison: rows are topics, columns documents; 未规定 where a document is silent.
 
+    \b
     Examples:
       policy-assistant compare
       policy-assistant compare --jurisdictions 湖北,重庆 --topics public_notice_min,annual_report

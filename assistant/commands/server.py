@@ -47,10 +47,30 @@ def prepare_index(settings, docs) -> None:
     _say(f"索引完成 index ready: {report.chunks} 个分块 chunks, {report.embedded} 个新向量 embedded, {report.seconds:.1f}s")
 
 
+def require_token_off_loopback(settings) -> None:
+    """Bound to any non-loopback address the server must not be an open door."""
+    import ipaddress
+
+    from ..errors import AssistantError
+
+    host = settings.host.strip("[]")
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not settings.access_token:
+        raise AssistantError(
+            f"绑定 {settings.host} 会向网络开放服务，必须设置访问令牌（--token 或 PA_ACCESS_TOKEN）。"
+            f" Refusing to bind {settings.host} without an access token: pass --token or set PA_ACCESS_TOKEN."
+        )
+
+
 @app.command()
 def serve(
     host: Optional[str] = typer.Option(None, "--host", help="address to bind (default 127.0.0.1: this machine only)"),
     port: Optional[int] = typer.Option(None, "--port", help="port (default 7860)"),
+    token: Optional[str] = typer.Option(None, "--token", help="access token for /api and /v1 (or PA_ACCESS_TOKEN); "
+                                        "required when binding anything but a loopback address"),
     corpus: Optional[Path] = CorpusOpt,
     index_dir: Optional[Path] = IndexOpt,
 ) -> None:
@@ -74,7 +94,8 @@ def serve(
 
     offline_env()
     t0 = time.perf_counter()
-    settings = settings_from(corpus, index_dir, host=host, port=port)
+    settings = settings_from(corpus, index_dir, host=host, port=port, access_token=token)
+    require_token_off_loopback(settings)
     _say(f"加载语料 loading corpus {settings.corpus_dir} …")
     docs = load_corpus(settings)
     prepare_index(settings, docs)
