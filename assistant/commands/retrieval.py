@@ -151,26 +151,36 @@ def run_retrieval_eval(settings, path: Path | str) -> dict:
 def eval_(
     file: Path = typer.Argument(..., help="eval JSONL (DESIGN.md schema), e.g. evals/dev.jsonl"),
     retrieval: bool = typer.Option(False, "--retrieval", help="retrieval metrics: hit@k and MRR per mode"),
+    by_type: bool = typer.Option(False, "--by-type", help="answer metrics broken down by question type"),
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
     chroma_url: Optional[str] = ChromaOpt,
     corpus: Optional[Path] = CorpusOpt,
     index_dir: Optional[Path] = IndexOpt,
 ) -> None:
-    """Evaluate on a question file. --retrieval: hit@1/3/5 and MRR@10 of BM25, dense, hybrid
-    and llama-index's default pipeline side by side (unanswerable questions skipped).
+    """Evaluate on a question file (DESIGN.md eval schema).
 
+    Default: answer metrics (retrieval hit@k/MRR, citation accuracy, numeric exact match,
+    must-mention, abstention accuracy, false abstentions, contradicted claims, overall
+    correct, latency). --retrieval: hit@1/3/5 and MRR@10 of BM25, dense, hybrid and
+    llama-index's default pipeline side by side (unanswerable questions skipped).
+
+    \b
     Examples:
-      policy-assistant eval evals/dev.jsonl --retrieval
+      policy-assistant eval evals/dev.jsonl
+      policy-assistant eval evals/dev.jsonl --by-type
       policy-assistant eval evals/dev.jsonl --retrieval --json
     """
     from ..errors import BadQuestionError
     from ..retrieval_eval import format_retrieval_table
 
-    if not retrieval:
-        raise BadQuestionError("请加 --retrieval（答案评测由 ask 引擎提供）。"
-                               " Only retrieval metrics are wired here: add --retrieval.")
     if not Path(file).exists():
         raise BadQuestionError(f"找不到评测文件 {file}。 Eval file not found: {file}.")
+    if not retrieval:
+        from .answer import emit_answer_eval, run_answer_eval
+
+        metrics = run_answer_eval(_settings(corpus, index_dir, chroma_url), file, by_type=by_type)
+        emit_answer_eval(metrics, as_json=as_json, by_type=by_type)
+        return
     try:
         metrics = run_retrieval_eval(_settings(corpus, index_dir, chroma_url), file)
     except ValueError as exc:
