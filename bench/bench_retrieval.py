@@ -220,7 +220,8 @@ def render_markdown(results: dict) -> str:
         f" · Python {f['python']} · git {f['git_commit']}",
         f"load average at start {', '.join(f'{x:.2f}' for x in f['load_average_start'])},"
         f" at end {', '.join(f'{x:.2f}' for x in results['load_average_end'])}"
-        " (other processes on this machine share the 2 cores; latencies include that)", "",
+        " (other processes on this machine share the 2 cores; latencies include that)"
+        f"; process niceness {results['niceness']}", "",
         "Packages: " + ", ".join(f"{k} {v}" for k, v in f["packages"].items()), "",
         "## Targets", "",
         "| target | goal | measured | |", "|---|---|---|---|",
@@ -288,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         quality = bench_quality(settings, args.questions)
     now = dt.datetime.now()
     results = {"date": now.isoformat(timespec="seconds"), "machine": facts, "targets": TARGETS,
+               "niceness": os.nice(0),
                "build": build, "embedding": embedding, "search": search, "quality": quality,
                "load_average_end": list(os.getloadavg())}
     args.out.mkdir(parents=True, exist_ok=True)
