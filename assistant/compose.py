@@ -1158,11 +1158,15 @@ class Composer:
 
     def _procedure(self, q: Query, hits, out: _Out) -> Draft:
         scope = [self.docs[i] for i in q.doc_ids if i in self.docs]
-        if "材料" in q.text and len(scope) <= 2:
+        topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in self.rules(t, q.doc_ids)}
+        if "材料" in q.text and len(scope) <= 2 and not topic_arts:
             drafted = self._materials(q, scope, out)
             if drafted:
                 return drafted
         ranked = self.rank_articles(q, hits, [d.id for d in scope], drop_intent="procedure")
+        if topic_arts:  # a rules topic the question names (年度报告 …): its articles first
+            ranked = sorted(((sc + 0.2 if (d.id, a.label) in topic_arts else sc, d, a) for sc, d, a in ranked),
+                            key=lambda x: -x[0])
         listed = {(p.doc_id, p.article) for p in self.table.provisions if p.kind in ("conditions", "tasks")}
         ranked = [x for x in ranked if (x[1].id, x[2].label) not in listed]
         if not ranked or ranked[0][0] < 0.2:

@@ -5,6 +5,14 @@ the index when it is missing); ``Engine.ask`` answers one question, optionally w
 earlier turns of a conversation. Every answer is checked: a contradicted number never
 reaches the user unflagged — the deterministic text withholds the sentence, a generated text
 falls back to the deterministic one and says so.
+
+Inputs: an empty question or one longer than ``Settings.max_question_chars`` is a
+BadQuestionError (one clear line in the CLI, 400 in the API); unreadable input (emoji,
+control characters, gibberish) gets an abstaining answer. English questions are understood
+through the English cue words of data/intents.yaml and answered in Chinese — the documents'
+own wording, figures and citations — with a one-line English note. Instructions inside a
+question ("忽略之前的规则…") never change a number: numbers come from the rules table, and
+the checker verifies whatever text is returned.
 """
 
 from __future__ import annotations
@@ -100,11 +108,12 @@ class Engine:
         """Like ``ask``, also returning the understood query and the retrieved hits."""
         t0 = time.perf_counter()
         query = self.understand(question, jurisdiction=jurisdiction, doc_id=doc_id, history=history)
+        tu = time.perf_counter()
         hits = self.retrieve(query)
         t1 = time.perf_counter()
         draft = self.composer.compose(query, hits)
         t2 = time.perf_counter()
-        timings = {"retrieve": _ms(t1 - t0), "compose": _ms(t2 - t1)}
+        timings = {"understand": _ms(tu - t0), "retrieve": _ms(t1 - tu), "compose": _ms(t2 - t1)}
         text, checks = self._checked(draft)
         if self.generator is not None and not draft.abstained:
             tg = time.perf_counter()
