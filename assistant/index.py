@@ -297,7 +297,18 @@ def _write_vectors(collection, entries: list[tuple[Chunk, str, str, str]], vecto
     for (chunk, entry_id, unit, text), vec in zip(entries, vectors):
         nodes.append(TextNode(id_=entry_id, text=text, embedding=list(vec), metadata=_chunk_metadata(chunk, unit),
                               relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.doc_id)}))
-    store.add(nodes)
+    # chromadb rejects one add() over its max batch size (5461 embedded): about 9× the shipped corpus
+    batch = max_batch_size(collection)
+    for at in range(0, len(nodes), batch):
+        store.add(nodes[at:at + batch])
+
+
+def max_batch_size(collection, default: int = 1000) -> int:
+    """The largest add() the collection's client accepts."""
+    try:
+        return max(1, int(collection._client.get_max_batch_size()))
+    except Exception:  # noqa: BLE001 - older clients lack it; a small batch is always accepted
+        return default
 
 
 # -- build ------------------------------------------------------------------------------
