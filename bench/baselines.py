@@ -66,8 +66,11 @@ def measure(*, corpus: Path, index: Path, questions: Path, limit: int | None = N
                      "mrr": m["mrr@10"], "p50_ms": s["p50"], "p95_ms": s["p95"], "mean_ms": s["mean"],
                      "note": ("SentenceSplitter defaults (1024 tokens, overlap 200), in-memory vector store; "
                               f"built in {pipeline_build_s:.1f} s") if mode == "llamaindex" else ""})
+    named = [row["ranks"].get("hybrid", 0) for row in quality["per_question"] if row["jurisdictions"]]
     out = {"n_questions": quality["questions"], "k": K, "filters": quality["filters"], "rows": rows,
-           "pipeline_build_s": round(pipeline_build_s, 2)}
+           "pipeline_build_s": round(pipeline_build_s, 2),
+           "hybrid_naming_a_jurisdiction": {"hit3": round(sum(1 for r in named if 0 < r <= 3) / max(1, len(named)), 3),
+                                            "n": len(named)}}
     if ask:
         from assistant.engine import Engine
 

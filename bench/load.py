@@ -1,9 +1,10 @@
 """`policy-assistant serve` in a subprocess, and N concurrent clients against /api/ask.
 
 Loopback only (127.0.0.1), bounded loops only: every level runs for a fixed time and every
-request has a timeout. Questions come from the dev set with a rotating polite prefix, so
-repeated rounds do not just hit the query-embedding cache (real users rarely repeat a
-question word for word).
+request has a timeout. Questions come from the dev set, each round with another polite
+prefix/suffix, in one stream across all levels: no text repeats within a run of up to
+len(dev set) × 64 requests, so the server's query-embedding cache never helps (real users
+rarely repeat a question word for word).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .report import summary_ms
 from .scale import ROOT, child_env
 
 PREFIXES = ("", "请问", "想了解一下，", "麻烦问下：", "你好，", "咨询一下，", "我想知道", "请教：")
+SUFFIXES = ("", "谢谢", "，麻烦了", "，请简要回答", "（急）", "，多谢", "，在线等", "，请指教")
 REQUEST_TIMEOUT_S = 60.0
 
 
@@ -42,11 +44,13 @@ def settings_env(settings) -> dict[str, str]:
 
 
 def question_stream(questions: list[str]):
-    """Dev questions, then the same with a prefix, … (each text differs from the last round's)."""
+    """Dev questions, then each round again with another prefix/suffix pair: the first
+    len(questions) × 64 texts are all different."""
     n = 0
+    pairs = [(p, s) for s in SUFFIXES for p in PREFIXES]
     while True:
-        prefix = PREFIXES[(n // max(1, len(questions))) % len(PREFIXES)]
-        yield prefix + questions[n % len(questions)]
+        prefix, suffix = pairs[(n // max(1, len(questions))) % len(pairs)]
+        yield prefix + questions[n % len(questions)] + suffix
         n += 1
 
 
@@ -121,10 +125,9 @@ def ask_once(server: Server, question: str) -> tuple[float, dict]:
     return elapsed, r.json()
 
 
-async def _level(url: str, questions: list[str], *, clients: int, duration: float) -> dict:
+async def _level(url: str, stream, *, clients: int, duration: float) -> dict:
     import httpx
 
-    stream = question_stream(questions)
     latencies: list[float] = []
     errors: list[str] = []
     deadline = time.perf_counter() + duration
@@ -158,13 +161,15 @@ def run_load(server: Server, questions: list[str], *, levels=(1, 4, 16), duratio
              log=print) -> dict:
     """Each level: ``clients`` closed-loop clients for ``duration`` seconds (requests in flight finish)."""
     out = []
+    stream = question_stream(questions)  # one stream for every level: no text is asked twice
     for clients in levels:
-        result = asyncio.run(_level(server.url, questions, clients=clients, duration=duration))
+        result = asyncio.run(_level(server.url, stream, clients=clients, duration=duration))
         log(f"load {clients} clients: {result['rps']} req/s, p95 {result['p95_ms']} ms, {result['errors']} errors")
         out.append(result)
     return {"duration_s": duration, "levels": out,
             "note": ("Closed-loop clients (each sends its next request when the previous answer arrives) "
                      "from one asyncio process on the same 2-core machine as the server, so client CPU "
-                     "competes with the server. Questions: dev set, then with rotating prefixes "
-                     "(no repeated text within a level of up to "
-                     f"{len(questions) * len(PREFIXES)} requests).")}
+                     "competes with the server. Questions: the dev set, then again with other polite "
+                     "prefixes/suffixes, in one stream across the levels (no text repeats within the first "
+                     f"{len(questions) * len(PREFIXES) * len(SUFFIXES)} requests, so the query-embedding "
+                     "cache never helps).")}

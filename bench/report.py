@@ -335,10 +335,12 @@ def render_markdown(results: dict) -> str:
             rows.append([f"{r['factor']}×{tag}", _fmt(r.get("docs")), _fmt(r.get("chunks")), _fmt(r.get("vectors")), _fmt(r.get("chars"), "", 0),
                          _fmt(r.get("build_s"), " s", 0), _fmt(r.get("disk_mb"), " MB", 1),
                          _fmt(r.get("build_peak_rss_mb"), " MB", 0), _fmt(r.get("query_peak_rss_mb"), " MB", 0),
-                         _fmt(r.get("search_p50_ms")), _fmt(r.get("search_p95_ms")), _fmt(r.get("ask_p95_ms")),
-                         _fmt(r.get("hit3"), "", 3), _fmt(r.get("hit3_filtered"), "", 3)])
+                         _fmt(r.get("search_p50_ms")), _fmt(r.get("search_p95_ms")), _fmt(r.get("bm25_p50_ms")),
+                         _fmt(r.get("dense_p50_ms")), _fmt(r.get("ask_p95_ms")),
+                         _fmt(r.get("hit3"), "", 3), _fmt(r.get("hit3_filtered"), "", 3), _fmt(r.get("hit3_named"), "", 3)])
         lines += _table(["corpus", "docs", "chunks", "vectors", "chars", "build", "disk", "build peak RSS", "serve peak RSS",
-                         "search p50 ms", "search p95 ms", "ask p95 ms", "hit@3", "hit@3 (jurisdiction filter)"], rows) + [""]
+                         "search p50 ms", "search p95 ms", "BM25 p50 ms", "dense p50 ms", "ask p95 ms", "hit@3",
+                         "hit@3 (jurisdiction filter)", "hit@3 (questions naming a jurisdiction)"], rows) + [""]
         growth = scale.get("growth") or {}
         if growth:
             lines += ["Growth with corpus size (log-log slope over the measured sizes; 1 = linear):", ""]
@@ -565,12 +567,20 @@ def make_plots(results: dict, out_dir: Path, stem: str) -> list[str]:
             if fm:
                 ax.plot([r["factor"] for r in fm], [r["hit3_filtered"] for r in fm], "s--",
                         label=zh("按问题中的地区过滤 hit@3", "hit@3, jurisdiction filter from the question"))
+            nm = [r for r in meas if r.get("hit3_named") is not None]
+            if nm:
+                ax.plot([r["factor"] for r in nm], [r["hit3_named"] for r in nm], "^-", color="#55A868",
+                        label=zh("问题中点名地区（过滤）hit@3", "hit@3, questions naming a jurisdiction (filtered)"))
+                for r in nm:
+                    ax.annotate(f"{r['hit3_named']:.3f}", (r["factor"], r["hit3_named"]), textcoords="offset points",
+                                xytext=(4, 6), fontsize=8, color="#55A868")
             for r in meas:
                 ax.annotate(f"{r['hit3']:.3f}", (r["factor"], r["hit3"]), textcoords="offset points", xytext=(4, -12), fontsize=8)
-            ax.set_xticks([r["factor"] for r in meas], [f"{r['factor']}×" for r in meas])
         ax.set_xscale("log")
         from matplotlib.ticker import NullFormatter
 
+        if meas:
+            ax.set_xticks([r["factor"] for r in meas], [f"{r['factor']}×" for r in meas])
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(0, 1.02)
         ax.set_xlabel(zh("语料规模（× 原始语料）", "corpus size (× shipped corpus)"))
