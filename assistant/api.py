@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 import uuid
+from pathlib import Path
 from dataclasses import asdict, is_dataclass
 from typing import Any, Literal, Optional, Union
 
@@ -295,10 +296,11 @@ def health(engine, settings: Settings) -> dict:
         "documents": len(engine.docs),
         "rules": len(table.rules),
         "provisions": len(table.provisions),
-        "index": {"index_dir": str(settings.index_dir), "build_id": getattr(retriever, "build_id", ""),
+        # no file-system paths in any response: names and ids only
+        "index": {"build_id": getattr(retriever, "build_id", ""),
                   "chunks": len(getattr(retriever, "chunks", ()) or ()),
                   "chunking": params.get("chunking"), "built_at": params.get("built_at")},
-        "model": {"name": getattr(embedder, "name", settings.embed_model), "path": settings.embed_model,
+        "model": {"name": getattr(embedder, "name", None) or Path(str(settings.embed_model)).name,
                   "loaded": bool(getattr(embedder, "loaded", False))},
         "store": store,
         "llm": {"enabled": bool(settings.llm_base_url), "model": settings.llm_model or None},
@@ -374,11 +376,10 @@ def create_app(settings: Settings, *, engine=None, ui: bool = True) -> FastAPI:
     ``engine`` defaults to ``Engine.load(settings)``; it is loaded here, once, before the UI
     is built so every request shares the same models and index.
     """
-    if engine is None:
-        from .engine import Engine
-
-        engine = Engine.load(settings)
     from . import __version__ as version
+    from .live import LiveEngine
+
+    live = engine if isinstance(engine, LiveEngine) else LiveEngine(settings, engine)
 
     app = FastAPI(
         title="政策文件助手 Policy-document assistant",
@@ -393,20 +394,20 @@ def create_app(settings: Settings, *, engine=None, ui: bool = True) -> FastAPI:
         ),
         docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
     )
-    app.state.engine = engine
+    app.state.engine = live
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES)
     _install_error_handlers(app)
     auth = _auth_dependency(settings)
-    app.include_router(_api_router(engine, settings), dependencies=auth)
-    app.include_router(_openai_router(engine, settings), dependencies=auth)
+    app.include_router(_api_router(live, settings), dependencies=auth)
+    app.include_router(_openai_router(live, settings), dependencies=auth)
     _install_fallback(app)
     if ui:
         import gradio as gr
 
         from ui.app import CSS, build_ui, theme
 
-        blocks = build_ui(engine)
+        blocks = build_ui(live)
         gr.mount_gradio_app(app, blocks, path="/", footer_links=["api"], css=CSS, theme=theme(),
                             show_error=False, ssr_mode=False, max_file_size="1mb")
     return app
@@ -486,20 +487,24 @@ def _install_fallback(app: FastAPI) -> None:
         app.add_api_route(prefix + "/{rest:path}", no_route, methods=methods, include_in_schema=False)
 
 
-def _api_router(engine, settings: Settings) -> APIRouter:
+def _api_router(live, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
     @router.get("/health", summary="Index, model and store status")
     def get_health():
-        return health(engine, settings)
+        engine = live.current()  # per request: one corpus, old or new, never a mix (assistant/live.py)
+        return {**health(engine, settings),
+                "reloads": {"count": live.reloads, "last_error": live.last_error}}
 
     @router.post("/ask", summary="Answer a question (Answer JSON)")
     def post_ask(body: AskRequest):
+        engine = live.current()
         return ask(engine, settings, body.question, jurisdiction=body.jurisdiction, doc_id=body.doc_id,
                    history=[t.model_dump() for t in body.history])
 
     @router.post("/search", summary="Hybrid (BM25 + dense) search over articles")
     def post_search(body: SearchRequest):
+        engine = live.current()
         query = body.query.strip()
         if not query:
             raise BadQuestionError("检索词为空。 The query is empty.")
@@ -525,6 +530,7 @@ def _api_router(engine, settings: Settings) -> APIRouter:
         kind: Optional[str] = Query(None, description="numeric | conditions | tasks | revocation | materials"),
         format: Literal["json", "csv"] = Query("json"),
     ):
+        engine = live.current()
         table = engine.table.filter(doc_ids=_csv_or_list(doc), jurisdictions=_csv_or_list(jurisdiction),
                                             topic=_csv_or_list(topic), kind=kind or None)
         if format == "csv":
@@ -540,6 +546,7 @@ def _api_router(engine, settings: Settings) -> APIRouter:
         docs: Optional[list[str]] = Query(None, description="document ids (instead of jurisdictions)"),
         format: Literal["json", "csv", "xlsx", "markdown"] = Query("json"),
     ):
+        engine = live.current()
         from .compare import compare
 
         comparison = compare(engine.table, engine.docs, doc_ids=_csv_or_list(docs),
@@ -559,6 +566,7 @@ def _api_router(engine, settings: Settings) -> APIRouter:
 
     @router.post("/timeline", summary="Deadlines that follow an event under a document's rules")
     def post_timeline(body: TimelineRequest):
+        engine = live.current()
         from .corpus import get_document
         from .timeline import EVENTS, compute_timeline, event_to_dict
 
@@ -569,6 +577,7 @@ def _api_router(engine, settings: Settings) -> APIRouter:
 
     @router.post("/check", summary="Check every number of a text against the rules table")
     def post_check(body: CheckRequest):
+        engine = live.current()
         from .check import check
 
         if len(body.text) > 20_000:
@@ -579,12 +588,14 @@ def _api_router(engine, settings: Settings) -> APIRouter:
 
     @router.get("/documents", summary="The corpus overview")
     def get_documents():
+        engine = live.current()
         from .overview import overview
 
         return {"documents": overview(engine.docs)}
 
     @router.get("/documents/{doc_id}", summary="One document: chapters, articles and the rules in each")
     def get_document_route(doc_id: str):
+        engine = live.current()
         from .corpus import get_document
 
         return document_with_rules(get_document(engine.docs, doc_id), engine.table)
@@ -592,7 +603,7 @@ def _api_router(engine, settings: Settings) -> APIRouter:
     return router
 
 
-def _openai_router(engine, settings: Settings) -> APIRouter:
+def _openai_router(live, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["openai"])
     started = int(time.time())
 
@@ -603,6 +614,7 @@ def _openai_router(engine, settings: Settings) -> APIRouter:
 
     @router.post("/chat/completions", summary="OpenAI-compatible chat completions (non-streaming and SSE)")
     async def chat_completions(body: ChatCompletionRequest):
+        engine = live.current()
         turns = [{"role": m.role, "content": message_text(m.content)} for m in body.messages]
         if not turns or turns[-1]["role"] != "user":
             raise BadQuestionError("messages 的最后一条必须是 user 消息。 The last message must have role 'user'.")

@@ -467,9 +467,10 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
     # the switch: from here on readers get the new build
     _write_json_atomic(index_dir / POINTER, {"build": build_id, "collection": collection,
                                              "store": wanted["store"]})
-    if previous is not None and settings.chroma_url and previous[2].get("collection") not in (None, collection):
-        _drop_collection(settings, previous[2]["collection"])
-    _prune(builds, keep=build_id)
+    # the previous build (and its server collection) stays for readers that still hold it
+    for gone in _prune(builds, keep=build_id):
+        if settings.chroma_url and gone.get("collection") not in (None, collection):
+            _drop_collection(settings, gone["collection"])
     new, old = {c.id: c.content_hash for c in chunks}, old_hashes
     return IndexReport(
         index_dir=str(index_dir), build_id=build_id, documents=len(docs), chunks=len(chunks),
@@ -495,12 +496,19 @@ def _sweep_tmp(builds: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def _prune(builds: Path, *, keep: str) -> None:
+def _prune(builds: Path, *, keep: str) -> list[dict]:
+    """Delete all but the newest KEEP_BUILDS builds; the params of the deleted ones."""
     done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
                   key=lambda p: p.name)
     others = [p for p in done if p.name != keep]
+    gone = []
     for p in others[: max(0, len(others) - (KEEP_BUILDS - 1))]:
+        try:
+            gone.append(json.loads((p / "params.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
         shutil.rmtree(p, ignore_errors=True)
+    return gone
 
 
 def describe(report: IndexReport) -> str:

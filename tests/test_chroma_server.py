@@ -108,16 +108,21 @@ def test_server_mode_gives_the_same_top_hits(server_settings, index_settings):
             assert got == want, (question, mode)
 
 
-def test_rebuild_switches_collection_and_drops_the_old_one(server_settings, server):
+def test_rebuild_switches_collection_keeps_the_previous_and_drops_older_ones(server_settings, server):
     old = read_pointer(server_settings.index_dir)["collection"]
     assert old in _collections(server.url)
+    held = Retriever.load(server_settings)  # a server process still answering from the old build
     report = build_index(server_settings, rebuild=True, progress=False)
     new = read_pointer(server_settings.index_dir)["collection"]
     assert new == report.collection != old and new.startswith(server_settings.collection + "-")
     names = _collections(server.url)
-    assert new in names and old not in names
+    assert new in names and old in names  # the previous one stays for readers that hold it
+    assert held.search("筹建期限", k=1, mode="dense")
+    newest = build_index(server_settings, rebuild=True, progress=False).collection
+    names = _collections(server.url)
+    assert newest in names and new in names and old not in names  # two builds kept, older dropped
     _, params = read_build(server_settings.index_dir, read_pointer(server_settings.index_dir))
-    assert params["collection"] == new
+    assert params["collection"] == newest
     assert Retriever.load(server_settings).search("筹建期限", k=1)
 
 
