@@ -13,8 +13,10 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import secrets
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -41,6 +43,10 @@ MAX_HISTORY_MESSAGES = 20  # older turns are dropped (follow-ups need only the r
 MAX_HISTORY_CHARS = 12_000
 STREAM_PIECE_CHARS = 24
 LIMITED_PREFIXES = ("/api/", "/v1/")
+# An answer is CPU work (query embedding, then Python); more answers at once than cores only
+# trade the GIL and torch threads back and forth. Requests beyond it wait their turn.
+ENGINE_GATE = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                             else (os.cpu_count() or 1)))
 
 
 # --------------------------------------------------------------------------- JSON helpers
@@ -247,8 +253,9 @@ def ask(engine, settings: Settings, question: str, *, jurisdiction=None, doc_id=
     if len(question) > settings.max_question_chars:
         raise BadQuestionError(f"问题过长（{len(question)} 字，上限 {settings.max_question_chars} 字），请精简后再问。"
                                f" The question is too long (limit {settings.max_question_chars} characters).")
-    answer = engine.ask(question, jurisdiction=_scope(engine, jurisdiction), doc_id=doc_id or None,
-                        history=tuple(trim_history(list(history))))
+    scope, turns = _scope(engine, jurisdiction), tuple(trim_history(list(history)))
+    with ENGINE_GATE:
+        answer = engine.ask(question, jurisdiction=scope, doc_id=doc_id or None, history=turns)
     return answer_to_dict(answer)
 
 
