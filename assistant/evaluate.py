@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 from .errors import AssistantError
+from .jsonl import JsonlError, read_rows
 from .normalize import normalize_query
 from .numbers import find_quantities, normalise, same_value
 from .types import Answer, Document
@@ -47,25 +48,13 @@ TYPES = ("numeric", "eligibility", "timeline", "task", "procedure", "comparison"
 _PUNCT = re.compile(r"[\s,，。.;；:：、!！?？\"'“”‘’《》<>()（）\[\]【】〔〕·—\-–~/|*_#>]+")
 
 
-class EvalFileError(AssistantError):
-    """An eval file cannot be read (the message names the file and line)."""
+EvalFileError = JsonlError  # an eval file that cannot be read (kept name)
 
 
-def load_questions(path) -> list[dict]:
-    """Read a JSONL eval file; every line needs an ``id``-less-tolerant ``question``."""
-    path = Path(path)
-    if not path.exists():
-        raise EvalFileError(f"找不到评测文件 {path}。 Eval file not found: {path}.")
+def load_questions(path: str | Path) -> list[dict]:
+    """The questions of a JSONL eval file; a line without ``id`` gets ``line<N>``."""
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path} 第{n}行不是合法的 JSON：{exc.msg}。 Line {n} is not valid JSON.") from None
-        if not isinstance(row, dict) or not str(row.get("question", "")).strip():
-            raise EvalFileError(f"{path} 第{n}行缺少 question。 Line {n} has no question.")
+    for n, row in read_rows(path, need_question=True):
         row.setdefault("id", f"line{n}")
         out.append(row)
     return out

@@ -27,18 +27,9 @@ MRR_AT = 10
 
 def load_questions(path: str | Path) -> list[dict]:
     """The JSONL eval file (blank lines ignored); a bad line names its number."""
-    out = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path} line {n}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not str(row.get("question", "")).strip():
-            raise ValueError(f"{path} line {n}: needs a non-empty \"question\"")
-        out.append(row)
-    return out
+    from .evaluate import load_questions as load
+
+    return load(path)
 
 
 def question_filters(question: str, known: Sequence[str]) -> list[str]:

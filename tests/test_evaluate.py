@@ -100,7 +100,7 @@ def test_summarize_and_table(doc_by_id):
 
 
 def test_load_questions_errors(tmp_path):
-    with pytest.raises(AssistantError, match="找不到评测文件"):
+    with pytest.raises(AssistantError, match="找不到文件"):
         load_questions(tmp_path / "missing.jsonl")
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"question": "a"}\n{oops\n', encoding="utf-8")

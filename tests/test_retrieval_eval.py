@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.errors import AssistantError
 from assistant.retrieval_eval import (first_relevant, format_retrieval_table, is_relevant, load_questions,
                                       question_filters, retrieval_metrics)
 from assistant.types import Chunk, Hit
@@ -92,7 +93,7 @@ def test_metrics_arithmetic_and_skipping():
 def test_load_questions_names_the_bad_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"question": "a"}\n\n{"question": \n', encoding="utf-8")
-    with pytest.raises(ValueError, match="line 3"):
+    with pytest.raises(AssistantError, match="line 3"):
         load_questions(path)
 
 

@@ -80,31 +80,21 @@ def ask(
 def _ask_batch(engine, path: Path, *, as_json: bool, jurisdiction=None, doc_id=None) -> None:
     """One Answer JSON per input line (the line's other fields first, e.g. ``id``)."""
     from ..engine import answer_to_dict
+    from ..jsonl import read_rows
 
-    if not Path(path).exists():
-        raise BadQuestionError(f"找不到问题文件 {path}。 Batch file not found: {path}.")
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise ValueError("not an object")
-            except ValueError as exc:
-                raise BadQuestionError(f"{path} 第{n}行不是 JSON 对象 (line {n} is not a JSON object: {exc})") from None
-            try:
-                answer = engine.ask(str(row.get("question") or ""), jurisdiction=jurisdiction,
-                                    doc_id=doc_id, history=row.get("history") or ())
-                data = {**{k: v for k, v in row.items() if k not in ("question",)}, **answer_to_dict(answer)}
-            except AssistantError as exc:  # one bad line does not stop the batch
-                data = {**row, "error": str(exc)}
-            if as_json:
-                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-            else:
-                typer.echo(f"== {row.get('id', n)}: {row.get('question', '')}")
-                typer.echo(data.get("answer") or f"错误 error: {data.get('error')}")
-                typer.echo("")
+    for n, row in read_rows(path):
+        try:
+            answer = engine.ask(str(row.get("question") or ""), jurisdiction=jurisdiction,
+                                doc_id=doc_id, history=row.get("history") or ())
+            data = {**{k: v for k, v in row.items() if k not in ("question",)}, **answer_to_dict(answer)}
+        except AssistantError as exc:  # one bad line does not stop the batch
+            data = {**row, "error": str(exc)}
+        if as_json:
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            typer.echo(f"== {row.get('id', n)}: {row.get('question', '')}")
+            typer.echo(data.get("answer") or f"错误 error: {data.get('error')}")
+            typer.echo("")
     sys.stdout.flush()
 
 

@@ -113,22 +113,11 @@ def search(
 
 def _search_batch(retriever, path: Path, *, k: int, mode: str, filters: dict) -> None:
     """One JSON line per input line: the input's fields plus "hits" (or "error")."""
-    from ..errors import AssistantError, BadQuestionError
+    from ..errors import AssistantError
+    from ..jsonl import read_rows
     from ..retrieve import hit_to_dict
 
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BadQuestionError(f"无法读取 {path}: {exc}。 Cannot read the batch file.") from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise ValueError("not an object")
-        except ValueError as exc:
-            raise BadQuestionError(f"{path} 第{n}行不是 JSON 对象 (line {n} is not a JSON object: {exc})") from None
+    for _, row in read_rows(path):
         try:
             hits = retriever.search(row.get("question", ""), k=k, mode=mode, **filters)
             out = {**row, "hits": [hit_to_dict(h, text=False) for h in hits]}
