@@ -1,7 +1,7 @@
 """Start `policy-assistant serve` in a subprocess on a free 127.0.0.1 port and wait for it.
 
-Used by the API, OpenAI-compat, gradio_client and browser tests (one server per test module)
-and by bench/bench_server.py. The child gets its settings through env vars (PA_INDEX_DIR …),
+Used by the API, OpenAI-compat, gradio_client and browser tests (one server per test module).
+The child gets its settings through env vars (PA_INDEX_DIR …),
 so tests never touch the repository's indexes/.
 """
 
