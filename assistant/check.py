@@ -21,6 +21,10 @@ from .types import Check, Document, Event, Rule
 
 _REF = re.compile(r"第([零一二三四五六七八九十百千两\d]+)条")
 _MARKER = re.compile(r"\[([^\[\]·]{1,40})·(第[零一二三四五六七八九十百千两\d]+条)\]")
+# a law or book title right before "第X条": a reference into another text (民法典第二百零一条,
+# 《计量法》第十条), not into the documents in context; "本办法"/"重庆办法" stay ours
+_OTHER_TEXT = re.compile(r"(?:《([^《》]{1,60})》|([\u4e00-\u9fff]{0,12}(?:法典|[^办]法|条例)))的?\s*$")
+_OURS = re.compile(r"本(?:办法|规定|细则|条例|法|意见|通知)$")
 _SENTENCE = "。;!?\n"
 _CLAUSE = _SENTENCE + ","
 _UP = {"<=", "<"}
@@ -193,11 +197,25 @@ def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, j
         if not any(s <= m.start() < e for s, e, *_ in refs):
             refs.append((m.start(), m.end(), _article_label(m.group(0)), m.group(0), ""))
     refs.sort()
-    quantities = [q for q in find_quantities(text) if not any(s <= q.start < e for s, e, *_ in refs)]
+    foreign = [(s, e) for s, e, _, _, prefix in refs if not prefix and _other_text(text, s, in_context)]
+    refs = [r for r in refs if (r[0], r[1]) not in foreign]
+    quantities = [q for q in find_quantities(text)
+                  if not any(s <= q.start < e for s, e, *_ in refs) and not any(s <= q.start < e for s, e in foreign)]
     out: list[tuple[int, Check]] = [(q.start, c.number(text, q)) for q in quantities]
     for s, e, label, claim, prefix in refs:
         out.append((s, c.reference(text, label, s, claim, prefix, _adjacent(text, refs, quantities, s))))
     return [chk for _, chk in sorted(out, key=lambda x: x[0])]
+
+
+def _other_text(text: str, start: int, docs: list[Document]) -> bool:
+    """Whether the "第X条" at ``start`` belongs to another law or document (not checked)."""
+    m = _OTHER_TEXT.search(text[max(0, start - 64):start])
+    if not m:
+        return False
+    if m.group(1):  # 《title》: ours when it names a document in context
+        title = m.group(1)
+        return not any(title in d.meta.title or d.meta.title in title for d in docs)
+    return not _OURS.search(m.group(2))
 
 
 def _adjacent(text: str, refs, quantities: list[Quantity], ref_start: int) -> list[Quantity]:

@@ -91,6 +91,18 @@ def test_article_references(table, docs, answer, statuses):
     assert [(c.claim, c.status) for c in checks] == statuses
 
 
+@pytest.mark.parametrize("answer, statuses", [
+    ("期间按民法典第二百零一条计算,重庆筹建期3年(第十四条)", [("3年", "verified"), ("第十四条", "verified")]),
+    ("依据《中华人民共和国计量法》第十条", []),
+    ("依据计量法第十条和行政许可条例第三十五条", []),
+    ("依据本办法第三十五条", [("第三十五条", "contradicted")]),
+    ("《重庆市市级碳计量中心管理办法》第十四条规定3年", [("第十四条", "verified"), ("3年", "verified")]),
+])
+def test_references_to_other_laws_are_not_ours(table, docs, answer, statuses):
+    checks = check(answer, table=table, docs=docs, jurisdictions="重庆")
+    assert [(c.claim, c.status) for c in checks] == statuses
+
+
 def test_wrong_citation_points_to_the_right_article(table, docs):
     checks = check("公示时间不得少于7天[重庆·第十四条]", table=table, docs=docs)
     assert "第十四条未规定不得少于7天" in checks[1].expected and "第十二条" in checks[1].expected
