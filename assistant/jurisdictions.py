@@ -46,7 +46,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "济南": ("济南市",),
 }
 
-# single-character abbreviations are only trusted in these contexts (e.g. "鄂市监", "渝的", "津")
+# single-character abbreviations are only trusted in these contexts (e.g. "鄂市监", "渝的", "津"),
+# or right before the kind of centre a question is about ("渝碳计量中心", "川计量数据中心")
+_KIND_AFTER = "碳计量|计量数据|计量中心|碳中心"
 _SHORT_OK = re.compile(r"^[\u4e00-\u9fff]$")
 
 
@@ -79,7 +81,8 @@ def find_in_text(text: str, *, extra: tuple[str, ...] = ()) -> list[str]:
     """Jurisdictions mentioned in a question, in order of first mention (canonical names).
 
     Single-character abbreviations (鄂/渝/津/赣 …) count only when they stand alone next to
-    non-name characters, so 津贴 or 渝中区 are not misread; full names always count.
+    non-name characters or directly name a centre (渝碳计量中心), so 津贴 or 渝中区 are not
+    misread; full names always count.
     """
     found: list[tuple[int, str]] = []
     names = dict(ALIASES)
@@ -90,7 +93,7 @@ def find_in_text(text: str, *, extra: tuple[str, ...] = ()) -> list[str]:
             if not alias or alias.isascii() and not re.search(rf"\b{re.escape(alias)}\b", text, re.I):
                 continue
             if len(alias) == 1:
-                pattern = rf"(?<![\u4e00-\u9fff]){re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$)"
+                pattern = rf"(?<![\u4e00-\u9fff]){re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$|{_KIND_AFTER})"
                 m = re.search(pattern, text)
             elif alias.isascii():
                 m = re.search(rf"\b{re.escape(alias)}\b", text, re.I)
