@@ -146,6 +146,20 @@ def _summaries(doc: Document) -> tuple[dict, dict]:
     return dict(Counter(r.topic for r in rules)), dict(Counter(p.kind for p in provisions))
 
 
+def _instruction_warnings(doc: Document) -> list[str]:
+    """One warning per sentence that reads as an instruction to an assistant (prompt injection):
+    the document is added as received, but the rules table takes no number from it."""
+    try:
+        from .rules import instruction_sentences
+    except ImportError:  # rules module not installed in this build
+        return []
+    return [
+        f"{label}: “{sentence[:60]}” 像是写给问答系统的指令而不是规定，未从中提取数字。"
+        f" Reads as an instruction to the assistant, not a provision: no number taken from it."
+        for label, sentence in instruction_sentences(doc)
+    ]
+
+
 def _entry(meta: DocMeta) -> dict:
     out = {}
     for key in DocMeta.__dataclass_fields__:
@@ -170,7 +184,7 @@ def add_document(settings: Settings, path: Path, *, commit: bool = True, reindex
     """Preview a document and (with commit) copy it into the corpus, update manifest and index."""
     meta, doc, _ = preview(settings, path, **meta_kw)
     rules_by_topic, provisions_by_kind = _summaries(doc)
-    warnings = list(doc.warnings)
+    warnings = list(doc.warnings) + _instruction_warnings(doc)
     if not commit:
         return AddReport(doc, rules_by_topic, provisions_by_kind, tuple(warnings), committed=False)
     target = settings.corpus_dir / meta.source
