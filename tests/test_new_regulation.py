@@ -188,6 +188,12 @@ def test_eligibility_lists_the_new_conditions(world):
     _verified(answer)
 
 
+def test_what_the_new_regulation_does_not_cover_is_said(world):
+    answer = world.engine.ask("四川碳计量中心什么情况下会被撤销？")  # the fixture has no 撤销 article
+    assert answer.abstained and "四川" in answer.answer and "没有" in answer.answer, answer.answer
+    assert not answer.citations
+
+
 def test_timeline_uses_the_new_periods(world):
     answer = world.engine.ask("四川2026年6月1日获批筹建，最晚什么时候申请验收？")
     assert answer.intent == "timeline" and not answer.abstained
