@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .config import Settings
 from .errors import (AssistantError, BadQuestionError, IndexCorruptError, IndexMismatchError,
                      IndexMissingError, ModelMissingError, StoreUnavailableError,
-                     UnknownDocumentError, UnknownJurisdictionError)
+                     UnknownDocumentError, UnknownJurisdictionError, without_paths)
 
 log = logging.getLogger(__name__)
 
@@ -291,11 +291,11 @@ def health(engine, settings: Settings) -> dict:
     store = {"mode": "server" if settings.chroma_url else "embedded", "url": settings.chroma_url or None,
              "collection": params.get("collection", ""), "ok": True}
     try:
-        retriever._check_store()  # counts the collection: reaches a chroma server when there is one
+        retriever.check_store()  # counts the collection: reaches a chroma server when there is one
     except AssistantError as exc:
-        store.update(ok=False, error=str(exc))
+        store.update(ok=False, error=without_paths(exc))
     except Exception as exc:  # health must answer even when the store misbehaves
-        store.update(ok=False, error=f"{type(exc).__name__}: {exc}")
+        store.update(ok=False, error=without_paths(f"{type(exc).__name__}: {exc}"))
     embedder = getattr(retriever, "embedder", None)
     table = engine.table
     return {
@@ -440,7 +440,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
         status, type_ = status_of(exc)
-        return error_response(status, str(exc), type_=type_)
+        return error_response(status, without_paths(exc), type_=type_)  # no server folders in responses
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
@@ -501,7 +501,8 @@ def _api_router(live, settings: Settings) -> APIRouter:
     def get_health():
         engine = live.current()  # per request: one corpus, old or new, never a mix (assistant/live.py)
         return {**health(engine, settings),
-                "reloads": {"count": live.reloads, "last_error": live.last_error}}
+                "reloads": {"count": live.reloads,
+                            "last_error": without_paths(live.last_error) if live.last_error else None}}
 
     @router.post("/ask", summary="Answer a question (Answer JSON)")
     def post_ask(body: AskRequest):

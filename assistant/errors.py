@@ -1,6 +1,8 @@
 """Typed errors. Each message says what went wrong and what to do; the CLI, API and UI
 turn them into one clear line (never a traceback)."""
 
+import re
+
 
 class AssistantError(Exception):
     """Base class: a user-facing failure with an actionable message."""
@@ -46,3 +48,19 @@ class UnknownDocumentError(AssistantError):
 
 class BadQuestionError(AssistantError):
     """The question is empty or unusable."""
+
+
+# a "/" (or "~/") not preceded by a word char, ":", "/", "." or "~" (so not inside a URL or a
+# relative path) and its "/"-separated parts; a path stops at spaces, quotes, brackets
+# and the CJK punctuation our messages put right after one
+_PATH = re.compile(r"(?<![\w:/.~])~?/(?:[^\s/'\"()（）,，。：;；<>]+/)*[^\s/'\"()（）,，。：;；<>]+/?")
+
+
+def without_paths(text) -> str:
+    """``text`` with every absolute file-system path cut to its last component.
+
+    API responses never name server folders (where the corpus, index, venv or model live):
+    ``索引指针 /srv/pa/indexes/current.json 无法读取`` → ``索引指针 current.json 无法读取``.
+    URLs (``http://host:8000/api``) and relative paths are left alone.
+    """
+    return _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1] or ".", str(text))

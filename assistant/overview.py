@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from .types import Document
 
 
@@ -20,7 +22,7 @@ def overview(docs: list[Document]) -> list[dict]:
             "articles": sum(not a.is_section for a in d.articles),
             "sections": sum(a.is_section for a in d.articles),
             "chars": len(d.text),
-            "source": d.meta.source,
+            "source": PurePath(d.meta.source).name if d.meta.source else d.meta.source,  # never a folder
         }
         for d in docs
     ]
