@@ -350,6 +350,9 @@ def build_index(settings: Settings, docs: list[Document] | None = None, *, rebui
         raise CorpusError(f"分块 id 重复 {dup[:3]}：同一文档中有重复的条文标签。"
                           f" Duplicate chunk ids {dup[:3]}: a document repeats an article label.")
     with _build_lock(index_dir):
+        # holding the lock, no build is running: any staging folder is a killed build's leftover
+        if (index_dir / "builds").is_dir():
+            _sweep_tmp(index_dir / "builds")
         previous = _previous(index_dir)
         old_hashes = previous[1].get("chunks", {}) if previous else {}
         if previous and not rebuild:

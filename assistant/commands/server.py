@@ -22,12 +22,13 @@ def _say(text: str) -> None:
 def prepare_index(settings, docs) -> None:
     """Build the index on first run, after the corpus changed, or when it was built with other
     settings (the server must come up on the shipped corpus), with progress shown."""
-    from ..errors import IndexCorruptError, IndexMissingError
-    from ..index import build_index, chunks_from, current_params, mismatch, read_build, read_pointer
+    from ..errors import IndexCorruptError, IndexMissingError, StoreUnavailableError
+    from ..index import _healthy, build_index, chunks_from, current_params, mismatch, read_build, read_pointer
 
     rebuild = False
     try:
-        _, params = read_build(settings.index_dir, read_pointer(settings.index_dir))
+        pointer = read_pointer(settings.index_dir)
+        build, params = read_build(settings.index_dir, pointer)
     except IndexMissingError:
         _say(f"首次运行：正在建立索引 {settings.index_dir}（约需一两分钟）… building the index on first run")
     except IndexCorruptError as exc:
@@ -37,8 +38,14 @@ def prepare_index(settings, docs) -> None:
         why = mismatch(params, current_params(settings))
         hashes = {c.id: c.content_hash for c in chunks_from(docs, max_chars=settings.chunk_max_chars)}
         if not why and hashes == params.get("chunks"):
-            return
-        if why:
+            try:  # files present and every vector in the store (a deleted chroma folder is not)
+                if _healthy(settings, (build, params, pointer)):
+                    return
+            except StoreUnavailableError:
+                return  # a chroma server that is down now: serve anyway, health says degraded
+            rebuild = True
+            _say("索引不完整（文件或向量缺失），正在重建… the index is incomplete, rebuilding")
+        elif why:
             rebuild = True
             _say(f"索引参数已变化（{why}），正在重建… the index was built with other settings, rebuilding")
         else:
@@ -91,6 +98,7 @@ def serve(
     from ..config import offline_env
     from ..corpus import load_corpus
     from ..engine import Engine
+    from ..errors import IndexCorruptError
 
     offline_env()
     t0 = time.perf_counter()
@@ -100,7 +108,14 @@ def serve(
     docs = load_corpus(settings)
     prepare_index(settings, docs)
     _say("加载模型与索引 loading the model, index and rules table …")
-    engine = Engine.load(settings)
+    try:
+        engine = Engine.load(settings)
+    except IndexCorruptError as exc:  # damage prepare_index cannot see (a truncated chunks.jsonl …)
+        from ..index import build_index
+
+        _say(f"索引无法读取，正在重建 rebuilding the index: {exc}")
+        build_index(settings, docs, rebuild=True, progress=True)
+        engine = Engine.load(settings)
     try:  # one question now, so the first user does not pay for lazy loading (jieba, first query)
         engine.ask(WARMUP_QUESTION)
     except Exception as exc:  # noqa: BLE001 - a failed warm-up must not stop the server
