@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -146,6 +147,15 @@ def _sentences(doc: Document, art: Article, seps: str = _SENT) -> list[tuple[int
     return out
 
 
+MAX_CHAT_COMPARE = 12  # documents side by side in one chat answer
+
+
+@functools.lru_cache(maxsize=8192)
+def _article_quantities(text: str) -> tuple:
+    """find_quantities of an article's text, cached (articles are scanned question after question)."""
+    return tuple(find_quantities(text))
+
+
 class Composer:
     """Composes drafts from the rules table, the timeline engine and the articles."""
 
@@ -162,6 +172,13 @@ class Composer:
             per_j[d.meta.jurisdiction] = per_j.get(d.meta.jurisdiction, 0) + 1
         self._per_j = per_j
         self._title_grams = {d.id: bigrams(d.meta.title) for d in docs}
+        # lookups by topic and by article (a corpus of thousands of documents has ~10^5 rules)
+        self._by_topic: dict[str, list[Rule]] = {}
+        self._by_article: dict[tuple[str, str], list[Rule]] = {}
+        self._pos = {r.id: n for n, r in enumerate(table.rules)}
+        for r in table.rules:
+            self._by_topic.setdefault(r.topic, []).append(r)
+            self._by_article.setdefault((r.doc_id, r.article), []).append(r)
 
     # ------------------------------------------------------------------ naming
     def marker(self, doc: Document, label: str) -> str:
@@ -196,12 +213,12 @@ class Composer:
 
     # ------------------------------------------------------------------ helpers
     def rules(self, topic: str, doc_ids) -> list[Rule]:
-        ids = list(doc_ids)
-        rules = [r for r in self.table.rules if r.topic == topic and r.doc_id in ids]
-        return sorted(rules, key=lambda r: (ids.index(r.doc_id), r.start))
+        order = {d: n for n, d in enumerate(dict.fromkeys(doc_ids))}
+        rules = [r for r in self._by_topic.get(topic, ()) if r.doc_id in order]
+        return sorted(rules, key=lambda r: (order[r.doc_id], r.start))
 
     def has_topic(self, topic: str) -> bool:
-        return any(r.topic == topic for r in self.table.rules)
+        return topic in self._by_topic
 
     def qgrams(self, q: Query, doc: Document | None = None, *, drop_intent: str = "") -> set[str]:
         """The question's subject bigrams, minus words of the document's own title (not telling
@@ -485,7 +502,8 @@ class Composer:
                 art, s, e = mention
                 out.line(f"{self.who(d)}只规定：{self.quote_span(out, d, art, s, e)}。")
         kinds = {doc_kind(d, self.vocab) for d in scope}
-        others = [r for r in self.table.rules if r.topic == topic and r.doc_id not in {d.id for d in scope}]
+        in_scope = {d.id for d in scope}
+        others = [r for r in self._by_topic.get(topic, ()) if r.doc_id not in in_scope]
         others.sort(key=lambda r: doc_kind(self.docs[r.doc_id], self.vocab) not in kinds)
         seen = set()
         for r in others:
@@ -692,10 +710,10 @@ class Composer:
             seen_spans = set()
             for art in d.articles:
                 para_score = self.coverage(grams, art.text)
-                rules = [r for r in self.table.rules if r.doc_id == d.id and r.article == art.label]
+                rules = self._by_article.get((d.id, art.label), [])
                 quantities = [(r.start, r.end, r.unit, r) for r in rules if r.unit != "date"]
                 years_here: dict[int, int] = {}
-                for qt in find_quantities(art.text):
+                for qt in _article_quantities(art.text):
                     s, e = art.start + qt.start, art.start + qt.end
                     if qt.unit == "年份" and ("年" in asked) and art.text[max(0, qt.start - 1):qt.start] == "到":
                         quantities.append((s, e, "年份", None))
@@ -1015,7 +1033,7 @@ class Composer:
                 if grams and self.coverage(grams, p.text) >= 0.7:
                     elsewhere.append(p)
             topic_elsewhere = [t for t in topics if not self.rules(t, [d.id for d in scope]) and
-                               any(r.topic == t for r in self.table.rules)]
+                               t in self._by_topic]
             if elsewhere or topic_elsewhere:
                 who = "、".join(self.who(d) for d in scope)
                 out.line(f"{who}没有这样的撤销规定，无法回答。")
@@ -1248,6 +1266,10 @@ class Composer:
         topics = [t for t in q.topics if self.has_topic(t) and t != "target"]
         if topics and any(d.meta.kind == "regulation" for d in scope):
             scope = [d for d in scope if d.meta.kind == "regulation"]
+        if len(scope) > MAX_CHAT_COMPARE:  # a chat answer stays readable; the table has them all
+            out.line(f"（语料中有{len(scope)}份文件涉及，这里比较前{MAX_CHAT_COMPARE}份；完整对比请用“对比”页"
+                     f"或 `policy-assistant compare` 导出表格。）")
+            scope = scope[:MAX_CHAT_COMPARE]
         if len(scope) < 2:  # one document left to compare: answer it as its base question
             single = {"eligibility": self._eligibility, "task": self._task, "revocation": self._revocation,
                       "procedure": self._procedure}.get(self._base_intent(q), self._numeric if topics else self._extractive)
@@ -1279,14 +1301,16 @@ class Composer:
             if t not in rows and len(rows) < 3:
                 rows.append(t)
         siblings = []
-        for r in self.table.rules:  # what the next sentence adds (合格线 → 低于80分限期整改)
-            if r.topic in rows and r.doc_id in {d.id for d in scope}:
+        in_scope = {d.id for d in scope}
+        # what the next sentence adds (合格线 → 低于80分限期整改), rules in table order
+        for r in sorted((r for t in set(rows) for r in self._by_topic.get(t, ())), key=lambda r: self._pos[r.id]):
+            if r.doc_id in in_scope:
                 doc = self.docs[r.doc_id]
                 art = doc.article(r.article)
                 _, end = _span_in(doc.text, r.start, r.end, art.start, art.end)
                 nxt = _span_in(doc.text, end + 1, end + 1, art.start, art.end) if end + 1 < art.end else None
-                for x in self.table.rules:
-                    if (nxt and x.doc_id == r.doc_id and x.article == r.article and nxt[0] <= x.start < nxt[1]
+                for x in self._by_article.get((r.doc_id, r.article), ()):
+                    if (nxt and nxt[0] <= x.start < nxt[1]
                             and x.topic not in rows and x.topic not in ("other", "issued_date", "target")
                             and x.topic not in siblings):
                         siblings.append(x.topic)

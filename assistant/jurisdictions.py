@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .errors import UnknownJurisdictionError
@@ -77,6 +78,27 @@ def resolve(name: str, known: list[str] | tuple[str, ...]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=32)
+def _patterns(extra: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
+    """(canonical name, compiled pattern) per alias of ALIASES and of the corpus' own names."""
+    names = dict(ALIASES)
+    for e in extra:
+        names.setdefault(e, ())
+    out = []
+    for canon, aliases in names.items():
+        for alias in (canon, *aliases):
+            if not alias:
+                continue
+            if len(alias) == 1:
+                pattern = rf"(?<![\u4e00-\u9fff]){re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$|{_KIND_AFTER})"
+                out.append((canon, re.compile(pattern)))
+            elif alias.isascii():
+                out.append((canon, re.compile(rf"\b{re.escape(alias)}\b", re.I)))
+            else:
+                out.append((canon, re.compile(re.escape(alias))))
+    return out
+
+
 def find_in_text(text: str, *, extra: tuple[str, ...] = ()) -> list[str]:
     """Jurisdictions mentioned in a question, in order of first mention (canonical names).
 
@@ -85,22 +107,10 @@ def find_in_text(text: str, *, extra: tuple[str, ...] = ()) -> list[str]:
     misread; full names always count.
     """
     found: list[tuple[int, str]] = []
-    names = dict(ALIASES)
-    for e in extra:
-        names.setdefault(e, ())
-    for canon, aliases in names.items():
-        for alias in (canon, *aliases):
-            if not alias or alias.isascii() and not re.search(rf"\b{re.escape(alias)}\b", text, re.I):
-                continue
-            if len(alias) == 1:
-                pattern = rf"(?<![\u4e00-\u9fff]){re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$|{_KIND_AFTER})"
-                m = re.search(pattern, text)
-            elif alias.isascii():
-                m = re.search(rf"\b{re.escape(alias)}\b", text, re.I)
-            else:
-                m = re.search(re.escape(alias), text)
-            if m:
-                found.append((m.start(), canon))
+    for canon, pattern in _patterns(tuple(extra)):
+        m = pattern.search(text)
+        if m:
+            found.append((m.start(), canon))
     seen: list[str] = []
     for _, canon in sorted(found):
         if canon not in seen:

@@ -33,7 +33,7 @@ DENSE_POOL = 200  # nearest vector entries (chunks and sentences) fetched per qu
 # A filtered query over at most this many vectors is answered exactly in memory from the
 # documents' vectors (fetched once, kept in an LRU of EXACT_CACHE_VECTORS): chromadb's own
 # filtered search costs 18–120 ms on a 60k-vector collection, growing with the corpus.
-EXACT_MAX_VECTORS = 20_000
+EXACT_MAX_VECTORS = 2_000
 EXACT_CACHE_VECTORS = 60_000  # ~120 MB of float32 at m3e-small's 512 dimensions
 
 
@@ -150,11 +150,13 @@ class _Store:
                                               include=["distances"], **kwargs))
         return [(*_entry_unit(entry), 1.0 - float(d)) for entry, d in zip(result["ids"][0], result["distances"][0])]
 
-    def query_docs(self, vector, *, n: int, docs: list[str]) -> list[tuple[str, str, float]]:
-        """Like ``query`` restricted to ``docs``, exact: cosine over those documents' vectors."""
+    def query_docs(self, vector, *, n: int, docs: list[str], entry_ids) -> list[tuple[str, str, float]]:
+        """Like ``query`` restricted to ``docs``, exact: cosine over those documents' vectors.
+        ``entry_ids(doc)`` lists a document's vector entry ids (fetched by id: a key lookup,
+        where a metadata filter scans the collection)."""
         import numpy as np
 
-        parts = self._vectors_of(docs)
+        parts = self._vectors_of(docs, entry_ids)
         ids = [i for part_ids, _ in parts for i in part_ids]
         if not ids:
             return []
@@ -166,21 +168,20 @@ class _Store:
         top = top[np.lexsort((top, -sims[top]))]
         return [(*_entry_unit(ids[i]), float(sims[i])) for i in top]
 
-    def _vectors_of(self, docs: list[str]) -> list[tuple[list[str], object]]:
+    def _vectors_of(self, docs: list[str], entry_ids) -> list[tuple[list[str], object]]:
         """(entry ids, unit-normalised float32 matrix) per document, from the LRU or the store."""
         import numpy as np
 
         with self._cache_lock:
             missing = [d for d in docs if d not in self._doc_vectors]
         if missing:
-            got = self._call(lambda c: c.get(where={"doc": {"$in": missing}} if len(missing) > 1 else {"doc": missing[0]},
-                                             include=["embeddings", "metadatas"]))
+            wanted = {e: d for d in missing for e in entry_ids(d)}
+            got = self._call(lambda c: c.get(ids=list(wanted), include=["embeddings"]))
             by_doc: dict[str, tuple[list[str], list]] = {d: ([], []) for d in missing}
-            for entry, vec, meta in zip(got["ids"], got["embeddings"], got["metadatas"]):
-                slot = by_doc.get((meta or {}).get("doc"))
-                if slot is not None:
-                    slot[0].append(entry)
-                    slot[1].append(vec)
+            for entry, vec in zip(got["ids"], got["embeddings"]):
+                ids, vecs = by_doc[wanted[entry]]
+                ids.append(entry)
+                vecs.append(vec)
             with self._cache_lock:
                 for d, (ids, vecs) in by_doc.items():
                     m = np.asarray(vecs, dtype=np.float32).reshape(len(ids), -1)
@@ -223,6 +224,9 @@ class Retriever:
         import numpy as np
 
         self._doc_index = {d: n for n, d in enumerate(self.doc_ids)}
+        self._doc_chunks: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            self._doc_chunks.setdefault(c.doc_id, []).append(i)
         self._doc_attrs = {c.doc_id: (c.jurisdiction, c.kind) for c in chunks}  # doc_ids order
         self._chunk_doc = np.array([self._doc_index[c.doc_id] for c in chunks], dtype=np.int64)
         self._vectors = dict(params.get("vectors") or {d: 0 for d in self.doc_ids})
@@ -420,7 +424,7 @@ class Retriever:
         total = sum(self._vectors.get(d, 0) for d in docs) or len(self.chunks)
         pool = min(total, max(DENSE_POOL, 2 * n))
         if where is not None and total <= EXACT_MAX_VECTORS:
-            rows = self._store.query_docs(vector, n=pool, docs=docs)
+            rows = self._store.query_docs(vector, n=pool, docs=docs, entry_ids=self._entry_ids)
         else:
             rows = self._store.query(vector, n=pool, where=where)
         best: dict[str, dict[str, float]] = {}
@@ -440,6 +444,13 @@ class Retriever:
             scored.append((i, whole + sent))
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:n]
+
+    def _entry_ids(self, doc_id: str) -> list[str]:
+        """The vector entry ids of a document's chunks (as index.vector_entries names them)."""
+        from .index import vector_entries
+
+        return [e for i in self._doc_chunks.get(doc_id, ())
+                for e, _, _ in vector_entries(self.chunks[i], "")]
 
     def _single_sentence(self, i: int) -> bool:
         from .index import sentences

@@ -179,6 +179,12 @@ def bigrams(text: str) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # ~30 KB per article: bounded at ~120 MB
+def text_bigrams(text: str) -> frozenset[str]:
+    """bigrams() of a document text, cached: the same articles are scored question after question."""
+    return frozenset(bigrams(text))
+
+
 @dataclass
 class Lexicon:
     """Bigram document frequencies over the corpus articles: weighted lexical coverage."""
@@ -207,7 +213,7 @@ class Lexicon:
         q = terms if isinstance(terms, set) else bigrams(terms)
         if not q:
             return 0.0
-        t = bigrams(text)
+        t = text_bigrams(text)
         total = sum(self.idf(g) for g in q)
         return sum(self.idf(g) for g in q & t) / total if total else 0.0
 
