@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -44,8 +45,15 @@ def _root() -> None:
     """政策文件助手 Policy-document assistant. Run `policy-assistant COMMAND --help` for examples."""
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C: `finally` blocks run (a build removes its staging folder)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs "Building index from tokens" at DEBUG
+    signal.signal(signal.SIGTERM, _terminated)  # `serve` replaces it with uvicorn's own
     try:
         app()  # standalone mode: usage errors print a usage line and exit 2
     except AssistantError as exc:
