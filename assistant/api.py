@@ -412,11 +412,12 @@ def create_app(settings: Settings, *, engine=None, ui: bool = True) -> FastAPI:
     if ui:
         import gradio as gr
 
-        from ui.app import CSS, build_ui, theme
+        from ui.app import CSS, LOGIN_MESSAGE, UPLOAD_MAX_BYTES, build_ui, theme, ui_login
 
         blocks = build_ui(live)
         gr.mount_gradio_app(app, blocks, path="/", footer_links=["api"], css=CSS, theme=theme(),
-                            show_error=False, ssr_mode=False, max_file_size="1mb")
+                            show_error=False, ssr_mode=False, max_file_size=UPLOAD_MAX_BYTES,
+                            auth=ui_login(settings.access_token), auth_message=LOGIN_MESSAGE)
     return app
 
 

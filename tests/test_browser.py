@@ -78,6 +78,15 @@ def open_app(page, url) -> float:
     return time.perf_counter() - t0
 
 
+def login(page, url, token: str, *, user: str = "admin") -> None:
+    """The login page gradio shows when the server has an access token; the token is the password."""
+    page.goto(url + "/")
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(token)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector("#chat-input textarea")
+
+
 def ask(page, question: str) -> None:
     before = page.locator("#chatbot .message-row").count()
     page.fill("#chat-input textarea", question)
@@ -94,7 +103,7 @@ def wait_text(page, selector: str, text: str) -> None:
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+    page.get_by_role("tab", name=name, exact=True).click()
 
 
 def test_chat_comparison_and_tabs(page, server):
@@ -214,7 +223,7 @@ def test_document_markup_is_shown_as_text_never_executed(browser, markup_server)
     page.set_default_timeout(TIMEOUT_MS)
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    open_app(page, markup_server.url)
+    login(page, markup_server.url, "s3cret")
     ask(page, "海南碳计量中心筹建期几年？")
     sources = page.locator("#chat-sources").inner_text()
     assert '<img src=x onerror="window.__pa_xss = 2">' in sources
@@ -228,3 +237,123 @@ def test_document_markup_is_shown_as_text_never_executed(browser, markup_server)
     assert page.evaluate("() => window.__pa_xss") is None
     assert dialogs == []
     context.close()
+
+
+# ----------------------------------------------------------------------------- login and upload
+
+TOKEN = "t0ken-for-tests"
+
+
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory, index_settings):
+    """A server on a tmp copy of the corpus and index (the upload test adds a document),
+    with an access token: the web UI wants a login."""
+    root = tmp_path_factory.mktemp("upload-server")
+    corpus, index = root / "corpus", root / "indexes"
+    shutil.copytree(index_settings.corpus_dir, corpus)
+    shutil.copytree(index_settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
+    srv = start_server(index_settings.with_(corpus_dir=corpus, index_dir=index, access_token=TOKEN))
+    srv.extra["corpus"] = corpus
+    yield srv
+    srv.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def token_page(browser, upload_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    yield pg
+    context.close()
+
+
+def test_login_page_refuses_a_wrong_token_and_lets_the_right_one_in(token_page, upload_server):
+    import httpx
+
+    page = token_page
+    page.goto(upload_server.url + "/")
+    page.get_by_role("button", name="登录").wait_for()
+    assert "访问令牌" in page.locator("body").inner_text()  # the login page says what to type
+    assert page.locator("#chat-input").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
+    # the UI's own endpoints are closed too, not only the page
+    assert httpx.get(upload_server.url + "/gradio_api/info").status_code == 401
+
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("wrong-token")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("凭据不正确").wait_for()  # gradio's "Incorrect Credentials", zh-CN
+    assert page.locator("#chat-input").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "login_refused.png"), full_page=True)
+
+    login(page, upload_server.url, TOKEN)
+    ask(page, "重庆的碳计量中心批下来以后，筹建最多给几年？")
+    reply = page.locator("#chatbot .message-row").last.inner_text()
+    assert "3年" in reply and "第十四条" in reply
+
+
+def test_upload_preview_confirm_and_ask(token_page, upload_server):
+    from pathlib import Path
+
+    page = token_page
+    corpus = upload_server.extra["corpus"]
+    manifest_before = (corpus / "manifest.yaml").read_text(encoding="utf-8")
+    login(page, upload_server.url, TOKEN)
+    open_tab(page, "文档管理")
+    page.set_input_files("#up-file input[type=file]", str(Path(__file__).parent / "fixtures" / "newreg_sichuan.txt"))
+    page.wait_for_selector('#up-file td.filename[aria-label="newreg_sichuan.txt"]')
+    page.fill("#up-jurisdiction textarea, #up-jurisdiction input", "四川")
+    page.fill("#up-title textarea, #up-title input", "四川省碳计量中心管理办法")
+    page.fill("#up-id textarea, #up-id input", "sichuan-carbon-2026")
+    page.fill("#up-effective textarea, #up-effective input", "2026-03-01")
+    assert page.locator("#up-confirm").is_disabled()  # nothing to confirm before a preview
+
+    page.click("#up-preview")
+    page.wait_for_selector("#up-count-articles")
+    assert page.locator("#up-count-articles").inner_text() == "12 条"
+    rules = page.locator("#up-preview-view .pa-preview-rules").inner_text()
+    assert "筹建期限" in rules and "≤2年" in rules and "≥85分" in rules and "获批筹建的单位应在2年内完成筹建工作" in rules
+    wait_text(page, "#up-status", "尚未写入")
+    assert (corpus / "manifest.yaml").read_text(encoding="utf-8") == manifest_before  # preview writes nothing
+    page.screenshot(path=str(ARTIFACTS / "upload_preview.png"), full_page=True)
+
+    page.wait_for_function("() => !document.querySelector('#up-confirm').disabled")
+    page.click("#up-confirm")
+    wait_text(page, "#up-status", "已添加 sichuan-carbon-2026")
+    assert "7 个文档" in page.locator("#up-status").inner_text()
+    assert "sichuan-carbon-2026" in (corpus / "manifest.yaml").read_text(encoding="utf-8")
+    page.screenshot(path=str(ARTIFACTS / "upload_added.png"), full_page=True)
+
+    # the new jurisdiction is offered in the chat filter, and the chat answers from the new document
+    open_tab(page, "问答")
+    page.click("#chat-jurisdiction input")
+    page.get_by_role("option", name="四川", exact=True).wait_for()
+    page.keyboard.press("Escape")
+    ask(page, "四川碳计量中心筹建期限是多久？")
+    reply = page.locator("#chatbot .message-row").last.inner_text()
+    assert "2年" in reply and "四川省碳计量中心管理办法" in reply and "第五条" in reply
+    assert "四川" in page.locator("#chat-sources").inner_text()
+
+    # an empty file: one clear line, nothing to confirm
+    open_tab(page, "文档管理")
+    page.click('#up-file button[aria-label="清除"]')
+    page.set_input_files("#up-file input[type=file]", files=[{"name": "empty.txt", "mimeType": "text/plain",
+                                                              "buffer": b""}])
+    page.wait_for_selector('#up-file td.filename[aria-label="empty.txt"]')
+    page.fill("#up-id textarea, #up-id input", "")
+    page.click("#up-preview")
+    wait_text(page, "#up-status", "文件是空的")
+    assert page.locator("#up-confirm").is_disabled()
+
+    # remove it again: select, ask, confirm
+    page.click("#rm-doc input")
+    page.get_by_role("option", name="四川省碳计量中心管理办法（sichuan-carbon-2026）").click()
+    page.click("#rm-ask")
+    wait_text(page, "#rm-status", "确定删除")
+    page.click("#rm-confirm")
+    wait_text(page, "#rm-status", "已删除 sichuan-carbon-2026")
+    assert "sichuan-carbon-2026" not in (corpus / "manifest.yaml").read_text(encoding="utf-8")
+    # the selectors follow: the removed document is no longer offered
+    page.wait_for_function("() => !document.querySelector('#rm-doc input').value")
+    page.screenshot(path=str(ARTIFACTS / "upload_removed.png"), full_page=True)

@@ -90,7 +90,8 @@ slow = pytest.mark.slow  # the tests below start a server
 @slow
 def test_api_lists_the_ui_endpoints(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert {"/chat", "/compare", "/rules", "/timeline", "/document"} <= names
+    assert {"/chat", "/compare", "/rules", "/timeline", "/document",
+            "/upload_preview", "/upload_commit", "/remove_document"} <= names
 
 
 def _text(content) -> str:

@@ -8,8 +8,13 @@ unexpected) into one clear line for the user, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import re
+import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -33,6 +38,12 @@ EXAMPLES = [  # one per intent: (label, question, jurisdiction filter)
     ("其他", "东营市计量发展有哪些目标？", "东营"),
 ]
 EMPTY_HINT = "请输入一个问题，例如：重庆的碳计量中心筹建期是几年？（或点击下方的示例问题）"
+UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf", ".html", ".htm"]
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # also the server's max_file_size (assistant/api.py)
+DOC_ID = re.compile(r"[a-z0-9][a-z0-9\-]{1,63}")  # manage.preview's id pattern
+KIND_CHOICES = [("法规 / 管理办法 regulation", "regulation"), ("规划 / 实施意见 plan", "plan"),
+                ("新闻 / 访谈 news", "news")]
+LEVEL_CHOICES = [("自动（按地区名）", ""), ("省级", "省"), ("市级", "市")]
 MAX_DISPLAY_TURNS = 40  # chat messages kept on screen; the engine sees only the trimmed history
 
 CSS = """
@@ -57,8 +68,37 @@ CSS = """
 .pa-article-head { font-weight: 600; }
 .pa-rule-dot { display: inline-block; width: 10px; height: 3px; background: #f5a623; vertical-align: middle; }
 .pa-hint { color: #b45309; min-height: 1.2em; }
+.pa-status { min-height: 1.2em; }
+.pa-preview h3 { margin: 4px 0; }
+.pa-preview table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 6px 0 12px; }
+.pa-preview th, .pa-preview td { border: 1px solid var(--border-color-primary); padding: 4px 8px; vertical-align: top;
+                                 text-align: left; }
+.pa-preview th { background: var(--background-fill-secondary); font-weight: 600; white-space: nowrap; }
+.pa-preview .pa-warn { color: #b42318; font-weight: 600; }
+.pa-preview .pa-stat { display: inline-block; margin: 0 12px 6px 0; padding: 2px 10px; border-radius: 12px;
+                       background: #e6f0ff; color: #1d4ed8; font-weight: 600; }
+.pa-preview details { margin-top: 8px; }
+.pa-preview summary { cursor: pointer; font-weight: 600; }
 """
 
+
+LOGIN_MESSAGE = ("<b>政策文件助手</b><br>请用访问令牌登录：用户名任意（例如 admin），密码为服务器的访问令牌"
+                 "（<code>PA_ACCESS_TOKEN</code> / <code>serve --token</code>）。<br>"
+                 "Sign in with the server's access token as the password; any user name.")
+
+
+def ui_login(token: str):
+    """gradio's ``auth`` for the mounted UI: None (no login) without an access token; with one,
+    any user name and the token as the password (the same secret the API wants as Bearer)."""
+    if not token:
+        return None
+
+    def check(username: str, password: str) -> bool:
+        import secrets
+
+        return secrets.compare_digest((password or "").encode("utf-8"), token.encode("utf-8"))
+
+    return check
 
 def theme():
     return gr.themes.Default(
@@ -75,22 +115,78 @@ def _error_text(exc: Exception) -> str:
     return f"⚠️ 出错了，请稍后重试（{type(exc).__name__}）。"
 
 
-class UI:
-    """Holds the engine and the corpus lookups the handlers need."""
+class View:
+    """The corpus lookups the handlers need, derived once per Engine (a reload makes a new one)."""
 
     def __init__(self, engine):
         from assistant.compare import short_title
-        from assistant.config import Settings
 
         self.engine = engine
-        self.settings = getattr(engine, "settings", None) or Settings.from_env()
         self.docs = list(engine.docs)
         self.table = engine.table
         self.docs_by_id = {d.id: d for d in self.docs}
         self.titles = {d.id: short_title(d) for d in self.docs}  # the rules table's 文档 column
         self.jurisdictions = list(dict.fromkeys(d.meta.jurisdiction for d in self.docs))
         self.rules_by_id = {r.id: r for r in self.table.rules}
+
+    @property
+    def doc_choices(self) -> list[tuple[str, str]]:
+        """(label, value) choices: the UI shows titles, handlers and API clients get ids."""
+        return [(f"{d.meta.title}（{d.id}）", d.id) for d in self.docs]
+
+    @property
+    def regulation_choices(self) -> list[tuple[str, str]]:
+        return [(f"{d.meta.title}（{d.id}）", d.id) for d in self.docs if d.meta.kind == "regulation"]
+
+    @property
+    def regulation_jurisdictions(self) -> list[str]:
+        return list(dict.fromkeys(d.meta.jurisdiction for d in self.docs if d.meta.kind == "regulation"))
+
+    def topic_choices(self, vocab) -> list[tuple[str, str]]:
+        return [(vocab.label(t), t) for t in self.table.topics() if vocab.topic(t)]
+
+
+class UI:
+    """The handlers. Each call answers from the engine current at that moment (``live.current()``),
+    so documents added or removed here or by another process show up without a restart."""
+
+    def __init__(self, engine):
+        from assistant.live import LiveEngine
+        from assistant.rules import load_vocabulary
+
+        # a plain Engine (tests, scripts) is wrapped; the server hands in its LiveEngine
+        self.live = engine if isinstance(engine, LiveEngine) else LiveEngine(engine.settings, engine)
+        self.settings = self.live.settings
+        self.vocab = load_vocabulary()
+        self._view: View | None = None
+        self._manage_lock = threading.Lock()  # one add/remove at a time (the index build is not shared)
         self.out_dir = Path(tempfile.mkdtemp(prefix="pa-ui-"))
+        self.upload_dir = Path(tempfile.mkdtemp(prefix="pa-upload-"))
+
+    def view(self) -> View:
+        """Lookups for the engine current now (rebuilt only when the engine was swapped)."""
+        engine = self.live.current()
+        view = self._view
+        if view is None or view.engine is not engine:
+            view = self._view = View(engine)
+        return view
+
+    # kept for callers that read these directly: always the current corpus
+    @property
+    def docs(self):
+        return self.view().docs
+
+    @property
+    def table(self):
+        return self.view().table
+
+    @property
+    def docs_by_id(self):
+        return self.view().docs_by_id
+
+    @property
+    def jurisdictions(self):
+        return self.view().jurisdictions
 
     # -------------------------------------------------------------- chat
     def chat(self, message: str, jurisdiction: str, turns: list, display: list):
@@ -105,8 +201,9 @@ class UI:
             hint = f"问题过长（{len(message)} 字，上限 {self.settings.max_question_chars} 字），请精简后再问。"
             return display, turns, display, gr.skip(), message, hint
         juris = None if jurisdiction in (None, "", ALL) else jurisdiction
+        view = self.view()  # one engine for the whole turn: answer and side panel agree
         try:
-            answer = ask(self.engine, self.settings, message, jurisdiction=juris, history=turns)
+            answer = ask(view.engine, self.settings, message, jurisdiction=juris, history=turns)
         except Exception as exc:  # one clear line, never a traceback
             reply = render.md_safe(_error_text(exc))
             display += [{"role": "user", "content": render.md_safe(message)}, {"role": "assistant", "content": reply}]
@@ -116,16 +213,17 @@ class UI:
                     {"role": "assistant", "content": render.answer_markdown(answer)}]
         display = display[-MAX_DISPLAY_TURNS:]
         turns = turns[-MAX_DISPLAY_TURNS:]
-        return display, turns, display, render.sources_html(answer, self.docs_by_id), "", ""
+        return display, turns, display, render.sources_html(answer, view.docs_by_id), "", ""
 
     # -------------------------------------------------------------- comparison
     def compare(self, jurisdictions: list, doc_ids: list, topics: list):
         """→ (styled table, CSV file, XLSX file, note)."""
         from assistant.compare import compare
 
+        view = self.view()
         try:
             doc_ids = list(doc_ids or [])
-            comparison = compare(self.table, self.docs, doc_ids=doc_ids or None,
+            comparison = compare(view.table, view.docs, doc_ids=doc_ids or None,
                                  jurisdictions=None if doc_ids else list(jurisdictions or []) or None,
                                  topics=list(topics or []) or None)
         except Exception as exc:
@@ -149,15 +247,16 @@ class UI:
 
     # -------------------------------------------------------------- rules
     def rules(self, search: str, jurisdiction: str, doc: str, topic: str, kind: str):
+        view = self.view()
         try:
-            table = self.table.filter(
+            table = view.table.filter(
                 jurisdictions=None if jurisdiction in (None, "", ALL) else [jurisdiction],
                 doc_ids=None if doc in (None, "", ALL) else [doc],
                 topic=None if topic in (None, "", ALL) else topic,
                 kind=None if kind in (None, "", ALL) else kind)
         except Exception as exc:
             return pd.DataFrame(columns=render.RULE_COLUMNS), _error_text(exc)
-        frame = render.rules_frame(table.to_rows(), titles=self.titles, search=search or "")
+        frame = render.rules_frame(table.to_rows(), titles=view.titles, search=search or "")
         return frame, f"共 {len(frame)} 条。点击任一行查看所在条款原文。"
 
     def rule_article(self, evt: gr.SelectData):
@@ -166,12 +265,13 @@ class UI:
             key = render.rule_row_key(evt.row_value)
         except Exception:
             return gr.skip(), gr.skip(), gr.skip()
-        found = next((r for r in self.table.to_rows()
-                      if (self.titles.get(r["doc_id"], r["doc_id"]), r["article"], r["quote"].replace("\n", " ")) == key),
+        view = self.view()
+        found = next((r for r in view.table.to_rows()
+                      if (view.titles.get(r["doc_id"], r["doc_id"]), r["article"], r["quote"].replace("\n", " ")) == key),
                      None)
         if not found:
             return gr.skip(), gr.skip(), gr.skip()
-        doc = self.docs_by_id.get(found["doc_id"])
+        doc = view.docs_by_id.get(found["doc_id"])
         return (render.article_html(doc, found["article"], found["quote"], found["start"]),
                 f"{found['doc_id']}#{found['article']}", gr.update(visible=True))
 
@@ -180,16 +280,17 @@ class UI:
         from assistant.timeline import EVENTS, compute_timeline
 
         empty = pd.DataFrame(columns=render.TIMELINE_COLUMNS)
+        view = self.view()
         try:
             from assistant.corpus import get_document
 
-            document = get_document(self.docs, doc or "")
+            document = get_document(view.docs, doc or "")
             key = next((k for k, v in EVENTS.items() if event in (k, v)), event)
             day = _parse_date(date)
-            events = compute_timeline(document, self.table, event=key, date=day)
+            events = compute_timeline(document, view.table, event=key, date=day)
         except Exception as exc:
             return empty, None, _error_text(exc)
-        table, plot = render.timeline_frames(events, self.rules_by_id, start=(EVENTS.get(key, key), day))
+        table, plot = render.timeline_frames(events, view.rules_by_id, start=(EVENTS.get(key, key), day))
         if table.empty:
             return table, None, f"{document.meta.title}：没有可计算的日期。"
         note = (f"{document.meta.title}：{EVENTS.get(key, key)}于 {day.isoformat()} → {len(events)} 个日期。"
@@ -202,12 +303,186 @@ class UI:
         doc_id = doc or ""
         focus_doc, _, focus_label = (focus or "").partition("#")
         focus = focus_label if focus_doc == doc_id else ""
-        document = self.docs_by_id.get(doc_id)
+        view = self.view()
+        document = view.docs_by_id.get(doc_id)
         if document is None:
             return f'<p class="pa-muted">请选择一个文档。 {render.esc(doc_id)}</p>'
-        rows = self.table.filter(doc_ids=[doc_id]).to_rows()
+        rows = view.table.filter(doc_ids=[doc_id]).to_rows()
         return render.document_html(document, rows, focus=focus)
 
+    # -------------------------------------------------------------- adding and removing documents
+    def _stage(self, file) -> Path:
+        """The uploaded file copied into a private folder under a sanitised name (manage.safe_name):
+        a name such as ``../../etc/x.txt`` becomes ``x.txt`` inside that folder."""
+        from assistant.errors import CorpusError
+        from assistant.manage import safe_name
+
+        if not file:
+            raise CorpusError("请先选择要上传的文件。 Choose a file to upload first.")
+        if isinstance(file, dict):  # gradio FileData (API clients): the path, and the name as uploaded
+            path, name = file.get("path"), file.get("orig_name") or file.get("path")
+        else:
+            path = getattr(file, "name", file)
+            name = path
+        src = Path(str(path))
+        name = safe_name(str(name))
+        if Path(name).suffix.lower() not in UPLOAD_TYPES:
+            raise CorpusError(f"{name}: 不支持的文件类型（支持 {' '.join(UPLOAD_TYPES)}）。"
+                              f" Unsupported file type; supported: {' '.join(UPLOAD_TYPES)}.")
+        if not src.is_file():
+            raise CorpusError(f"{name}: 上传的文件不见了，请重新上传。 The uploaded file is gone: upload it again.")
+        size = src.stat().st_size
+        if size > UPLOAD_MAX_BYTES:
+            raise CorpusError(f"{name}: 文件 {size / 1024 / 1024:.1f} MB，超过上限 {UPLOAD_MAX_BYTES // 1024 // 1024} MB。"
+                              f" File too large: the limit is {UPLOAD_MAX_BYTES // 1024 // 1024} MB.")
+        if size == 0:
+            raise CorpusError(f"{name}: 文件是空的。 The file is empty.")
+        folder = Path(tempfile.mkdtemp(dir=self.upload_dir))
+        target = folder / name
+        assert target.resolve().parent == folder.resolve()  # safe_name left no directory part
+        shutil.copyfile(src, target)
+        return target
+
+    def _params(self, jurisdiction, title, doc_id, kind, issued, effective, level) -> dict:
+        from assistant.errors import CorpusError
+
+        jurisdiction, title, doc_id = (str(x or "").strip() for x in (jurisdiction, title, doc_id))
+        if not jurisdiction or not title:
+            raise CorpusError("请填写 地区 和 标题。 Jurisdiction and title are required.")
+        if doc_id and not DOC_ID.fullmatch(doc_id):
+            raise CorpusError(f"文档 id '{doc_id}' 无效：只能用小写字母、数字和 '-'（2–64 个字符，字母或数字开头）。"
+                              " Document id: lowercase letters, digits and '-' (2-64 characters).")
+        if kind not in ("regulation", "plan", "news"):
+            raise CorpusError("类型必须是 regulation / plan / news。 kind must be regulation, plan or news.")
+        if level not in (None, "", "省", "市"):
+            raise CorpusError("级别必须是 省 或 市。 level must be 省 or 市.")
+        return {"jurisdiction": jurisdiction, "title": title, "doc_id": doc_id or None, "kind": kind,
+                "issued": _optional_date(issued, "发布日期", "issued"),
+                "effective": _optional_date(effective, "施行日期", "effective"), "level": level or None}
+
+    def upload_preview(self, file, jurisdiction, title, doc_id, kind, issued, effective, level):
+        """Step 1: read and segment the file, extract its rules; write nothing.
+        → (preview HTML, status line, pending state, confirm button)."""
+        from assistant.manage import add_document
+        from assistant.rules import build_rules_table
+
+        disabled = gr.update(interactive=False)
+        try:
+            params = self._params(jurisdiction, title, doc_id, kind, issued, effective, level)
+            staged = self._stage(file)
+            report = add_document(self.settings, staged, commit=False, **params)
+            rows = build_rules_table([report.document]).to_rows()
+        except Exception as exc:
+            return "", render.md_safe(_manage_error(exc)), None, disabled
+        data = report.to_dict()
+        pending = {"staged": str(staged), "sha": _sha(staged), "params": _jsonable(params), "id": data["id"]}
+        unit = "节" if data["sections"] and not data["articles"] else "条"
+        count = data["articles"] or data["sections"]
+        numeric = sum(1 for r in rows if r["kind"] == "numeric")
+        status = (f"预览：{data['id']} · {len(data['chapters'])} 章 · {count} {unit} · {numeric} 条数值规则。"
+                  "尚未写入任何内容；核对无误后点击“确认添加”。 Preview only: nothing has been written yet.")
+        if data["warnings"]:
+            status += "\n\n⚠️ " + "；".join(data["warnings"])
+        return (render.upload_preview_html(report.document, data, rows, label=self.vocab.label),
+                render.md_safe(status), pending, gr.update(interactive=True))
+
+    def upload_commit(self, file, jurisdiction, title, doc_id, kind, issued, effective, level, pending):
+        """Step 2: add the previewed document (copy, manifest, index), then serve the new corpus.
+        → (preview HTML (cleared once added), status line, pending state (cleared), confirm button)."""
+        from assistant.errors import CorpusError
+        from assistant.manage import add_document
+
+        disabled = gr.update(interactive=False)
+        try:
+            if not pending:
+                raise CorpusError("请先点击“预览”，核对后再添加。 Preview the document first.")
+            params = self._params(jurisdiction, title, doc_id, kind, issued, effective, level)
+            staged = Path(pending["staged"])
+            current = file.get("path") if isinstance(file, dict) else getattr(file, "name", file)
+            if (_jsonable(params) != pending["params"] or not staged.is_file() or not current
+                    or _sha(Path(str(current))) != pending["sha"]):
+                raise CorpusError("文件或填写的信息在预览后改过了，请重新预览。"
+                                  " The file or the fields changed since the preview: preview again.")
+            with self._manage_lock:
+                t0 = time.perf_counter()
+                report = add_document(self.settings, staged, commit=True, reindex=True, **params)
+                reloaded = self.live.reload()
+        except Exception as exc:  # the user previews again (the state may no longer match)
+            return gr.skip(), render.md_safe(_manage_error(exc)), None, disabled
+        shutil.rmtree(staged.parent, ignore_errors=True)
+        doc = report.document
+        status = (f"✔ 已添加 {doc.id}（{doc.meta.title}，{doc.meta.jurisdiction}），"
+                  f"用时 {time.perf_counter() - t0:.1f} 秒。 Added.")
+        status += self._serving_note(reloaded, doc.id, present=True)
+        return "", render.md_safe(status), None, disabled
+
+    def remove_document(self, doc_id: str):
+        """Take a document out of manifest, corpus folder, rules and index, then serve the rest.
+        → (status line, confirm row hidden)."""
+        from assistant.errors import CorpusError
+        from assistant.manage import remove_document
+
+        hide = gr.update(visible=False)
+        try:
+            if not doc_id:
+                raise CorpusError("请选择要删除的文档。 Choose the document to remove.")
+            with self._manage_lock:
+                gone = remove_document(self.settings, doc_id, reindex=True)
+                reloaded = self.live.reload()
+        except Exception as exc:
+            return render.md_safe(_manage_error(exc)), hide
+        status = f"✔ 已删除 {gone.id}（{gone.title}）。 Removed." + self._serving_note(reloaded, gone.id, present=False)
+        return render.md_safe(status), hide
+
+    def ask_remove(self, doc_id: str):
+        """The remove button's first click: say what will happen and show the confirm buttons."""
+        document = self.view().docs_by_id.get(doc_id or "")
+        if document is None:
+            return render.md_safe("⚠️ 请选择要删除的文档。 Choose the document to remove."), gr.update(visible=False)
+        return (render.md_safe(f"确定删除 **{document.meta.title}**（{document.id}）吗？将从清单、语料目录、规则表和索引中移除。"
+                               " It leaves the manifest, the corpus folder, the rules and the index."),
+                gr.update(visible=True))
+
+    def _serving_note(self, reloaded: bool, doc_id: str, *, present: bool) -> str:
+        ids = {d.id for d in self.view().docs}
+        if (doc_id in ids) == present:
+            return f" 现在的语料共 {len(ids)} 个文档，问答已使用新语料。 Now serving {len(ids)} documents."
+        why = f"（{self.live.last_error}）" if self.live.last_error else ""
+        return (f" ⚠️ 已写入语料，但服务还在用之前的语料{why}；索引更新后会自动切换。"
+                " Written, but the server still answers from the previous corpus until the index catches up.")
+
+    def refresh(self, chat_j=ALL, cmp_j=None, cmp_d=None, cmp_t=None, r_search="", r_j=ALL, r_d=ALL, r_t=ALL,
+                r_k=ALL, t_d=None, d_d=None, rm_d=None):
+        """Choices of every selector from the current corpus (page load, after add/remove);
+        a value that still exists is kept. Outputs in REFRESH_ORDER."""
+        view = self.view()
+        jurs, docs = view.jurisdictions, view.doc_choices
+        doc_ids = [v for _, v in docs]
+        regs = view.regulation_choices
+        topics = view.topic_choices(self.vocab)
+
+        def keep(value, values, default):
+            return value if value in values else default
+
+        def keep_all(values, allowed, default):
+            kept = [v for v in (values or []) if v in allowed]
+            return kept if values else default
+
+        rules, note = self.rules(r_search, keep(r_j, jurs, ALL), keep(r_d, doc_ids, ALL),
+                                 keep(r_t, [t for _, t in topics], ALL), r_k)
+        return (
+            gr.update(choices=[ALL, *jurs], value=keep(chat_j, jurs, ALL)),
+            gr.update(choices=jurs, value=keep_all(cmp_j, jurs, view.regulation_jurisdictions)),
+            gr.update(choices=docs, value=keep_all(cmp_d, doc_ids, [])),
+            gr.update(choices=topics, value=keep_all(cmp_t, [t for _, t in topics], [])),
+            gr.update(choices=[ALL, *jurs], value=keep(r_j, jurs, ALL)),
+            gr.update(choices=[ALL, *docs], value=keep(r_d, doc_ids, ALL)),
+            gr.update(choices=[ALL, *topics], value=keep(r_t, [t for _, t in topics], ALL)),
+            rules, note,
+            gr.update(choices=regs, value=keep(t_d, [v for _, v in regs], regs[0][1] if regs else None)),
+            gr.update(choices=docs, value=keep(d_d, doc_ids, doc_ids[0] if doc_ids else None)),
+            gr.update(choices=docs, value=keep(rm_d, doc_ids, None)),
+        )
 
 def _parse_date(value) -> dt.date:
     from assistant.errors import BadQuestionError
@@ -225,20 +500,51 @@ def _parse_date(value) -> dt.date:
         raise BadQuestionError(f"日期 '{value}' 无效，请写成 YYYY-MM-DD。 Date must be YYYY-MM-DD.") from None
 
 
+def _optional_date(value, name: str, english: str):
+    """An optional YYYY-MM-DD field → date or None."""
+    from assistant.errors import CorpusError
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CorpusError(f"{name} '{text}' 无效，请写成 YYYY-MM-DD 或留空。"
+                          f" The {english} date must be YYYY-MM-DD (or empty).") from None
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _jsonable(params: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
+
+
+def _manage_error(exc: Exception) -> str:
+    """One line for a failed add/remove: the typed error's message, or what could not be read."""
+    if isinstance(exc, AssistantError):
+        return f"⚠️ {exc}"
+    log.exception("add/remove failed")
+    return (f"⚠️ 无法处理该文件或操作（{type(exc).__name__}），语料未改变。"
+            f" Could not process the file ({type(exc).__name__}); the corpus is unchanged.")
+
 def build_ui(engine) -> gr.Blocks:
     """The gradio app over an already loaded Engine (docs, rules table, retriever)."""
-    from assistant.rules import NUMERIC, load_vocabulary
+    from assistant.rules import NUMERIC
     from assistant.timeline import EVENTS
 
     ui = UI(engine)
-    vocab = load_vocabulary()
+    vocab = ui.vocab
+    view = ui.view()  # the choices at build time; blocks.load and add/remove refresh them
     # (label, value) choices: the UI shows titles, handlers and API clients get ids
-    doc_choices = [(f"{d.meta.title}（{d.id}）", d.id) for d in ui.docs]
-    regulation_choices = [(f"{d.meta.title}（{d.id}）", d.id) for d in ui.docs if d.meta.kind == "regulation"]
-    topic_choices = [(vocab.label(t), t) for t in ui.table.topics() if vocab.topic(t)]
+    doc_choices = view.doc_choices
+    regulation_choices = view.regulation_choices
+    topic_choices = view.topic_choices(vocab)
     kind_choices = [ALL, ("数值", NUMERIC)] + [(p.label, p.kind) for p in vocab.provisions]
     event_choices = [(label, key) for key, label in EVENTS.items()]
-    regulation_jurs = list(dict.fromkeys(d.meta.jurisdiction for d in ui.docs if d.meta.kind == "regulation"))
+    regulation_jurs = view.regulation_jurisdictions
 
     with gr.Blocks(title="政策文件助手", analytics_enabled=False) as blocks:
         gr.Markdown("## 政策文件助手 · 碳计量中心 / 计量数据中心政策问答\n"
@@ -251,7 +557,7 @@ def build_ui(engine) -> gr.Blocks:
                 display = gr.State([])
                 with gr.Row():
                     with gr.Column(scale=3):
-                        jurisdiction = gr.Dropdown([ALL, *ui.jurisdictions], value=ALL, label="地区筛选",
+                        jurisdiction = gr.Dropdown([ALL, *view.jurisdictions], value=ALL, label="地区筛选",
                                                    elem_id="chat-jurisdiction")
                         chatbot = gr.Chatbot(label="对话", height=560, elem_id="chatbot", buttons=["copy"],
                                              feedback_options=None, placeholder="问问各地碳计量中心、计量数据中心的政策吧。")
@@ -278,7 +584,7 @@ def build_ui(engine) -> gr.Blocks:
             # ---------------------------------------------------------- comparison
             with gr.Tab("对比", id="compare", elem_id="tab-compare"):
                 with gr.Row():
-                    cmp_jur = gr.CheckboxGroup(ui.jurisdictions, value=regulation_jurs, label="地区",
+                    cmp_jur = gr.CheckboxGroup(view.jurisdictions, value=regulation_jurs, label="地区",
                                                elem_id="cmp-jurisdictions")
                     cmp_docs = gr.CheckboxGroup(doc_choices, value=[], label="或选择文档（选中时优先于地区）",
                                                 elem_id="cmp-docs")
@@ -298,7 +604,7 @@ def build_ui(engine) -> gr.Blocks:
             with gr.Tab("规则", id="rules", elem_id="tab-rules"):
                 with gr.Row():
                     r_search = gr.Textbox(label="搜索", placeholder="例如：筹建 / 法人 / 撤销", elem_id="rules-search")
-                    r_jur = gr.Dropdown([ALL, *ui.jurisdictions], value=ALL, label="地区")
+                    r_jur = gr.Dropdown([ALL, *view.jurisdictions], value=ALL, label="地区")
                     r_doc = gr.Dropdown([ALL, *doc_choices], value=ALL, label="文档")
                     r_topic = gr.Dropdown([ALL, *topic_choices], value=ALL, label="主题")
                     r_kind = gr.Dropdown(kind_choices, value=ALL, label="类型")
@@ -344,9 +650,49 @@ def build_ui(engine) -> gr.Blocks:
                                  js_on_load=None)
                 d_doc.change(ui.document, inputs=[d_doc, d_focus], outputs=[d_view], api_name="document")
 
+            # ---------------------------------------------------------- add / remove documents
+            with gr.Tab("文档管理", id="manage", elem_id="tab-manage"):
+                gr.Markdown("#### 添加文档\n上传 .txt .md .docx .pdf（须有文字层）.html，最大 "
+                            f"{UPLOAD_MAX_BYTES // 1024 // 1024} MB；UTF-8/GBK/GB18030，简体或繁体。"
+                            "先**预览**识别出的章、条和规则，核对无误后再**确认添加**（写入语料、更新索引，问答立即使用）。")
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        up_file = gr.File(label="文件", file_types=UPLOAD_TYPES, file_count="single", type="filepath",
+                                          elem_id="up-file", height=140)
+                    with gr.Column(scale=3):
+                        with gr.Row():
+                            up_jur = gr.Textbox(label="地区 *", placeholder="例如：四川 / 广东省 / 成都市", elem_id="up-jurisdiction")
+                            up_title = gr.Textbox(label="标题 *", placeholder="例如：四川省碳计量中心管理办法",
+                                                  elem_id="up-title", scale=2)
+                        with gr.Row():
+                            up_id = gr.Textbox(label="文档 id（可空，默认取文件名）", placeholder="sichuan-carbon-2026",
+                                               elem_id="up-id")
+                            up_kind = gr.Dropdown(KIND_CHOICES, value="regulation", label="类型", elem_id="up-kind")
+                            up_level = gr.Dropdown(LEVEL_CHOICES, value="", label="级别", elem_id="up-level")
+                        with gr.Row():
+                            up_issued = gr.Textbox(label="发布日期（可空）", placeholder="YYYY-MM-DD", elem_id="up-issued")
+                            up_effective = gr.Textbox(label="施行日期（可空）", placeholder="YYYY-MM-DD",
+                                                      elem_id="up-effective")
+                with gr.Row():
+                    up_preview = gr.Button("预览（不写入）", variant="secondary", elem_id="up-preview")
+                    up_confirm = gr.Button("确认添加", variant="primary", interactive=False, elem_id="up-confirm")
+                up_status = gr.Markdown("", elem_id="up-status", elem_classes=["pa-status"])
+                up_pending = gr.State(None)
+                up_view = gr.HTML("", elem_id="up-preview-view", js_on_load=None)
+                up_fields = [up_file, up_jur, up_title, up_id, up_kind, up_issued, up_effective, up_level]
+
+                gr.Markdown("#### 删除文档")
+                with gr.Row():
+                    rm_doc = gr.Dropdown(doc_choices, value=None, label="文档", elem_id="rm-doc", scale=3)
+                    rm_ask = gr.Button("删除…", variant="stop", elem_id="rm-ask", scale=1)
+                rm_status = gr.Markdown("", elem_id="rm-status", elem_classes=["pa-status"])
+                with gr.Row(visible=False, elem_id="rm-confirm-row") as rm_row:
+                    rm_confirm = gr.Button("确认删除", variant="stop", elem_id="rm-confirm")
+                    rm_cancel = gr.Button("取消", elem_id="rm-cancel")
+
         def open_in_documents(target: str):
             doc_id = (target or "").partition("#")[0]
-            if doc_id not in ui.docs_by_id:
+            if doc_id not in ui.view().docs_by_id:
                 return gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return gr.Tabs(selected="documents"), doc_id, target, ui.document(doc_id, target)
 
@@ -354,5 +700,28 @@ def build_ui(engine) -> gr.Blocks:
                      api_visibility="private").then(
             None, js="() => setTimeout(() => document.querySelector('#doc-view .pa-focus')"
                      "?.scrollIntoView({block: 'center'}), 300)")
+        # every selector follows the corpus: on page load and after an add or a remove
+        refresh_inputs = [jurisdiction, cmp_jur, cmp_docs, cmp_topics, r_search, r_jur, r_doc, r_topic, r_kind,
+                          t_doc, d_doc, rm_doc]
+        refresh_outputs = [jurisdiction, cmp_jur, cmp_docs, cmp_topics, r_jur, r_doc, r_topic, r_table, r_note,
+                           t_doc, d_doc, rm_doc]
+        refresh_io = dict(fn=ui.refresh, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private")
+        blocks.load(**refresh_io)
+
+        up_preview.click(ui.upload_preview, inputs=up_fields, outputs=[up_view, up_status, up_pending, up_confirm],
+                         api_name="upload_preview", concurrency_limit=2)
+        up_confirm.click(lambda: (gr.update(interactive=False), "正在添加并更新索引… Adding and indexing…"),
+                         outputs=[up_confirm, up_status], api_visibility="private", queue=False).then(
+            ui.upload_commit, inputs=[*up_fields, up_pending], outputs=[up_view, up_status, up_pending, up_confirm],
+            api_name="upload_commit", concurrency_limit=1, concurrency_id="manage").then(**refresh_io)
+        # a changed file or field invalidates the preview: confirm waits for a new one
+        for field in up_fields:
+            field.change(lambda: (None, gr.update(interactive=False)), outputs=[up_pending, up_confirm],
+                         api_visibility="private", queue=False)
+        rm_ask.click(ui.ask_remove, inputs=[rm_doc], outputs=[rm_status, rm_row], api_visibility="private")
+        rm_doc.input(lambda: ("", gr.update(visible=False)), outputs=[rm_status, rm_row], api_visibility="private")
+        rm_cancel.click(lambda: ("", gr.update(visible=False)), outputs=[rm_status, rm_row], api_visibility="private")
+        rm_confirm.click(ui.remove_document, inputs=[rm_doc], outputs=[rm_status, rm_row], api_name="remove_document",
+                         concurrency_limit=1, concurrency_id="manage").then(**refresh_io)
     blocks.queue(default_concurrency_limit=4, max_size=64)
     return blocks

@@ -341,3 +341,71 @@ def timeline_frames(events: list, rules_by_id: dict, *, start: tuple[str, object
         plot.append({"日期": when, "事件": f"{step} {name}", "依据": basis})
     return (pd.DataFrame(table, columns=TIMELINE_COLUMNS),
             pd.DataFrame(plot, columns=["日期", "事件", "依据"]))
+
+
+# --------------------------------------------------------------------------- adding a document
+
+def _shown_value(r: dict) -> str:
+    from assistant.numbers import format_quantity
+
+    value = tuple(r["value"]) if isinstance(r["value"], list) else r["value"]
+    try:
+        return format_quantity(value, r["unit"], r["comparator"], r.get("note", ""))
+    except Exception:  # a value the formatter does not know: show it raw
+        return f"{value}{r['unit']}"
+
+
+def upload_preview_html(doc, data: dict, rows: list[dict], *, label) -> str:
+    """What `add` found in an uploaded file, before anything is written: chapters, article
+    count, numeric rules by topic (value, article, quote), enumerated provisions, warnings and
+    the full structure. ``data`` is AddReport.to_dict(); ``label`` maps a topic key to its name.
+    Every piece of document or user text is escaped."""
+    numeric = [r for r in rows if r["kind"] == "numeric"]
+    provisions = [r for r in rows if r["kind"] != "numeric"]
+    unit = "节" if data["sections"] and not data["articles"] else "条"
+    count = data["articles"] or data["sections"]
+    meta = " · ".join(x for x in (data["jurisdiction"], f"{doc.meta.level}级", data["kind"],
+                                  f"发布 {doc.meta.issued.isoformat()}" if doc.meta.issued else "",
+                                  f"施行 {doc.meta.effective.isoformat()}" if doc.meta.effective else "") if x)
+    parts = ['<div class="pa-preview">',
+             f'<h3>预览：{esc(data["title"])}</h3>',
+             f'<p class="pa-muted">{esc(meta)} · id <code>{esc(data["id"])}</code> · 将保存为 <code>{esc(data["source"])}</code>'
+             ' · 尚未写入 not written yet</p>',
+             f'<p><span class="pa-stat" id="up-count-chapters">{len(data["chapters"])} 章</span>'
+             f'<span class="pa-stat" id="up-count-articles">{count} {unit}</span>'
+             f'<span class="pa-stat" id="up-count-rules">{len(numeric)} 条数值规则</span>'
+             f'<span class="pa-stat">{len(provisions)} 项列举条款</span></p>']
+    for w in data["warnings"]:
+        parts.append(f'<p class="pa-warn">⚠️ {esc(w)}</p>')
+    if data["chapters"]:
+        parts.append(f'<p><b>章节</b>：{esc("；".join(data["chapters"]))}</p>')
+    if numeric:
+        parts.append('<table class="pa-preview-rules"><colgroup><col style="width:14%"><col style="width:12%">'
+                     '<col style="width:10%"><col></colgroup>'
+                     '<thead><tr><th>主题</th><th>值</th><th>条款</th><th>原文</th></tr></thead><tbody>')
+        by_topic: dict[str, list[dict]] = {}
+        for r in numeric:
+            by_topic.setdefault(r["topic"], []).append(r)
+        for topic, group in by_topic.items():
+            for n, r in enumerate(group):
+                head = f'<td rowspan="{len(group)}">{esc(label(topic))}</td>' if n == 0 else ""
+                parts.append(f'<tr>{head}<td>{esc(_shown_value(r))}</td><td>{esc(r["article"])}</td>'
+                             f'<td>{esc(r["quote"].replace(chr(10), " "))}</td></tr>')
+        parts.append("</tbody></table>")
+    else:
+        parts.append('<p class="pa-muted">没有识别到数值规则。 No numeric rules found.</p>')
+    if provisions:
+        by_kind: dict[str, list[dict]] = {}
+        for r in provisions:
+            by_kind.setdefault(r["kind"], []).append(r)
+        parts.append('<table class="pa-preview-provisions"><colgroup><col style="width:14%"><col style="width:22%">'
+                     '<col></colgroup><thead><tr><th>列举条款</th><th>条款</th><th>内容</th></tr></thead><tbody>')
+        for kind, group in by_kind.items():
+            articles = "、".join(dict.fromkeys(r["article"] for r in group))
+            items = "；".join(f'{r.get("item") or ""}{r["quote"]}'.replace("\n", " ") for r in group)
+            parts.append(f'<tr><td>{esc(KIND_LABEL.get(kind, kind))}（{len(group)}）</td><td>{esc(articles)}</td>'
+                         f'<td>{esc(items)}</td></tr>')
+        parts.append("</tbody></table>")
+    parts.append(f'<details><summary>全文结构（{count} {unit}，规则所在处高亮）</summary>{document_html(doc, rows)}</details>')
+    parts.append("</div>")
+    return "".join(parts)
