@@ -34,6 +34,8 @@ from .understand import Lexicon, Query, load_vocabulary, understand
 log = logging.getLogger(__name__)
 
 WITHHELD = "（此处有一句与条文不符的内容，已删除。）"
+NOTHING_LEFT = ("未能给出可以核实的回答：起草的每一句都与条文不符，已全部删除。请换个问法，或查看下方引用的条文原文。"
+                " No verifiable answer: every drafted sentence contradicted the documents and was withheld.")
 RETRIEVE_K = 20  # hits per question: the composer uses each document's ranking, not just the top few
 
 
@@ -115,7 +117,10 @@ class Engine:
         t2 = time.perf_counter()
         timings = {"understand": _ms(tu - t0), "retrieve": _ms(t1 - tu), "compose": _ms(t2 - t1)}
         text, checks = self._checked(draft)
-        if self.generator is not None and not draft.abstained:
+        abstained = draft.abstained
+        if not abstained and not re.sub(r"[\s|:\-#*>]", "", text.replace(WITHHELD, "")):
+            text, checks, abstained = NOTHING_LEFT, [], True  # nothing verifiable left: say so
+        if self.generator is not None and not abstained:
             tg = time.perf_counter()
             text, checks = self._generated(query, draft, hits, text, checks)
             timings["generate"] = _ms(time.perf_counter() - tg)
@@ -125,7 +130,7 @@ class Engine:
         jurisdictions = tuple(dict.fromkeys(
             [c.jurisdiction for c in draft.citations] if not query.jurisdictions else list(query.jurisdictions)))
         answer = Answer(question=query.question, answer=text, intent=draft.intent, jurisdictions=jurisdictions,
-                        abstained=draft.abstained, citations=tuple(draft.citations), values=tuple(draft.values),
+                        abstained=abstained, citations=tuple(draft.citations), values=tuple(draft.values),
                         checks=tuple(checks), timings_ms=timings, topic=draft.topic, doc_ids=tuple(draft.doc_ids))
         return Run(answer=answer, query=query, hits=tuple(hits))
 

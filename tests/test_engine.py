@@ -162,3 +162,18 @@ def test_ask_cli_errors_are_one_line(index_settings):
     proc = subprocess.run([sys.executable, "-m", "assistant", "ask", "专家组几个人？", "--jurisdiction", "广东",
                            "--index-dir", str(index_settings.index_dir)], capture_output=True, text=True)
     assert proc.returncode == 2 and "广东" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_answer_whose_every_sentence_is_withheld_becomes_an_abstention(engine, monkeypatch):
+    from assistant.compose import Draft
+
+    wrong = Draft(text="重庆筹建期限为5年[重庆·第十四条]。", intent="numeric", doc_ids=["chongqing-carbon-2024"])
+    monkeypatch.setattr(engine.composer, "compose", lambda query, hits: wrong)
+    answer = engine.ask("重庆筹建期限多久？")
+    assert answer.abstained and "5年" not in answer.answer and "未能给出可以核实的回答" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)
+    partly = Draft(text="重庆筹建期限为5年[重庆·第十四条]。公示时间不得少于7天[重庆·第十二条]。", intent="numeric",
+                   doc_ids=["chongqing-carbon-2024"])
+    monkeypatch.setattr(engine.composer, "compose", lambda query, hits: partly)
+    answer = engine.ask("重庆筹建期限多久？")
+    assert not answer.abstained and "7天" in answer.answer and "5年" not in answer.answer
