@@ -339,7 +339,8 @@ class UI:
             raise CorpusError(f"{name}: 文件是空的。 The file is empty.")
         folder = Path(tempfile.mkdtemp(dir=self.upload_dir))
         target = folder / name
-        assert target.resolve().parent == folder.resolve()  # safe_name left no directory part
+        if target.resolve().parent != folder.resolve():  # safe_name leaves no directory part; never trust it blindly
+            raise CorpusError(f"{name}: 文件名无效。 Invalid file name.")
         shutil.copyfile(src, target)
         return target
 
