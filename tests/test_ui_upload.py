@@ -74,7 +74,7 @@ def test_preview_shows_articles_and_rules_and_writes_nothing(copied, ui):
     ("tool.exe", b"MZ\x00\x00", "不支持的文件类型"),
     ("empty.txt", b"", "文件是空的"),
     ("blank.txt", "\n  \n".encode(), "没有文字内容"),
-    ("big.txt", b"a" * (5 * 1024 * 1024 + 1), "超过上限 5 MB"),
+    ("big.txt", b"a" * (10 * 1024 * 1024 + 1), "超过上限 10 MB"),
     ("scan.pdf", None, "OCR"),
 ])
 def test_bad_files_give_one_clear_line_and_change_nothing(copied, ui, tmp_path, name, content, expected):

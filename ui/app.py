@@ -20,7 +20,8 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, without_paths
+from assistant.manage import MAX_UPLOAD_BYTES
 
 from . import render
 
@@ -39,7 +40,7 @@ EXAMPLES = [  # one per intent: (label, question, jurisdiction filter)
 ]
 EMPTY_HINT = "请输入一个问题，例如：重庆的碳计量中心筹建期是几年？（或点击下方的示例问题）"
 UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf", ".html", ".htm"]
-UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # also the server's max_file_size (assistant/api.py)
+UPLOAD_MAX_BYTES = MAX_UPLOAD_BYTES  # one limit for the CLI and the UI; also gradio max_file_size (assistant/api.py)
 DOC_ID = re.compile(r"[a-z0-9][a-z0-9\-]{1,63}")  # manage.preview's id pattern
 KIND_CHOICES = [("法规 / 管理办法 regulation", "regulation"), ("规划 / 实施意见 plan", "plan"),
                 ("新闻 / 访谈 news", "news")]
@@ -110,7 +111,7 @@ def theme():
 
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, AssistantError):
-        return f"⚠️ {exc}"
+        return f"⚠️ {without_paths(str(exc))}"  # never show server folders
     log.exception("UI handler failed")
     return f"⚠️ 出错了，请稍后重试（{type(exc).__name__}）。"
 
@@ -448,7 +449,7 @@ class UI:
         ids = {d.id for d in self.view().docs}
         if (doc_id in ids) == present:
             return f" 现在的语料共 {len(ids)} 个文档，问答已使用新语料。 Now serving {len(ids)} documents."
-        why = f"（{self.live.last_error}）" if self.live.last_error else ""
+        why = f"（{without_paths(self.live.last_error)}）" if self.live.last_error else ""
         return (f" ⚠️ 已写入语料，但服务还在用之前的语料{why}；索引更新后会自动切换。"
                 " Written, but the server still answers from the previous corpus until the index catches up.")
 
@@ -526,7 +527,7 @@ def _jsonable(params: dict) -> dict:
 def _manage_error(exc: Exception) -> str:
     """One line for a failed add/remove: the typed error's message, or what could not be read."""
     if isinstance(exc, AssistantError):
-        return f"⚠️ {exc}"
+        return f"⚠️ {without_paths(str(exc))}"
     log.exception("add/remove failed")
     return (f"⚠️ 无法处理该文件或操作（{type(exc).__name__}），语料未改变。"
             f" Could not process the file ({type(exc).__name__}); the corpus is unchanged.")
