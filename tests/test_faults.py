@@ -25,6 +25,7 @@ import pytest
 
 from assistant.index import read_build, read_pointer
 from server_util import ROOT, settings_env, start_server
+from workspace import copy_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -39,10 +40,7 @@ ADD_ARGS = ("add", str(FIXTURES / "newreg_sichuan.txt"), "--jurisdiction", "å››å
 # ----------------------------------------------------------------------------- helpers
 
 def _copy(index_settings, tmp_path: Path):
-    corpus, index = tmp_path / "corpus", tmp_path / "indexes"
-    shutil.copytree(index_settings.corpus_dir, corpus)
-    shutil.copytree(index_settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
-    return index_settings.with_(corpus_dir=corpus, index_dir=index)
+    return copy_workspace(index_settings, tmp_path)
 
 
 def _env(settings) -> dict:

@@ -1,19 +1,16 @@
 """LiveEngine: the server's engine follows add/remove done by another process, one corpus per request."""
 
-import shutil
 from pathlib import Path
 
 from assistant.live import LiveEngine
 from assistant.manage import add_document, remove_document
+from workspace import copy_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _copy(index_settings, tmp_path):
-    corpus, index = tmp_path / "corpus", tmp_path / "indexes"
-    shutil.copytree(index_settings.corpus_dir, corpus)
-    shutil.copytree(index_settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
-    return index_settings.with_(corpus_dir=corpus, index_dir=index)
+    return copy_workspace(index_settings, tmp_path)
 
 
 def test_engine_follows_add_and_remove(index_settings, tmp_path):

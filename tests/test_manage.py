@@ -10,6 +10,7 @@ from assistant.config import Settings
 from assistant.corpus import load_corpus, load_manifest
 from assistant.errors import CorpusError, ManifestError, UnknownDocumentError
 from assistant.manage import add_document, remove_document, safe_name
+from workspace import write_docx
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,14 +22,7 @@ def corpus_copy(tmp_path, settings):
     return Settings(corpus_dir=dest, index_dir=tmp_path / "indexes")
 
 
-def _docx(path: Path, text: str) -> Path:
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    document.save(str(path))
-    return path
+_docx = write_docx
 
 
 def test_add_traditional_docx_then_remove(corpus_copy, tmp_path):

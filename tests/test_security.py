@@ -5,7 +5,6 @@ token guards /api and /v1, and user or document markup never becomes live HTML."
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from server_util import ROOT, start_server
+from workspace import copy_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -26,10 +26,7 @@ XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, index_settings):
     root = tmp_path_factory.mktemp("secure")
-    corpus, index = root / "corpus", root / "indexes"
-    shutil.copytree(index_settings.corpus_dir, corpus)
-    shutil.copytree(index_settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
-    settings = index_settings.with_(corpus_dir=corpus, index_dir=index, access_token=TOKEN)
+    settings = copy_workspace(index_settings, root, access_token=TOKEN)
     srv = start_server(settings)
     yield srv, settings, root
     srv.stop()

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from workspace import copy_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SICHUAN = FIXTURES / "newreg_sichuan.txt"
@@ -27,10 +28,7 @@ def _snapshot(s) -> dict:
 @pytest.fixture(scope="module")
 def copied(index_settings, tmp_path_factory):
     root = tmp_path_factory.mktemp("ui-upload")
-    corpus, index = root / "corpus", root / "indexes"
-    shutil.copytree(index_settings.corpus_dir, corpus)
-    shutil.copytree(index_settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
-    return index_settings.with_(corpus_dir=corpus, index_dir=index)
+    return copy_workspace(index_settings, root)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,26 @@
+"""Test helpers: a private copy of the corpus and index, and .docx files built from text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+
+def copy_workspace(settings, root: Path, **overrides):
+    """Settings over a copy of ``settings``' corpus and index (embedding cache included) under
+    ``root``: tests that add, remove or rebuild never touch the session's index."""
+    corpus, index = Path(root) / "corpus", Path(root) / "indexes"
+    shutil.copytree(settings.corpus_dir, corpus)
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
+    return settings.with_(corpus_dir=corpus, index_dir=index, **overrides)
+
+
+def write_docx(path: Path, text: str) -> Path:
+    """A .docx with one paragraph per line of ``text``."""
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path
