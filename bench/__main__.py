@@ -28,6 +28,32 @@ TARGETS = {
     "ask_p95_ms": 150, "cold_start_s": 15, "scale_search_p95_ms": 200, "scale_rss_mb": 2048,
     "load_rps": 20, "load_p95_ms": 500, "warm_rebuild_s": 3,
 }
+SCALE_TARGET_FACTOR = 1000  # the scale targets are set at 1,000× the shipped corpus
+
+
+def target_scale_row(rows: list[dict], factor: int = SCALE_TARGET_FACTOR) -> dict | None:
+    """The scale row the search targets are judged on: the measured 1,000× row; else that
+    size extrapolated (never measured) from the measured rows by the same straight line as
+    the report's unbuilt rows. ``basis`` names the sizes it comes from. A smoke run (2×)
+    extrapolates too, which is what it is for: checking the code path."""
+    import copy
+
+    from .scale import growth_of
+
+    done = {r["factor"]: r for r in rows if r.get("factor")}
+    if factor in done and done[factor].get("measured"):
+        return dict(done[factor], basis="measured")
+    measured = sorted((r for r in rows if r.get("measured") and r.get("chars")),
+                      key=lambda r: r["factor"])
+    if len(measured) < 2:
+        return None
+    top = measured[-1]
+    target = {"factor": factor, "chars": round(top["chars"] * factor / top["factor"]), "measured": False}
+    growth_of([copy.deepcopy(r) for r in measured] + [target])
+    target["basis"] = " and ".join(f"{r['factor']:,}×" for r in measured[-2:])
+    return target
+
+
 SMOKE_DOCS = ("tianjin-data-2025",)
 
 
@@ -352,11 +378,10 @@ class Suite:
         for key, label in (("cli", "cold start → first answer (CLI ask)"), ("server", "cold start → first answer (serve)")):
             v = (cs.get(key) or {}).get("median_s")
             add(label, f"< {TARGETS['cold_start_s']} s", v, " s", None if v is None else v < TARGETS["cold_start_s"])
-        rows = (r.get("scale") or {}).get("rows") or []
-        big = max(rows, key=lambda x: x["factor"]) if rows else None
+        big = target_scale_row((r.get("scale") or {}).get("rows") or [])
         if big:
             measured = bool(big.get("measured"))
-            tag = f"{big['factor']}×" + ("" if measured else " (extrapolated, not measured)")
+            tag = f"{big['factor']:,}×" + ("" if measured else " (extrapolated, not measured)")
             for key, goal, unit, limit in (("search_p95_ms", "< 200 ms", " ms", TARGETS["scale_search_p95_ms"]),
                                            ("query_peak_rss_mb", "< 2 GB", " MB", TARGETS["scale_rss_mb"])):
                 v = big.get(key)
@@ -364,11 +389,12 @@ class Suite:
                 projected = None if measured or v is None else v < limit
                 add(f"search {'p95' if 'search' in key else 'peak RSS'} at {tag}", goal, v, unit, met,
                     "" if measured or v is None else
-                    f"not measured; extrapolated from the measured sizes it would be {'met' if projected else 'missed'}",
+                    f"not measured; extrapolated from the measured sizes ({big['basis']}) it would be "
+                    f"{'met' if projected else 'missed'}",
                     projected=projected)
         else:
-            add("search p95 at 1,000×", "< 200 ms", None, " ms", None)
-            add("search peak RSS at 1,000×", "< 2 GB", None, " MB", None)
+            add(f"search p95 at {SCALE_TARGET_FACTOR:,}×", "< 200 ms", None, " ms", None)
+            add(f"search peak RSS at {SCALE_TARGET_FACTOR:,}×", "< 2 GB", None, " MB", None)
         lv = [x for x in (r.get("load") or {}).get("levels", []) if x["clients"] == 16]
         if lv:
             x = lv[0]

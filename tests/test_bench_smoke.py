@@ -96,3 +96,21 @@ def test_markdown_and_plots(smoke):
         assert any(n.endswith(f"-{name}.png") for n in pngs), name
     for p in out.glob("*.png"):
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_scale_targets_are_judged_at_1000x_and_extrapolation_is_labelled():
+    """A run whose largest built corpus is 100× must not report the 1,000× targets as met at
+    100×: the row is the 1,000× size, extrapolated by a straight line and marked unmeasured."""
+    sys.path.insert(0, str(ROOT))
+    from bench.__main__ import target_scale_row
+
+    rows = [{"factor": 10, "chars": 1_000, "measured": True, "search_p95_ms": 20.0, "query_peak_rss_mb": 900.0},
+            {"factor": 100, "chars": 10_000, "measured": True, "search_p95_ms": 29.0, "query_peak_rss_mb": 1800.0}]
+    row = target_scale_row(rows)
+    assert row["factor"] == 1000 and row["measured"] is False and row["basis"] == "10× and 100×"
+    assert row["chars"] == 100_000
+    assert row["search_p95_ms"] == 119.0 and row["query_peak_rss_mb"] == 10800.0  # 1e-3 ms and 0.1 MB per char
+    assert rows[1].get("extrapolated") is None  # the report's own rows are left as they were
+    measured = dict(rows[1], factor=1000)
+    assert target_scale_row([rows[0], measured])["basis"] == "measured"
+    assert target_scale_row(rows[:1]) is None  # one size: nothing to draw a line through
