@@ -12,16 +12,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import sqlite3
 import sys
 import threading
 from array import array
 from collections import OrderedDict
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from .config import EMBEDDING_INSTALL_HINT, offline_env
 from .errors import ModelMissingError
+from .kvcache import KeyValueCache
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def get_embedder(model: str, *, cache_path: Path | None = None) -> Embedder:
     return emb
 
 
-class EmbeddingCache:
+class EmbeddingCache(KeyValueCache):
     """Embeddings keyed by sha256(model fingerprint + text), in one SQLite file.
 
     It lives outside the swapped index folders, so every build reuses it: unchanged chunks
@@ -229,52 +229,8 @@ class EmbeddingCache:
     """
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
-
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-            self._local.db = db
-        return db
-
-    def get_many(self, keys: Iterable[str]) -> dict[str, list[float]]:
-        keys = list(dict.fromkeys(keys))
-        found: dict[str, list[float]] = {}
-        try:
-            db = self._db()
-            for b in range(0, len(keys), 500):
-                part = keys[b: b + 500]
-                marks = ",".join("?" * len(part))
-                for key, vec in db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", part):
-                    found[key] = array("f", vec).tolist()
-        except (sqlite3.DatabaseError, ValueError, TypeError) as exc:  # a broken cache only costs time
-            log.warning("embedding cache %s unreadable (%s); re-embedding", self.path, exc)
-            self._reset()
-            return {}
-        return found
-
-    def put_many(self, items: Iterable[tuple[str, list[float]]]) -> None:
-        try:
-            db = self._db()
-            with db:
-                db.executemany("INSERT OR REPLACE INTO emb (key, vec) VALUES (?, ?)",
-                               [(k, array("f", v).tobytes()) for k, v in items])
-        except sqlite3.DatabaseError as exc:
-            log.warning("embedding cache %s not writable (%s)", self.path, exc)
-
-    def _reset(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-        try:
-            self.path.unlink()
-        except OSError:
-            pass
+        super().__init__(path, table="emb", column="vec", what="embedding",
+                         encode=lambda v: array("f", v).tobytes(), decode=lambda b: array("f", b).tolist())
 
 
 @functools.lru_cache(maxsize=None)

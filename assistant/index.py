@@ -6,6 +6,7 @@ Layout of ``settings.index_dir``::
     builds/<build-id>/      params.json (model, chunking, tokenizer, store, chunk hashes),
                             chunks.jsonl, bm25/ (bm25s arrays), chroma/ (embedded mode)
     cache/embeddings.sqlite embeddings keyed by model + text, shared by every build
+    cache/tokens.sqlite     BM25 tokens keyed by tokenizer fingerprint + text, likewise
 
 A build is written to ``builds/<id>.tmp``, renamed to ``builds/<id>`` and only then made
 current by replacing ``current.json`` (``os.replace``), so a crash mid-build leaves the
@@ -414,7 +415,7 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
     import bm25s
 
     from .embed import get_embedder
-    from .tokenize import tokenize
+    from .tokenize import tokenize_many
 
     index_dir = Path(settings.index_dir)
     builds = index_dir / "builds"
@@ -432,7 +433,8 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
                                                          desc="向量化 embedding")
 
         retriever = bm25s.BM25(**BM25_PARAMS)
-        retriever.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        tokens = tokenize_many(texts, cache_path=index_dir / "cache" / "tokens.sqlite")
+        retriever.index([t or [""] for t in tokens], show_progress=False)
         retriever.save(str(staging / "bm25"), show_progress=False)
 
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:

@@ -135,6 +135,29 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def tokenize_many(texts: list[str], *, cache_path: Path | None = None) -> list[list[str]]:
+    """``tokenize`` of each text. With ``cache_path`` (a SQLite file beside the embedding
+    cache), the tokens of a text seen before under the same dictionary, stop-words, scheme and
+    jieba version come from the cache, so rebuilding unchanged chunks never loads jieba's
+    dictionary (0.7 s of a 3 s warm rebuild)."""
+    if cache_path is None:
+        return [tokenize(t) for t in texts]
+    import json
+    from importlib.metadata import version
+
+    from .kvcache import KeyValueCache
+
+    cache = KeyValueCache(cache_path, table="tokens", what="token",
+                          encode=lambda v: json.dumps(v, ensure_ascii=False), decode=json.loads)
+    salt = f"{tokenizer_fingerprint()}|jieba {version('jieba')}|"
+    keys = [hashlib.sha256((salt + t).encode("utf-8")).hexdigest() for t in texts]
+    found = cache.get_many(keys)
+    new = {k: tokenize(t) for k, t in zip(keys, texts) if k not in found}
+    if new:
+        cache.put_many(new.items())
+    return [found[k] if k in found else new[k] for k in keys]
+
+
 def query_tokens(text: str) -> list[str]:
     """``tokenize`` plus the tokens of every synonym the query's words call for."""
     tokens = tokenize(text)

@@ -92,3 +92,23 @@ def test_private_dictionary_leaves_global_jieba_alone():
 
     tokenize("碳计量中心")
     assert _tokenizer() is not jieba.dt  # other code using jieba keeps its own dictionary
+
+
+def test_tokenize_many_with_a_cache_gives_the_same_tokens_and_survives_a_broken_file(tmp_path, monkeypatch):
+    from assistant import tokenize as tok
+
+    texts = ["申请筹建期限为3年", "验收得分低于80分的,不予通过", "申请筹建期限为3年", ""]
+    plain = [tok.tokenize(t) for t in texts]
+    cache = tmp_path / "cache" / "tokens.sqlite"
+    assert tok.tokenize_many(texts, cache_path=cache) == plain == tok.tokenize_many(texts)
+    calls = []
+    monkeypatch.setattr(tok, "tokenize", lambda t: calls.append(t) or ["x"])
+    assert tok.tokenize_many(texts, cache_path=cache) == plain  # every text from the cache
+    assert calls == []
+    assert tok.tokenize_many(["新的一句"], cache_path=cache) == [["x"]] and calls == ["新的一句"]
+    cache.write_bytes(b"not a sqlite file" * 100)  # a broken cache only costs time
+    assert tok.tokenize_many(texts[:2], cache_path=cache) == [["x"], ["x"]]
+    monkeypatch.setattr(tok, "tokenizer_fingerprint", lambda: "another dictionary")
+    calls.clear()
+    tok.tokenize_many(texts[:1], cache_path=cache)
+    assert calls == texts[:1]  # a changed dictionary never reuses old tokens
