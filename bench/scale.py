@@ -146,9 +146,10 @@ def worker_build(args) -> dict:
         t = time.perf_counter()
         vecs, n = orig_counted(self, texts, **kw)
         timing["embed_s"] += time.perf_counter() - t
-        timing["embed_texts"] = len(texts)
-        timing["embedded"] = n
-        timing["embed_chars"] = sum(len(t) for t in texts)
+        # a build embeds in steps (index.STREAM_ENTRIES): add the steps up
+        timing["embed_texts"] = timing.get("embed_texts", 0) + len(texts)
+        timing["embedded"] = timing.get("embedded", 0) + n
+        timing["embed_chars"] += sum(len(t) for t in texts)
         return vecs, n
 
     def load(self):

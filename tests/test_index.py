@@ -131,6 +131,26 @@ def test_vectors_are_written_in_batches_the_store_accepts(index_settings, docs, 
     assert client.get_collection(pointer["collection"]).count() == report.vectors
 
 
+def test_build_embeds_and_writes_in_bounded_steps(index_settings, docs, tmp_path, monkeypatch):
+    """A build never holds more than STREAM_ENTRIES vectors at once (memory flat as the corpus
+    grows), and the index it writes answers like one written in a single step."""
+    import assistant.index as index_mod
+    from assistant.embed import Embedder
+
+    s = _copy_index(index_settings, tmp_path)
+    monkeypatch.setattr(index_mod, "STREAM_ENTRIES", 97)
+    asked = []
+    original = Embedder.embed_texts_counted
+    monkeypatch.setattr(Embedder, "embed_texts_counted",
+                        lambda self, texts, **kw: asked.append(len(texts)) or original(self, texts, **kw))
+    report = build_index(s, docs, rebuild=True, progress=False)
+    assert max(asked) == 97 and sum(asked) == report.vectors > 500
+    assert report.embedded == 0 and report.cached == report.vectors
+    whole = Retriever.load(index_settings).search("筹建期满未完成建设可以延期吗", k=3, jurisdictions=["重庆"])
+    streamed = Retriever.load(s).search("筹建期满未完成建设可以延期吗", k=3, jurisdictions=["重庆"])
+    assert [h.chunk.id for h in streamed] == [h.chunk.id for h in whole]
+
+
 def test_real_client_reports_a_max_batch_size(tmp_path):
     import chromadb
 
