@@ -61,11 +61,15 @@ class KeyValueCache:
         except sqlite3.DatabaseError as exc:
             log.warning("%s cache %s not writable (%s)", self.what, self.path, exc)
 
-    def _reset(self) -> None:
+    def close(self) -> None:
+        """Close this thread's connection (the next call opens a new one)."""
         db = getattr(self._local, "db", None)
         if db is not None:
             db.close()
             self._local.db = None
+
+    def _reset(self) -> None:
+        self.close()
         try:
             self.path.unlink()
         except OSError:

@@ -151,10 +151,13 @@ def tokenize_many(texts: list[str], *, cache_path: Path | None = None) -> list[l
                           encode=lambda v: json.dumps(v, ensure_ascii=False), decode=json.loads)
     salt = f"{tokenizer_fingerprint()}|jieba {version('jieba')}|"
     keys = [hashlib.sha256((salt + t).encode("utf-8")).hexdigest() for t in texts]
-    found = cache.get_many(keys)
-    new = {k: tokenize(t) for k, t in zip(keys, texts) if k not in found}
-    if new:
-        cache.put_many(new.items())
+    try:
+        found = cache.get_many(keys)
+        new = {k: tokenize(t) for k, t in zip(keys, texts) if k not in found}
+        if new:
+            cache.put_many(new.items())
+    finally:
+        cache.close()
     return [found[k] if k in found else new[k] for k in keys]
 
 

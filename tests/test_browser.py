@@ -16,6 +16,7 @@ import time
 import pytest
 
 from server_util import ROOT, start_server
+from workspace import copy_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -249,11 +250,9 @@ def upload_server(tmp_path_factory, index_settings):
     """A server on a tmp copy of the corpus and index (the upload test adds a document),
     with an access token: the web UI wants a login."""
     root = tmp_path_factory.mktemp("upload-server")
-    corpus, index = root / "corpus", root / "indexes"
-    shutil.copytree(index_settings.corpus_dir, corpus)
-    shutil.copytree(index_settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
-    srv = start_server(index_settings.with_(corpus_dir=corpus, index_dir=index, access_token=TOKEN))
-    srv.extra["corpus"] = corpus
+    settings = copy_workspace(index_settings, root, access_token=TOKEN)
+    srv = start_server(settings)
+    srv.extra["corpus"] = settings.corpus_dir
     yield srv
     srv.stop()
     shutil.rmtree(root, ignore_errors=True)

@@ -10,6 +10,7 @@ from assistant.errors import (IndexCorruptError, IndexMismatchError, IndexMissin
 from assistant.index import build_index, chunks_from, index_text, lead_in, read_build, read_pointer
 from assistant.retrieve import Retriever
 from assistant.segment import segment_text
+from workspace import copy_index
 
 # -- chunking -----------------------------------------------------------------------------
 
@@ -81,9 +82,7 @@ def test_index_records_hashes_model_and_parameters(index_settings, docs):
 
 def _copy_index(index_settings, tmp_path):
     """A private copy of the session index (tests that change it must not touch the shared one)."""
-    dst = tmp_path / "index"
-    shutil.copytree(index_settings.index_dir, dst, ignore=shutil.ignore_patterns(".build.lock"))
-    return index_settings.with_(index_dir=dst)
+    return copy_index(index_settings, tmp_path / "index")
 
 
 def test_unchanged_index_is_kept_and_rebuild_reuses_embeddings(index_settings, docs, tmp_path):

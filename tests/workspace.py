@@ -6,13 +6,18 @@ import shutil
 from pathlib import Path
 
 
+def copy_index(settings, dst: Path, **overrides):
+    """Settings over a copy of ``settings``' index folder (caches included) at ``dst``."""
+    shutil.copytree(settings.index_dir, dst, ignore=shutil.ignore_patterns(".build.lock"))
+    return settings.with_(index_dir=Path(dst), **overrides)
+
+
 def copy_workspace(settings, root: Path, **overrides):
     """Settings over a copy of ``settings``' corpus and index (embedding cache included) under
     ``root``: tests that add, remove or rebuild never touch the session's index."""
-    corpus, index = Path(root) / "corpus", Path(root) / "indexes"
+    corpus = Path(root) / "corpus"
     shutil.copytree(settings.corpus_dir, corpus)
-    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns(".build.lock"))
-    return settings.with_(corpus_dir=corpus, index_dir=index, **overrides)
+    return copy_index(settings, Path(root) / "indexes", corpus_dir=corpus, **overrides)
 
 
 def write_docx(path: Path, text: str) -> Path:
