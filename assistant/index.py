@@ -4,7 +4,8 @@ Layout of ``settings.index_dir``::
 
     current.json            pointer: the serving build (and, in server mode, its collection)
     builds/<build-id>/      params.json (model, chunking, tokenizer, store, chunk hashes),
-                            chunks.jsonl, bm25/ (bm25s arrays), chroma/ (embedded mode)
+                            chunks.jsonl, bm25/ (bm25s arrays), chroma/ (embedded mode),
+                            vectors.f32 + vector_rows.npy (every chunk and sentence vector)
     cache/embeddings.sqlite embeddings keyed by model + text, shared by every build
     cache/tokens.sqlite     BM25 tokens keyed by tokenizer fingerprint + text, likewise
 
@@ -13,6 +14,14 @@ current by replacing ``current.json`` (``os.replace``), so a crash mid-build lea
 previous index serving. In server mode (``settings.chroma_url``) the vectors go to a new
 collection ``<collection>-<id>``; the pointer switches to it and the old one is dropped.
 llama-index and chromadb types stay inside this module and ``retrieve.py``.
+
+Vectors: chromadb holds one vector per chunk (its HNSW graph is what a query process keeps in
+memory); ``vectors.f32`` holds, per chunk, its vector and one per sentence (title + sentence),
+as raw float32 rows that search reads by position (``vector_rows.npy``: chunk i owns rows
+``rows[i]:rows[i+1]``, its own vector first). Search takes the nearest chunks from chromadb, or
+every chunk of a few documents, and scores them exactly with their sentence rows; the sentence
+vectors never enter the HNSW graph, so the graph (and the serving process) is a quarter of the
+size it would be with them.
 """
 
 from __future__ import annotations
@@ -37,9 +46,11 @@ from .types import Chunk, Document
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: sentence vectors in vectors.f32, not in chromadb
 CHUNKER = "article-items-v1"  # bump when chunks_from or index_text change
 DENSE = "chunk+sentence-v1"  # a vector per chunk and per sentence (title + sentence)
+VECTOR_FILE = "vectors.f32"
+ROWS_FILE = "vector_rows.npy"
 BM25_PARAMS = {"k1": 0.9, "b": 0.4, "method": "lucene"}  # Anserini's defaults for short passages
 _SENTENCE_END = re.compile(r"(?<=[。;!?\n])")
 MIN_SENTENCE = 6
@@ -58,7 +69,7 @@ class IndexReport:
     build_id: str
     documents: int
     chunks: int
-    vectors: int  # entries in the vector store: one per chunk and one per sentence
+    vectors: int  # vectors written: one per chunk (chromadb and vectors.f32) and one per sentence (vectors.f32)
     embedded: int  # texts embedded by the model in this build
     cached: int  # texts whose embedding came from the cache
     added: int  # chunk ids new since the previous build
@@ -291,14 +302,17 @@ def _chunk_metadata(chunk: Chunk, unit: str) -> dict:
 
 
 def _write_vectors(collection, entries: list[tuple[Chunk, str, str, str]], vectors) -> None:
-    """Add one node per (chunk, entry id, unit, text) with its embedding through llama-index's
-    ChromaVectorStore; metadata carries the chunk id and the filter keys."""
+    """Add one node per chunk entry (unit "chunk") with its embedding through llama-index's
+    ChromaVectorStore; metadata carries the chunk id and the filter keys. Sentence entries
+    go to the vector file only."""
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     store = ChromaVectorStore(chroma_collection=collection)
     nodes = []
     for (chunk, entry_id, unit, text), vec in zip(entries, vectors):
+        if unit != "chunk":
+            continue
         nodes.append(TextNode(id_=entry_id, text=text, embedding=list(vec), metadata=_chunk_metadata(chunk, unit),
                               relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.doc_id)}))
     # chromadb rejects one add() over its max batch size (5461 embedded): about 9× the shipped corpus
@@ -307,10 +321,13 @@ def _write_vectors(collection, entries: list[tuple[Chunk, str, str, str]], vecto
         store.add(nodes[at:at + batch])
 
 
-def _embed_and_write(collection, entries: list[tuple[Chunk, str, str, str]], embedder, *,
+def _embed_and_write(collection, entries: list[tuple[Chunk, str, str, str]], embedder, vector_file, *,
                      progress: bool = False) -> int:
-    """Embed (cache first) and write the entries STREAM_ENTRIES at a time; returns how many
-    texts the model embedded (the rest came from the cache)."""
+    """Embed (cache first) and write the entries STREAM_ENTRIES at a time: chunk vectors to the
+    collection, every vector to ``vector_file`` (float32 rows, in entry order). Returns how
+    many texts the model embedded (the rest came from the cache)."""
+    import numpy as np
+
     embedded = 0
     steps = max(1, -(-len(entries) // STREAM_ENTRIES))
     for step, at in enumerate(range(0, len(entries), STREAM_ENTRIES), start=1):
@@ -318,8 +335,21 @@ def _embed_and_write(collection, entries: list[tuple[Chunk, str, str, str]], emb
         desc = "向量化 embedding" + (f" {step}/{steps}" if steps > 1 else "")
         vectors, n = embedder.embed_texts_counted([e[3] for e in part], progress=progress, desc=desc)
         _write_vectors(collection, part, vectors)
+        vector_file.write(np.asarray(vectors, dtype="<f4").tobytes())
         embedded += n
     return embedded
+
+
+def vector_rows(entries: list[tuple[Chunk, str, str, str]], chunks: list[Chunk]):
+    """Row offsets into the vector file: chunk i owns rows[i]:rows[i+1] (int64, len+1)."""
+    import numpy as np
+
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e[0].id] = counts.get(e[0].id, 0) + 1
+    rows = np.zeros(len(chunks) + 1, dtype=np.int64)
+    rows[1:] = np.cumsum([counts.get(c.id, 0) for c in chunks])
+    return rows
 
 
 def max_batch_size(collection, default: int = 1000) -> int:
@@ -376,15 +406,21 @@ def build_index(settings: Settings, docs: list[Document] | None = None, *, rebui
         old_hashes = previous[1].get("chunks", {}) if previous else {}
         if previous and not rebuild:
             why = mismatch(previous[1], wanted)
-            if why:
+            if why and previous[1].get("format") != FORMAT:
+                # an index written by an older version of this program: nothing the user chose
+                # changed, so rebuild it (every vector still comes from the embedding cache)
+                log.warning("索引格式 %s 已更新为 %s，重建索引（向量取自缓存）。"
+                            " The index format changed (%s -> %s): rebuilding from the embedding cache.",
+                            previous[1].get("format"), FORMAT, previous[1].get("format"), FORMAT)
+            elif why:
                 raise IndexMismatchError(
                     f"现有索引与当前设置不一致：{why}。请运行 `policy-assistant index --rebuild`。"
                     f" The index was built with other settings ({why}): run `policy-assistant index --rebuild`."
                 )
-            if old_hashes == hashes and _healthy(settings, previous):
+            if not why and old_hashes == hashes and _healthy(settings, previous):
                 return IndexReport(
                     index_dir=str(index_dir), build_id=previous[2]["build"], documents=len(docs),
-                    chunks=len(chunks), vectors=sum(previous[1].get("vectors", {}).values()), embedded=0,
+                    chunks=len(chunks), vectors=previous[1].get("vector_rows", 0), embedded=0,
                     cached=0, added=0, changed=0, removed=0,
                     model=wanted["model"]["name"], store=settings.chroma_url or "embedded",
                     collection=previous[2].get("collection", ""),
@@ -405,7 +441,12 @@ def _previous(index_dir: Path):
 def _healthy(settings: Settings, previous) -> bool:
     """Is the serving build complete enough to keep (files present, vectors counted)?"""
     build, params, pointer = previous
-    if not (build / "chunks.jsonl").exists() or not (build / "bm25").is_dir():
+    if not (build / "chunks.jsonl").exists() or not (build / "bm25").is_dir() or not (build / ROWS_FILE).exists():
+        return False
+    try:
+        if (build / VECTOR_FILE).stat().st_size % (4 * max(1, params.get("vector_rows", 0))):
+            return False
+    except OSError:
         return False
     try:
         client = chroma_client(settings, path=build / "chroma")
@@ -455,13 +496,17 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
             for chunk, text in zip(chunks, texts):
                 fh.write(json.dumps({**asdict(chunk), "index_text": text}, ensure_ascii=False) + "\n")
 
+        import numpy as np
+
+        np.save(staging / ROWS_FILE, vector_rows(entries, chunks))
         collection = collection_name(settings, build_id)
         client = chroma_client(settings, path=staging / "chroma")
         try:
             try:
                 coll = client.create_collection(collection, metadata={"hnsw:space": "cosine"})
                 embedder = get_embedder(settings.embed_model, cache_path=index_dir / "cache" / "embeddings.sqlite")
-                embedded = _embed_and_write(coll, entries, embedder, progress=progress)
+                with open(staging / VECTOR_FILE, "wb") as vector_file:
+                    embedded = _embed_and_write(coll, entries, embedder, vector_file, progress=progress)
             except StoreUnavailableError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -474,7 +519,9 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
         params = {**wanted, "build": build_id, "collection": collection,
                   "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                   "documents": {d.id: d.content_hash for d in docs},
-                  "vectors": {d.id: sum(1 for e in entries if e[0].doc_id == d.id) for d in docs},
+                  # entries in chromadb (one per chunk) per document; vector_rows: rows of vectors.f32
+                  "vectors": {d.id: sum(1 for c in chunks if c.doc_id == d.id) for d in docs},
+                  "vector_rows": len(entries),
                   "chunks": {c.id: c.content_hash for c in chunks}}
         _write_json_atomic(staging / "params.json", params)
         final = builds / build_id

@@ -8,11 +8,12 @@ and dense rankings with reciprocal-rank fusion (``rrf``). Callers see only our t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
+import os
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -29,12 +30,11 @@ log = logging.getLogger(__name__)
 MODES = ("hybrid", "bm25", "dense")
 RRF_K = 60  # the usual constant; on the dev set k from 10 to 120 gives the same hit@3
 DEPTH = 50  # articles taken from each ranking before fusion
-DENSE_POOL = 200  # nearest vector entries (chunks and sentences) fetched per query
-# A filtered query over at most this many vectors is answered exactly in memory from the
-# documents' vectors (fetched once, kept in an LRU of EXACT_CACHE_VECTORS): chromadb's own
-# filtered search costs 18–120 ms on a 60k-vector collection, growing with the corpus.
+DENSE_POOL = 200  # nearest chunks fetched from chromadb per query, then scored with their sentences
+# A query filtered to documents with at most this many vector rows (chunks + sentences) is
+# scored exactly over all of them, read from vectors.f32: chromadb's own filtered search costs
+# 18–120 ms on a 60k-vector collection, growing with the corpus.
 EXACT_MAX_VECTORS = 2_000
-EXACT_CACHE_VECTORS = 60_000  # ~120 MB of float32 at m3e-small's 512 dimensions
 
 
 class BadFilterError(BadQuestionError, ValueError):
@@ -93,8 +93,6 @@ class _Store:
     _collection: object = None
     _client: object = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _doc_vectors: "OrderedDict[str, tuple[list[str], object]]" = field(default_factory=OrderedDict)
-    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def collection(self):
         with self._lock:
@@ -139,7 +137,7 @@ class _Store:
             raise
 
     def query(self, vector: list[float], *, n: int, where: dict | None) -> list[tuple[str, str, float]]:
-        """(chunk id, unit, cosine similarity) of the n nearest entries, best first.
+        """(chunk id, unit, cosine similarity) of the n nearest entries (chunks), best first.
 
         Entries were written through llama-index's ChromaVectorStore; reading goes to the
         collection directly and asks for distances only: ChromaVectorStore.query would fetch
@@ -150,53 +148,56 @@ class _Store:
                                               include=["distances"], **kwargs))
         return [(*_entry_unit(entry), 1.0 - float(d)) for entry, d in zip(result["ids"][0], result["distances"][0])]
 
-    def query_docs(self, vector, *, n: int, docs: list[str], entry_ids) -> list[tuple[str, str, float]]:
-        """Like ``query`` restricted to ``docs``, exact: cosine over those documents' vectors.
-        ``entry_ids(doc)`` lists a document's vector entry ids (fetched by id: a key lookup,
-        where a metadata filter scans the collection)."""
+
+
+class _Vectors:
+    """The build's vectors.f32 (every chunk and sentence vector, float32 rows), read by
+    position with pread: nothing stays mapped, so reading a document's rows costs no memory
+    beyond the rows themselves. Chunk i owns rows ``rows[i]:rows[i+1]``, its own vector first."""
+
+    def __init__(self, path: Path, rows):
         import numpy as np
 
-        parts = self._vectors_of(docs, entry_ids)
-        ids = [i for part_ids, _ in parts for i in part_ids]
-        if not ids:
-            return []
-        matrix = np.vstack([m for _, m in parts])
-        q = np.asarray(vector, dtype=np.float32)
-        sims = matrix @ (q / (np.linalg.norm(q) or 1.0))
-        n = min(n, len(ids))
-        top = np.argpartition(-sims, n - 1)[:n]
-        top = top[np.lexsort((top, -sims[top]))]
-        return [(*_entry_unit(ids[i]), float(sims[i])) for i in top]
+        self.path = path
+        self.rows = rows
+        size = path.stat().st_size
+        total = int(rows[-1])
+        if total <= 0 or size % (4 * total):
+            raise ValueError(f"{path.name} holds {size} bytes, not {total} float32 rows")
+        self.dim = size // (4 * total)
+        self._row_bytes = 4 * self.dim
+        self._fd = os.open(path, os.O_RDONLY)
+        self._np = np
 
-    def _vectors_of(self, docs: list[str], entry_ids) -> list[tuple[list[str], object]]:
-        """(entry ids, unit-normalised float32 matrix) per document, from the LRU or the store."""
-        import numpy as np
+    def __del__(self):
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
-        with self._cache_lock:
-            missing = [d for d in docs if d not in self._doc_vectors]
-        if missing:
-            wanted = {e: d for d in missing for e in entry_ids(d)}
-            got = self._call(lambda c: c.get(ids=list(wanted), include=["embeddings"]))
-            by_doc: dict[str, tuple[list[str], list]] = {d: ([], []) for d in missing}
-            for entry, vec in zip(got["ids"], got["embeddings"]):
-                ids, vecs = by_doc[wanted[entry]]
-                ids.append(entry)
-                vecs.append(vec)
-            with self._cache_lock:
-                for d, (ids, vecs) in by_doc.items():
-                    m = np.asarray(vecs, dtype=np.float32).reshape(len(ids), -1)
-                    norms = np.linalg.norm(m, axis=1, keepdims=True)
-                    self._doc_vectors[d] = (ids, m / np.where(norms == 0, 1.0, norms))
-        with self._cache_lock:
-            out = []
-            for d in docs:
-                self._doc_vectors.move_to_end(d)
-                out.append(self._doc_vectors[d])
-            total = sum(len(ids) for ids, _ in self._doc_vectors.values())
-            while total > EXACT_CACHE_VECTORS and len(self._doc_vectors) > len(docs):
-                _, (ids, _) = self._doc_vectors.popitem(last=False)
-                total -= len(ids)
-            return out
+    def spans(self, chunk_ids) -> list[tuple[int, int]]:
+        """Row ranges of the chunks (sorted indices), adjacent chunks merged into one read."""
+        out: list[list[int]] = []
+        for i in chunk_ids:
+            lo, hi = int(self.rows[i]), int(self.rows[i + 1])
+            if out and out[-1][1] == lo:
+                out[-1][1] = hi
+            else:
+                out.append([lo, hi])
+        return [(lo, hi) for lo, hi in out]
+
+    def read(self, chunk_ids) -> "object":
+        """The rows of the chunks (sorted indices) as one unit-normalised float32 matrix."""
+        np = self._np
+        parts = []
+        for lo, hi in self.spans(chunk_ids):
+            data = os.pread(self._fd, (hi - lo) * self._row_bytes, lo * self._row_bytes)
+            parts.append(np.frombuffer(data, dtype="<f4").reshape(hi - lo, self.dim))
+        if not parts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        m = np.vstack(parts) if len(parts) > 1 else parts[0].copy()
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        return m / np.where(norms == 0, 1.0, norms)
 
 
 def _entry_unit(entry: str) -> tuple[str, str]:
@@ -208,13 +209,13 @@ def _entry_unit(entry: str) -> tuple[str, str]:
 class Retriever:
     """Hybrid BM25 + dense search over the chunks of the serving build."""
 
-    def __init__(self, settings: Settings, chunks: list[Chunk], texts: list[str], bm25, store: _Store,
-                 params: dict, embedder):
+    def __init__(self, settings: Settings, chunks: list[Chunk], bm25, store: _Store,
+                 params: dict, embedder, vectors: "_Vectors"):
         self.settings = settings
         self.chunks: list[Chunk] = chunks
-        self._texts = texts
         self._bm25 = bm25
         self._store = store
+        self._rows = vectors
         self.params = params
         self.embedder = embedder
         self._index = {c.id: i for i, c in enumerate(chunks)}
@@ -262,17 +263,29 @@ class Retriever:
                 f" The index was built with other settings ({why}): run `policy-assistant index --rebuild`."
             )
         try:
-            chunks, texts = [], []
+            chunks = []
+            shared: dict[str, str] = {}  # one copy of each repeated string (ids, titles, chapters)
             with open(build / "chunks.jsonl", encoding="utf-8") as fh:
                 for line in fh:
                     row = json.loads(line)
-                    texts.append(row.pop("index_text"))
+                    del row["index_text"]  # what BM25 and the embedder saw; search needs neither
+                    for key in ("doc_id", "article", "jurisdiction", "kind", "title", "chapter"):
+                        row[key] = shared.setdefault(row[key], row[key])
                     chunks.append(Chunk(**row))
             if {c.id: c.content_hash for c in chunks} != params["chunks"]:
                 raise ValueError("chunks.jsonl does not match params.json")
-            bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
+            # memory-mapped: a query reads the columns of its own tokens, the rest stays on disk
+            bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False, mmap=True)
             if int(bm25.scores["num_docs"]) != len(chunks):
                 raise ValueError("BM25 index size differs from the chunk list")
+            import numpy as np
+
+            from .index import ROWS_FILE, VECTOR_FILE
+
+            rows = np.load(build / ROWS_FILE)
+            if rows.shape != (len(chunks) + 1,) or int(rows[-1]) != params.get("vector_rows"):
+                raise ValueError(f"{ROWS_FILE} does not match the chunk list")
+            vectors = _Vectors(build / VECTOR_FILE, rows)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorruptError(
                 f"索引 {build} 已损坏（{type(exc).__name__}: {exc}）。请运行 `policy-assistant index --rebuild`。"
@@ -281,7 +294,7 @@ class Retriever:
         store = _Store(settings, build / "chroma", pointer.get("collection") or params.get("collection", ""))
         embedder = get_embedder(settings.embed_model,
                                 cache_path=index_dir / "cache" / "embeddings.sqlite")
-        retriever = cls(settings, chunks, texts, bm25, store, params, embedder)
+        retriever = cls(settings, chunks, bm25, store, params, embedder, vectors)
         if warm:
             embedder.load()
             if not settings.chroma_url:  # a server may be down now and up later: open lazily
@@ -408,57 +421,45 @@ class Retriever:
             want *= 4
 
     def _dense_rank(self, text: str, allowed: list[bool] | None, n: int) -> list[tuple[int, float]]:
-        """(chunk index, score) best first: score = cos(query, chunk) + max cos(query, sentence).
+        """(chunk index, score) best first: score = cos(query, chunk) + max cos(query, sentence)
+        (a one-sentence chunk counts its own vector twice).
 
-        The store returns the nearest entries of both units; a chunk missing one of them
-        gets the lowest similarity seen for that unit (a bound: it was not among the nearest).
+        The candidates are every chunk of the allowed documents when they hold at most
+        EXACT_MAX_VECTORS rows, else the DENSE_POOL chunks nearest in chromadb (with the
+        filter); either way they are scored exactly with their rows of vectors.f32.
         """
         import numpy as np
 
         vector = self.embedder.embed_query(text)
-        where = None
-        docs = self.doc_ids
-        if allowed is not None:  # every filter is per document: the allowed doc ids say it all
-            docs = sorted(self.doc_ids[n] for n in np.unique(self._chunk_doc[allowed]))
-            where = {"doc": {"$in": docs}}
-        total = sum(self._vectors.get(d, 0) for d in docs) or len(self.chunks)
-        pool = min(total, max(DENSE_POOL, 2 * n))
-        if where is not None and total <= EXACT_MAX_VECTORS:
-            rows = self._store.query_docs(vector, n=pool, docs=docs, entry_ids=self._entry_ids)
+        if allowed is not None:
+            cand = np.flatnonzero(allowed)
         else:
-            rows = self._store.query(vector, n=pool, where=where)
-        best: dict[str, dict[str, float]] = {}
-        floor = {"chunk": 1.0, "sentence": 1.0}
-        for cid, unit, sim in rows:
-            unit = unit if unit in floor else "chunk"
-            floor[unit] = min(floor[unit], sim)
-            slot = best.setdefault(cid, {})
-            slot[unit] = max(slot.get(unit, -1.0), sim)
-        scored = []
-        for cid, slot in best.items():
-            i = self._index.get(cid)
-            if i is None or (allowed is not None and not allowed[i]):
-                continue
-            whole = slot.get("chunk", floor["chunk"])
-            sent = slot.get("sentence", whole if self._single_sentence(i) else floor["sentence"])
-            scored.append((i, whole + sent))
-        scored.sort(key=lambda x: (-x[1], x[0]))
-        return scored[:n]
-
-    def _entry_ids(self, doc_id: str) -> list[str]:
-        """The vector entry ids of a document's chunks (as index.vector_entries names them)."""
-        from .index import vector_entries
-
-        return [e for i in self._doc_chunks.get(doc_id, ())
-                for e, _, _ in vector_entries(self.chunks[i], "")]
-
-    def _single_sentence(self, i: int) -> bool:
-        from .index import sentences
-
-        return len(sentences(self.chunks[i])) <= 1
-
-    def index_text(self, chunk: Chunk) -> str:
-        return self._texts[self._index[chunk.id]]
+            cand = np.arange(len(self.chunks))
+        rows = self._rows.rows
+        if int((rows[cand + 1] - rows[cand]).sum()) > EXACT_MAX_VECTORS:
+            where = None
+            if allowed is not None:  # every filter is per document: the allowed doc ids say it all
+                where = {"doc": {"$in": sorted(self.doc_ids[d] for d in np.unique(self._chunk_doc[cand]))}}
+            pool = min(len(cand), max(DENSE_POOL, 2 * n))
+            near = {self._index.get(cid) for cid, _, _ in self._store.query(vector, n=pool, where=where)}
+            cand = np.array(sorted(i for i in near if i is not None and (allowed is None or allowed[i])),
+                            dtype=np.int64)
+        if not len(cand):
+            return []
+        matrix = self._rows.read(cand)
+        q = np.asarray(vector, dtype=np.float32)
+        sims = matrix @ (q / (np.linalg.norm(q) or 1.0))
+        counts = rows[cand + 1] - rows[cand]
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        whole = sims[starts]
+        # best sentence: the max over each chunk's rows after its own (its own when it has none)
+        others = sims.copy()
+        others[starts] = -np.inf
+        sent = np.maximum.reduceat(others, starts)
+        sent = np.where(counts > 1, sent, whole)
+        score = whole + sent
+        order = np.lexsort((cand, -score))[:n]
+        return [(int(cand[j]), float(score[j])) for j in order]
 
 
 def _as_list(value) -> list[str]:
@@ -471,16 +472,23 @@ def _as_list(value) -> list[str]:
 
 def ensure_index(settings: Settings, docs: list[Document] | None = None) -> Retriever:
     """The retriever, building the index first when there is none or the corpus changed."""
-    from .index import build_index, chunks_from
+    from .index import build_index
+
+    from .index import FORMAT, read_build, read_pointer
 
     try:
         retriever = Retriever.load(settings)
     except IndexMissingError:
         build_index(settings, docs, progress=False)
         return Retriever.load(settings)
-    if docs is not None:
-        hashes = {c.id: c.content_hash for c in chunks_from(docs, max_chars=settings.chunk_max_chars)}
-        if hashes != retriever.params.get("chunks"):
+    except IndexMismatchError:
+        built = read_build(settings.index_dir, read_pointer(settings.index_dir))[1]
+        if built.get("format") == FORMAT:
+            raise  # the user changed a setting (model, store…): they decide to rebuild
+        build_index(settings, docs, progress=False)  # an older index format: rebuilt from the cache
+        return Retriever.load(settings)
+    if docs is not None:  # same documents, same chunking parameters (checked by load): same chunks
+        if {d.id: d.content_hash for d in docs} != retriever.params.get("documents"):
             build_index(settings, docs, progress=False)
             return Retriever.load(settings)
     return retriever

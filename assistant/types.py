@@ -34,7 +34,7 @@ class DocMeta:
     begin: str = ""  # a whole line of the source where this document starts (multi-document files)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
 class Item:
     """An enumerated item inside an article: (一), (二) …"""
 
@@ -44,7 +44,7 @@ class Item:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
 class Chapter:
     label: str  # "第四章"
     number: int
@@ -53,7 +53,7 @@ class Chapter:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
 class Article:
     """An article (第X条) of a regulation, or a section of a plan/news text.
 
@@ -102,7 +102,7 @@ class Document:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
 class Chunk:
     """The unit of retrieval: a whole article, or part of a long one split at items."""
 
@@ -130,7 +130,7 @@ class Hit:
     ranks: dict = field(default_factory=dict, compare=False)  # {"bm25": 1, "dense": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
 class Rule:
     """One numeric provision, grounded in its article (quote occurs in the article text)."""
 

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -179,10 +180,12 @@ def bigrams(text: str) -> set[str]:
     return out
 
 
-@functools.lru_cache(maxsize=4096)  # ~30 KB per article: bounded at ~120 MB
+@functools.lru_cache(maxsize=2048)  # ~2.5 KB per article (its set; the strings are shared): ~5 MB
 def text_bigrams(text: str) -> frozenset[str]:
-    """bigrams() of a document text, cached: the same articles are scored question after question."""
-    return frozenset(bigrams(text))
+    """bigrams() of a document text, cached: the same articles are scored question after question.
+    The bigram strings are interned: every article of a corpus shares one copy of each (the sets
+    of 4,096 articles held 28 MB of duplicate two-character strings at 100× the shipped corpus)."""
+    return frozenset(map(sys.intern, bigrams(text)))
 
 
 @dataclass

@@ -122,12 +122,91 @@ def test_vectors_are_written_in_batches_the_store_accepts(index_settings, docs, 
     monkeypatch.setattr(ChromaVectorStore, "add", lambda self, nodes, **kw: sizes.append(len(nodes)) or
                         original(self, nodes, **kw))
     report = build_index(s, docs, rebuild=True, progress=False)
-    assert max(sizes) == 100 and sum(sizes) == report.vectors > 500
+    assert max(sizes) == 100 and sum(sizes) == report.chunks > 150  # chromadb: one vector per chunk
     import chromadb
 
     pointer = read_pointer(s.index_dir)
     client = chromadb.PersistentClient(path=str(s.index_dir / "builds" / pointer["build"] / "chroma"))
-    assert client.get_collection(pointer["collection"]).count() == report.vectors
+    assert client.get_collection(pointer["collection"]).count() == report.chunks
+
+
+def test_vector_file_rows_line_up_with_chunks_and_the_store(index_settings, docs, tmp_path):
+    """vectors.f32 holds every vector (chunks and sentences) and chunk i's rows start with the
+    very vector chromadb holds for it: a shifted row would silently score the wrong chunk."""
+    import chromadb
+    import numpy as np
+
+    from assistant.index import ROWS_FILE, VECTOR_FILE, vector_entries
+
+    s = _copy_index(index_settings, tmp_path)
+    report = build_index(s, docs, rebuild=True, progress=False)
+    build = s.index_dir / "builds" / report.build_id
+    rows = np.load(build / ROWS_FILE)
+    matrix = np.fromfile(build / VECTOR_FILE, dtype="<f4").reshape(int(rows[-1]), -1)
+    assert matrix.shape == (report.vectors, 512) and report.vectors > 3 * report.chunks
+    chunks = Retriever.load(s).chunks
+    assert len(rows) == len(chunks) + 1
+    for i in (0, 1, len(chunks) // 2, len(chunks) - 1):
+        assert rows[i + 1] - rows[i] == len(vector_entries(chunks[i], ""))
+    pointer = read_pointer(s.index_dir)
+    coll = chromadb.PersistentClient(path=str(build / "chroma")).get_collection(pointer["collection"])
+    picked = [0, 7, len(chunks) // 2, len(chunks) - 1]
+    got = coll.get(ids=[chunks[i].id for i in picked], include=["embeddings"])
+    stored = dict(zip(got["ids"], got["embeddings"]))
+    for i in picked:
+        assert np.allclose(stored[chunks[i].id], matrix[rows[i]], atol=1e-6)
+        assert not np.allclose(stored[chunks[i].id], matrix[rows[i] + 1], atol=1e-3)
+
+
+def test_store_candidates_rank_like_the_exact_scan(index_settings, monkeypatch):
+    """Search scores chromadb's nearest chunks with their sentence rows; when the pool holds
+    every chunk (the shipped corpus: 158 chunks, pool 200) it must rank exactly like the scan
+    over all rows that small filtered queries use."""
+    import assistant.retrieve as retrieve_mod
+
+    questions = ["筹建期满未完成建设可以延期吗", "年度报告什么时候提交", "企业能申请天津的计量数据中心吗",
+                 "验收评审专家组多少人", "碳计量中心的主要任务有哪些"]
+    exact = Retriever.load(index_settings)
+    scanned = [[h.chunk.id for h in exact.search(q, k=8, mode="dense")] for q in questions]
+    monkeypatch.setattr(retrieve_mod, "EXACT_MAX_VECTORS", 0)  # every query goes to chromadb first
+    pooled = Retriever.load(index_settings)
+    assert [[h.chunk.id for h in pooled.search(q, k=8, mode="dense")] for q in questions] == scanned
+    filtered = [h.chunk.id for h in pooled.search(questions[0], k=5, mode="dense", jurisdictions=["重庆"])]
+    assert filtered and all(cid.startswith("chongqing-") for cid in filtered)
+
+
+def test_an_index_of_the_previous_format_is_rebuilt_from_the_cache(index_settings, docs, tmp_path):
+    """Upgrading the program must not strand users with "run index --rebuild": an index written
+    in an older format is rebuilt (vectors from the embedding cache), by `index` and on load."""
+    from assistant.index import FORMAT
+    from assistant.retrieve import ensure_index
+
+    s = _copy_index(index_settings, tmp_path)
+    for _ in range(2):
+        pointer = read_pointer(s.index_dir)
+        params_path = s.index_dir / "builds" / pointer["build"] / "params.json"
+        params = json.loads(params_path.read_text(encoding="utf-8"))
+        params["format"] = 1
+        params_path.write_text(json.dumps(params), encoding="utf-8")
+        with pytest.raises(IndexMismatchError):
+            Retriever.load(s)
+        if _ == 0:
+            report = build_index(s, docs, progress=False)
+            assert not report.up_to_date and report.embedded == 0 and report.cached == report.vectors
+        else:
+            retriever = ensure_index(s, docs)
+            assert retriever.params["format"] == FORMAT and retriever.search("筹建期多久", k=1)
+
+
+def test_a_truncated_vector_file_is_a_clear_corrupt_index(index_settings, tmp_path):
+    from assistant.index import VECTOR_FILE
+
+    s = _copy_index(index_settings, tmp_path)
+    path = s.index_dir / "builds" / read_pointer(s.index_dir)["build"] / VECTOR_FILE
+    with open(path, "r+b") as fh:
+        fh.truncate(path.stat().st_size - 100)
+    with pytest.raises(IndexCorruptError, match="index --rebuild"):
+        Retriever.load(s)
 
 
 def test_build_embeds_and_writes_in_bounded_steps(index_settings, docs, tmp_path, monkeypatch):
