@@ -119,7 +119,9 @@ class Suite:
         self.work.mkdir(parents=True, exist_ok=True)
         self.facts = report.machine_facts()
         self.started = dt.datetime.now()
-        self.json_path, self.md_path = report.result_paths(args.out, self.facts, when=self.started, smoke=self.smoke)
+        self.json_path, self.md_path = report.result_paths(
+            args.out, self.facts, when=self.started, smoke=self.smoke,
+            parts=tuple(self.parts) if set(self.parts) != set(PARTS) else ())
         self.results: dict = {
             "meta": {"date": self.started.isoformat(timespec="seconds"), "smoke": self.smoke,
                      "command": "python -m bench " + " ".join(sys.argv[1:]), "parts": {}},
@@ -271,7 +273,7 @@ class Suite:
             src = self.corpus
         scale = run_scale(work=self.work, questions=self.questions, factors=factors,
                           budget_min=self.args.budget_min, src_corpus=src, log=log,
-                          keep_largest=not self.smoke and "profile" in self.parts)
+                          keep_largest=not self.smoke and ("profile" in self.parts or self.args.keep))
         one = self.shipped_row()
         if one:
             scale["rows"].insert(0, one)

@@ -219,9 +219,16 @@ def growth_words(slope: float | None) -> str:
 # files
 
 
-def result_paths(out_dir: Path, facts: dict, *, when: dt.datetime | None = None, smoke: bool = False) -> tuple[Path, Path]:
+def result_paths(out_dir: Path, facts: dict, *, when: dt.datetime | None = None, smoke: bool = False,
+                 parts: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """``<date>-<machine>[-smoke][-<parts>]``.json/.md; a run of some parts names them, and a
+    second run on the same day gets its start time, so no run overwrites another's results."""
     when = when or dt.datetime.now()
     stem = f"{when:%Y-%m-%d}-{machine_slug(facts)}" + ("-smoke" if smoke else "")
+    if parts:
+        stem += "-" + "+".join(parts)
+    if not smoke and (out_dir / f"{stem}.json").exists():
+        stem += f"-{when:%H%M}"
     return out_dir / f"{stem}.json", out_dir / f"{stem}.md"
 
 

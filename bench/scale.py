@@ -225,7 +225,10 @@ def worker_query(args) -> dict:
     load_s = time.perf_counter() - t0
     for q in WARMUP_QUESTIONS:
         retriever.search(q, k=5)
-    docs = {d.id: d for d in load_corpus(settings) if originals is None or d.id in originals}
+    # the documents judged on: the engine's own (loading the corpus again would add a second
+    # copy to the peak RSS this process reports as the serving process')
+    docs = {d.id: d for d in (engine.docs if engine else load_corpus(settings))
+            if originals is None or d.id in originals}
     out: dict = {("engine_load_s" if engine else "retriever_load_s"): round(load_s, 3),
                  "chunks": len(retriever.chunks)}
     to_judge = {id(q) for q in judged(questions, originals)}
@@ -380,6 +383,9 @@ def run_scale(*, work: Path, questions: Path, factors=(10, 100, 1000), budget_mi
             "measured": True, "chunks": build["chunks"], "vectors": build.get("vectors"), "unique_chunk_ratio": round(build["unique_chunk_texts"] / build["chunks"], 4),
             "build_s": build["build_s"], "embed_s": build["embed_s"], "embed_chars_per_s": build["embed_chars_per_s"],
             "build_process_s": build["process_s"], "disk_mb": build["disk_mb"], "cache_mb": build["cache_mb"],
+            # vectors the model computed in this build / found in the embedding cache (a cache
+            # left by an earlier, interrupted build of the same corpus makes build_s a partial figure)
+            "embedded": build.get("embedded"), "cached": build.get("cached"),
             "build_peak_rss_mb": build["peak_rss_mb"], "query_peak_rss_mb": query["peak_rss_mb"],
             "search_peak_rss_mb": query["search_peak_rss_mb"],
             "engine_load_s": query.get("engine_load_s"),
