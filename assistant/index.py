@@ -321,17 +321,17 @@ def _write_vectors(collection, entries: list[tuple[Chunk, str, str, str]], vecto
         store.add(nodes[at:at + batch])
 
 
-def _embed_and_write(collection, entries: list[tuple[Chunk, str, str, str]], embedder, vector_file, *,
-                     progress: bool = False) -> int:
-    """Embed (cache first) and write the entries STREAM_ENTRIES at a time: chunk vectors to the
-    collection, every vector to ``vector_file`` (float32 rows, in entry order). Returns how
-    many texts the model embedded (the rest came from the cache)."""
+def _embed_and_write(collection, chunks: list[Chunk], texts: list[str], embedder, vector_file, *,
+                     total: int, progress: bool = False) -> int:
+    """Embed (cache first) and write the chunks' vector entries STREAM_ENTRIES at a time: chunk
+    vectors to the collection, every vector to ``vector_file`` (float32 rows, in entry order).
+    Entries are made step by step too, so a build never holds the whole corpus' sentence texts.
+    Returns how many texts the model embedded (the rest came from the cache)."""
     import numpy as np
 
     embedded = 0
-    steps = max(1, -(-len(entries) // STREAM_ENTRIES))
-    for step, at in enumerate(range(0, len(entries), STREAM_ENTRIES), start=1):
-        part = entries[at:at + STREAM_ENTRIES]
+    steps = max(1, -(-total // STREAM_ENTRIES))
+    for step, part in enumerate(_entry_steps(chunks, texts), start=1):
         desc = "向量化 embedding" + (f" {step}/{steps}" if steps > 1 else "")
         vectors, n = embedder.embed_texts_counted([e[3] for e in part], progress=progress, desc=desc)
         _write_vectors(collection, part, vectors)
@@ -340,15 +340,24 @@ def _embed_and_write(collection, entries: list[tuple[Chunk, str, str, str]], emb
     return embedded
 
 
-def vector_rows(entries: list[tuple[Chunk, str, str, str]], chunks: list[Chunk]):
+def _entry_steps(chunks: list[Chunk], texts: list[str]):
+    """Lists of STREAM_ENTRIES (chunk, entry id, unit, text) in entry order (the last shorter)."""
+    part: list[tuple[Chunk, str, str, str]] = []
+    for chunk, text in zip(chunks, texts):
+        part.extend((chunk, *e) for e in vector_entries(chunk, text))
+        while len(part) >= STREAM_ENTRIES:
+            yield part[:STREAM_ENTRIES]
+            part = part[STREAM_ENTRIES:]
+    if part:
+        yield part
+
+
+def vector_rows(chunks: list[Chunk]):
     """Row offsets into the vector file: chunk i owns rows[i]:rows[i+1] (int64, len+1)."""
     import numpy as np
 
-    counts: dict[str, int] = {}
-    for e in entries:
-        counts[e[0].id] = counts.get(e[0].id, 0) + 1
     rows = np.zeros(len(chunks) + 1, dtype=np.int64)
-    rows[1:] = np.cumsum([counts.get(c.id, 0) for c in chunks])
+    rows[1:] = np.cumsum([len(vector_entries(c, "")) for c in chunks])
     return rows
 
 
@@ -486,11 +495,11 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
     by_id = {d.id: d for d in docs}
     texts = [index_text(c, lead_in(by_id[c.doc_id], c)) for c in chunks]
     try:
-        entries = [(c, *e) for c, t in zip(chunks, texts) for e in vector_entries(c, t)]
         retriever = bm25s.BM25(**BM25_PARAMS)
         tokens = tokenize_many(texts, cache_path=index_dir / "cache" / "tokens.sqlite")
         retriever.index([t or [""] for t in tokens], show_progress=False)
         retriever.save(str(staging / "bm25"), show_progress=False)
+        del tokens, retriever  # not needed while embedding (the longest step)
 
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for chunk, text in zip(chunks, texts):
@@ -498,7 +507,9 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
 
         import numpy as np
 
-        np.save(staging / ROWS_FILE, vector_rows(entries, chunks))
+        rows = vector_rows(chunks)
+        total = int(rows[-1])
+        np.save(staging / ROWS_FILE, rows)
         collection = collection_name(settings, build_id)
         client = chroma_client(settings, path=staging / "chroma")
         try:
@@ -506,7 +517,8 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
                 coll = client.create_collection(collection, metadata={"hnsw:space": "cosine"})
                 embedder = get_embedder(settings.embed_model, cache_path=index_dir / "cache" / "embeddings.sqlite")
                 with open(staging / VECTOR_FILE, "wb") as vector_file:
-                    embedded = _embed_and_write(coll, entries, embedder, vector_file, progress=progress)
+                    embedded = _embed_and_write(coll, chunks, texts, embedder, vector_file, total=total,
+                                                progress=progress)
             except StoreUnavailableError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -521,7 +533,7 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
                   "documents": {d.id: d.content_hash for d in docs},
                   # entries in chromadb (one per chunk) per document; vector_rows: rows of vectors.f32
                   "vectors": {d.id: sum(1 for c in chunks if c.doc_id == d.id) for d in docs},
-                  "vector_rows": len(entries),
+                  "vector_rows": total,
                   "chunks": {c.id: c.content_hash for c in chunks}}
         _write_json_atomic(staging / "params.json", params)
         final = builds / build_id
@@ -541,7 +553,7 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
     new, old = {c.id: c.content_hash for c in chunks}, old_hashes
     return IndexReport(
         index_dir=str(index_dir), build_id=build_id, documents=len(docs), chunks=len(chunks),
-        vectors=len(entries), embedded=embedded, cached=len(entries) - embedded,
+        vectors=total, embedded=embedded, cached=total - embedded,
         added=len(new.keys() - old.keys()), removed=len(old.keys() - new.keys()),
         changed=sum(1 for k in new.keys() & old.keys() if new[k] != old[k]),
         model=wanted["model"]["name"], store=settings.chroma_url or "embedded",

@@ -139,21 +139,26 @@ def tokenize_many(texts: list[str], *, cache_path: Path | None = None) -> list[l
     """``tokenize`` of each text. With ``cache_path`` (a SQLite file beside the embedding
     cache), the tokens of a text seen before under the same dictionary, stop-words, scheme and
     jieba version come from the cache, so rebuilding unchanged chunks never loads jieba's
-    dictionary (0.7 s of a 3 s warm rebuild)."""
+    dictionary (0.7 s of a 3 s warm rebuild). Token strings are interned: a corpus repeats a few
+    thousand words millions of times (1,000x the shipped corpus: ~16 M tokens, ~1 GB as
+    separate strings)."""
+    import sys
+
     if cache_path is None:
-        return [tokenize(t) for t in texts]
+        return [list(map(sys.intern, tokenize(t))) for t in texts]
     import json
     from importlib.metadata import version
 
     from .kvcache import KeyValueCache
 
     cache = KeyValueCache(cache_path, table="tokens", what="token",
-                          encode=lambda v: json.dumps(v, ensure_ascii=False), decode=json.loads)
+                          encode=lambda v: json.dumps(v, ensure_ascii=False),
+                          decode=lambda raw: list(map(sys.intern, json.loads(raw))))
     salt = f"{tokenizer_fingerprint()}|jieba {version('jieba')}|"
     keys = [hashlib.sha256((salt + t).encode("utf-8")).hexdigest() for t in texts]
     try:
         found = cache.get_many(keys)
-        new = {k: tokenize(t) for k, t in zip(keys, texts) if k not in found}
+        new = {k: list(map(sys.intern, tokenize(t))) for k, t in zip(keys, texts) if k not in found}
         if new:
             cache.put_many(new.items())
     finally:
