@@ -434,6 +434,9 @@ def _drop(path: Path) -> None:
 _METRICS = ("build_s", "disk_mb", "build_peak_rss_mb", "query_peak_rss_mb", "search_p50_ms", "search_p95_ms", "ask_p95_ms")
 
 
+_BUILD_COSTS = ("build_s",)
+
+
 def growth_of(rows: list[dict]) -> dict:
     """Growth words per metric (log-log slope over the measured sizes), and the unmeasured rows
     filled by a straight line (a fixed base + a cost per corpus character) through the two
@@ -449,8 +452,10 @@ def growth_of(rows: list[dict]) -> dict:
     measured = [r for r in rows if r.get("measured")]
     growth = {}
     for key in _METRICS:
-        xs = [r["chars"] for r in measured if r.get(key)]
-        ys = [r[key] for r in measured if r.get(key)]
+        # a build that found vectors in the cache of an earlier run says nothing of build cost
+        usable = [r for r in measured if r.get(key) and not (key in _BUILD_COSTS and r.get("cached"))]
+        xs = [r["chars"] for r in usable]
+        ys = [r[key] for r in usable]
         slope = loglog_slope(xs, ys)
         growth[key] = growth_words(slope)
         if slope is None or len(xs) < 2:
