@@ -68,7 +68,7 @@ class Embedder:
         self.cache = cache
         self._hf = None
         self._load_lock = threading.Lock()
-        self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._queries: OrderedDict[str, array] = OrderedDict()
         self._query_lock = threading.Lock()
 
     # -- model -------------------------------------------------------------------------
@@ -86,18 +86,19 @@ class Embedder:
 
     # -- embedding ---------------------------------------------------------------------
     def embed_query(self, text: str) -> list[float]:
-        """One query vector; the last QUERY_CACHE_SIZE queries are kept (LRU)."""
+        """One query vector; the last QUERY_CACHE_SIZE queries are kept (LRU), as float32
+        arrays (2 KB each; a list of Python floats takes 16 KB)."""
         with self._query_lock:
             if text in self._queries:
                 self._queries.move_to_end(text)
-                return self._queries[text]
+                return self._queries[text].tolist()
         hf = self.load()
-        vec = hf.get_query_embedding(text)
+        vec = array("f", hf.get_query_embedding(text))  # the same float32 values, cached or not
         with self._query_lock:
             self._queries[text] = vec
             if len(self._queries) > QUERY_CACHE_SIZE:
                 self._queries.popitem(last=False)
-        return vec
+        return vec.tolist()
 
     def embed_texts(self, texts: Sequence[str], *, progress: bool = False,
                     desc: str = "embedding") -> list[list[float]]:
