@@ -200,6 +200,21 @@ class _Vectors:
         return m / np.where(norms == 0, 1.0, norms)
 
 
+def read_chunks(path: Path) -> list[Chunk]:
+    """The build's chunk list (chunks.jsonl), one copy of each repeated string (ids, titles,
+    chapters) and without the index texts (what BM25 and the embedder saw; search needs neither)."""
+    chunks = []
+    shared: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            del row["index_text"]
+            for key in ("doc_id", "article", "jurisdiction", "kind", "title", "chapter"):
+                row[key] = shared.setdefault(row[key], row[key])
+            chunks.append(Chunk(**row))
+    return chunks
+
+
 def _entry_unit(entry: str) -> tuple[str, str]:
     """(chunk id, unit) of a vector entry id: sentence entries are "<chunk id>~<n>"."""
     chunk_id, sep, n = entry.rpartition("~")
@@ -263,15 +278,7 @@ class Retriever:
                 f" The index was built with other settings ({why}): run `policy-assistant index --rebuild`."
             )
         try:
-            chunks = []
-            shared: dict[str, str] = {}  # one copy of each repeated string (ids, titles, chapters)
-            with open(build / "chunks.jsonl", encoding="utf-8") as fh:
-                for line in fh:
-                    row = json.loads(line)
-                    del row["index_text"]  # what BM25 and the embedder saw; search needs neither
-                    for key in ("doc_id", "article", "jurisdiction", "kind", "title", "chapter"):
-                        row[key] = shared.setdefault(row[key], row[key])
-                    chunks.append(Chunk(**row))
+            chunks = read_chunks(build / "chunks.jsonl")
             if {c.id: c.content_hash for c in chunks} != params["chunks"]:
                 raise ValueError("chunks.jsonl does not match params.json")
             # memory-mapped: a query reads the columns of its own tokens, the rest stays on disk

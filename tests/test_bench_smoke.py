@@ -134,3 +134,17 @@ def test_a_build_helped_by_an_earlier_runs_cache_is_labelled_and_left_out_of_bui
     md = report.render_markdown({"scale": {"rows": rows, "growth": growth, "notes": [], "method": ""},
                                            "machine": {}, "meta": {}, "targets": []})
     assert "50 s †" in md and "9,000 of 10,000 vectors came from the embedding cache" in md
+
+
+def test_memory_breakdown_names_every_part(index_settings, capsys):
+    """bench.memory walks the serving process' parts and reports RSS after each (no timing
+    asserted); the vector store step is there when the build is complete."""
+    sys.path.insert(0, str(ROOT))
+    from bench.memory import main
+
+    assert main([str(index_settings.corpus_dir), str(index_settings.index_dir), "--json", "--questions",
+                 str(ROOT / "evals" / "dev.jsonl")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    names = [s["step"] for s in out["steps"]]
+    assert names[0] == "imports" and "vector store opened (HNSW graph)" in names and names[-1].endswith("asks")
+    assert all(s["peak_mb"] >= s["rss_mb"] > 0 for s in out["steps"])
