@@ -560,6 +560,9 @@ class Composer:
                 return self._abstain_topic(q, primary, out, scope)
             return self._abstain_topic(q, primary, out, [d for d in scope if d.meta.kind == "regulation"])
         silent = [d for d in scope if d not in have and d.meta.kind == "regulation" and q.jurisdictions]
+        shown, note = self._readable(have, hits)
+        if note:  # many documents state it: the best-retrieved ones, and where to see them all
+            scope = shown
         first = True
         for topic in topics[:3]:
             docs = [d for d in scope if self.rules(topic, [d.id])]
@@ -569,7 +572,24 @@ class Composer:
             first = False
         for d in silent:
             out.line(f"{self.who(d)}未规定{self.label(primary)}。")
+        if note:
+            out.line(note)
         return out.draft("numeric", topic=primary)
+
+    @staticmethod
+    def _readable(docs: list[Document], hits) -> tuple[list[Document], str]:
+        """At most MAX_CHAT_COMPARE documents for one chat answer — the best-retrieved first,
+        the rest in corpus order — and a note saying where all of them are ("" when all fit).
+        A corpus of many regions would otherwise put hundreds of them in one reply."""
+        if len(docs) <= MAX_CHAT_COMPARE:
+            return docs, ""
+        rank: dict[str, int] = {}
+        for n, h in enumerate(hits):
+            rank.setdefault(h.chunk.doc_id, n)
+        order = sorted(range(len(docs)), key=lambda i: (rank.get(docs[i].id, len(hits)), i))
+        note = (f"（语料中有{len(docs)}份文件涉及，这里列出检索最相关的{MAX_CHAT_COMPARE}份；完整对比请用“对比”页"
+                f"或 `policy-assistant compare` 导出表格。）")
+        return [docs[i] for i in order[:MAX_CHAT_COMPARE]], note
 
     def _headline(self, topic: str, doc: Document) -> Rule:
         rules = self.rules(topic, [doc.id])
@@ -1266,10 +1286,9 @@ class Composer:
         topics = [t for t in q.topics if self.has_topic(t) and t != "target"]
         if topics and any(d.meta.kind == "regulation" for d in scope):
             scope = [d for d in scope if d.meta.kind == "regulation"]
-        if len(scope) > MAX_CHAT_COMPARE:  # a chat answer stays readable; the table has them all
-            out.line(f"（语料中有{len(scope)}份文件涉及，这里比较前{MAX_CHAT_COMPARE}份；完整对比请用“对比”页"
-                     f"或 `policy-assistant compare` 导出表格。）")
-            scope = scope[:MAX_CHAT_COMPARE]
+        scope, note = self._readable(scope, hits)
+        if note:
+            out.line(note)
         if len(scope) < 2:  # one document left to compare: answer it as its base question
             single = {"eligibility": self._eligibility, "task": self._task, "revocation": self._revocation,
                       "procedure": self._procedure}.get(self._base_intent(q), self._numeric if topics else self._extractive)

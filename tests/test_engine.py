@@ -177,3 +177,33 @@ def test_an_answer_whose_every_sentence_is_withheld_becomes_an_abstention(engine
     monkeypatch.setattr(engine.composer, "compose", lambda query, hits: partly)
     answer = engine.ask("重庆筹建期限多久？")
     assert not answer.abstained and "7天" in answer.answer and "5年" not in answer.answer
+
+
+def test_many_regions_make_a_readable_answer(settings, tmp_path):
+    """A question naming no region over a corpus of many regions (here the shipped documents
+    and their synthetic variants, as the benchmarks make them) lists at most MAX_CHAT_COMPARE
+    documents and says where the full comparison is, instead of one line per region."""
+    from pathlib import Path
+
+    from assistant.compose import MAX_CHAT_COMPARE
+    from assistant.corpus import load_corpus
+    from assistant.rules import build_rules_table
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.synth import make_corpus
+
+    synth = make_corpus(settings, tmp_path / "corpus", factor=8)
+    many = settings.with_(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    docs = load_corpus(many)
+    table = build_rules_table(docs)
+    eng = Engine(many, docs, table, None)
+    for question, topic in (("筹建期满还没完成建设，能延期吗？最多延期多久？", "extension_max"),
+                            ("各地验收的合格分数有什么不同？", "pass_score")):
+        stating = {r.doc_id for r in table.rules if r.topic == topic}
+        assert len(stating) > MAX_CHAT_COMPARE, (topic, len(stating))
+        answer = eng.ask(question)
+        cited = {c.doc_id for c in answer.citations}
+        assert not answer.abstained and 2 <= len(cited) <= MAX_CHAT_COMPARE, (question, len(cited))
+        assert f"语料中有{len(stating)}份文件涉及" in answer.answer and "policy-assistant compare" in answer.answer
+        assert not [c for c in answer.checks if c.status == "contradicted"]
+    assert synth.n_docs == len(docs)
