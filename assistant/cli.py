@@ -52,7 +52,6 @@ def _terminated(signum, frame) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs "Building index from tokens" at DEBUG
     signal.signal(signal.SIGTERM, _terminated)  # `serve` replaces it with uvicorn's own
     try:
         app()  # standalone mode: usage errors print a usage line and exit 2

@@ -482,6 +482,9 @@ def _new_build_id() -> str:
 def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -> IndexReport:
     import bm25s
 
+    # bm25s sets its own logger to DEBUG when imported ("Building index from tokens" in the CLI)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
     from .embed import get_embedder
     from .tokenize import tokenize_many
 
