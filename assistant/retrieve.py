@@ -431,19 +431,18 @@ class Retriever:
         """(chunk index, score) best first: score = cos(query, chunk) + max cos(query, sentence)
         (a one-sentence chunk counts its own vector twice).
 
-        The candidates are every chunk of the allowed documents when they hold at most
+        The candidates are every chunk of the allowed documents when a filter leaves at most
         EXACT_MAX_VECTORS rows, else the DENSE_POOL chunks nearest in chromadb (with the
-        filter); either way they are scored exactly with their rows of vectors.f32.
+        filter); either way they are scored exactly with their rows of vectors.f32. A query
+        over the whole corpus always asks chromadb (the store, a server in server mode, is
+        what serves the corpus); a filtered one over a few documents needs only their rows.
         """
         import numpy as np
 
         vector = self.embedder.embed_query(text)
-        if allowed is not None:
-            cand = np.flatnonzero(allowed)
-        else:
-            cand = np.arange(len(self.chunks))
         rows = self._rows.rows
-        if int((rows[cand + 1] - rows[cand]).sum()) > EXACT_MAX_VECTORS:
+        cand = np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.chunks))
+        if allowed is None or int((rows[cand + 1] - rows[cand]).sum()) > EXACT_MAX_VECTORS:
             where = None
             if allowed is not None:  # every filter is per document: the allowed doc ids say it all
                 where = {"doc": {"$in": sorted(self.doc_ids[d] for d in np.unique(self._chunk_doc[cand]))}}
