@@ -163,3 +163,20 @@ def test_timeline_table_and_plot(client):
 def test_document_view(client):
     html = client.predict("tianjin-data-2025", api_name="/document")
     assert "天津市计量数据建设应用中心管理办法" in html and "has-rules" in html
+
+
+def test_export_and_upload_folders_go_with_the_ui(index_settings):
+    """Each UI makes two temp folders (exports, uploads); they must not outlive it (a server
+    that stops, a test that ends), or /tmp fills with them."""
+    import gc
+
+    from assistant.engine import Engine
+    from ui.app import UI
+
+    ui = UI(Engine.load(index_settings))
+    folders = [ui.out_dir, ui.upload_dir]
+    (ui.out_dir / "export.csv").write_text("a,b\n", encoding="utf-8")
+    assert all(f.is_dir() for f in folders)
+    del ui
+    gc.collect()
+    assert not any(f.exists() for f in folders)

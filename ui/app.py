@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import gradio as gr
@@ -163,6 +164,10 @@ class UI:
         self._manage_lock = threading.Lock()  # one add/remove at a time (the index build is not shared)
         self.out_dir = Path(tempfile.mkdtemp(prefix="pa-ui-"))
         self.upload_dir = Path(tempfile.mkdtemp(prefix="pa-upload-"))
+        # exports and uploads live as long as the UI: removed when it goes or the process exits
+        # (every `serve` left both folders behind in /tmp before)
+        for folder in (self.out_dir, self.upload_dir):
+            weakref.finalize(self, shutil.rmtree, str(folder), True)
 
     def view(self) -> View:
         """Lookups for the engine current now (rebuilt only when the engine was swapped)."""
