@@ -862,7 +862,10 @@ class Composer:
         if event in tl.EVENTS:
             return tl.compute_timeline(doc, self.table, event=event, date=date)
         rule = self.rules(need, [doc.id])[0]
-        end = tl.add_period(date, rule.value, rule.unit)
+        try:
+            end = tl.add_period(date, rule.value, rule.unit)
+        except tl.TimelineError:  # not a period (a date such as 施行日期): nothing to count
+            return []
         _, canon = normalise(rule.value, rule.unit)
         if canon == "工作日":
             return [Event(name=f"{self.label(need)}届满", date=end, rule_id=rule.id, article=rule.article,

@@ -1,7 +1,8 @@
 """Answer evaluation: score an engine on an eval file in the DESIGN.md schema.
 
 Each line: ``{"id", "question", "jurisdiction", "type", "gold_answer", "gold_values",
-"gold_citations", "must_mention"}``. The question is asked as written (the ``jurisdiction``
+"gold_citations", "must_mention"}`` plus optional ``history`` (earlier turns, passed to
+the engine) and ``source_id`` (paraphrases of one fact share it). The question is asked as written (the ``jurisdiction``
 field is gold metadata, never passed to the engine). Metrics:
 
 - retrieval hit@k / MRR: the engine's own retrieval for the question (its understood
@@ -214,19 +215,35 @@ def evaluate(questions: list[dict], engine, *, k: int = 5, by_type: bool = True)
     rows = []
     for q in questions:
         t0 = time.perf_counter()
-        run = engine.run(str(q["question"]))
+        run = engine.run(str(q["question"]), history=tuple(q.get("history") or ()))
         elapsed = (time.perf_counter() - t0) * 1000
         answer = _with_timings(run.answer, {**run.answer.timings_ms, "total": round(elapsed, 1)})
         row = score_answer(q, answer, docs=docs, hits=run.hits[:k])
         row["answer"] = answer.answer
         rows.append(row)
-    result = {"k": k, "overall": summarize(rows, k=k), "questions": rows,
+    for q, row in zip(questions, rows):
+        row["source_id"] = q.get("source_id")
+    result = {"k": k, "overall": {**summarize(rows, k=k), **consistency(rows)}, "questions": rows,
               "evaluated_at": dt.datetime.now().isoformat(timespec="seconds")}
     if by_type:
         result["by_type"] = {t: summarize([r for r in rows if r["type"] == t], k=k)
                              for t in list(TYPES) + sorted({r["type"] for r in rows} - set(TYPES))
                              if any(r["type"] == t for r in rows)}
     return result
+
+
+def consistency(rows: list[dict]) -> dict:
+    """Paraphrase consistency: rows sharing a ``source_id`` ask one fact in several phrasings;
+    a fact is consistent when every phrasing of it is answered correctly. Empty without groups."""
+    groups: dict[str, list[bool]] = {}
+    for r in rows:
+        if r.get("source_id"):
+            groups.setdefault(str(r["source_id"]), []).append(r["correct"])
+    groups = {k: v for k, v in groups.items() if len(v) > 1}
+    if not groups:
+        return {}
+    return {"facts": len(groups),
+            "paraphrase_consistency": round(sum(all(v) for v in groups.values()) / len(groups), 4)}
 
 
 def _with_timings(answer: Answer, timings: dict) -> Answer:
@@ -274,6 +291,9 @@ def format_eval_table(metrics: dict, by_type: bool = False) -> str:
     out += ["", f"answerable {o['answerable']} · unanswerable {o['unanswerable']} · "
                 f"citation recall {_cell(o.get('citation_recall'))} · "
                 f"answers with contradicted claims {o.get('answers_with_contradictions', 0)}"]
+    if o.get("facts"):
+        out.append(f"paraphrase consistency {_cell(o['paraphrase_consistency'])} "
+                   f"({o['facts']} facts, each correct in every phrasing)")
     return "\n".join(out)
 
 
