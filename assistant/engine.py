@@ -26,9 +26,10 @@ from .check import check
 from .compose import Composer, Draft
 from .config import Settings
 from .corpus import load_corpus
+from .decompose import merge_parts, split_parts
 from .errors import BadQuestionError
 from .rules import RulesTable, build_rules_table
-from .types import Answer, Check, Document, Hit
+from .types import Answer, AnswerPart, Check, Document, Hit
 from .understand import Lexicon, Query, load_vocabulary, understand
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,9 @@ class Engine:
         hits = self.retrieve(query)
         t1 = time.perf_counter()
         draft = self.composer.compose(query, hits)
+        parts: list[AnswerPart] = []
+        if not query.meaningless:
+            draft, parts = self._parts(query, draft, jurisdiction=jurisdiction, doc_id=doc_id, history=history)
         t2 = time.perf_counter()
         timings = {"understand": _ms(tu - t0), "retrieve": _ms(t1 - tu), "compose": _ms(t2 - t1)}
         text, checks = self._checked(draft)
@@ -131,8 +135,29 @@ class Engine:
             [c.jurisdiction for c in draft.citations] if not query.jurisdictions else list(query.jurisdictions)))
         answer = Answer(question=query.question, answer=text, intent=draft.intent, jurisdictions=jurisdictions,
                         abstained=abstained, citations=tuple(draft.citations), values=tuple(draft.values),
-                        checks=tuple(checks), timings_ms=timings, topic=draft.topic, doc_ids=tuple(draft.doc_ids))
+                        checks=tuple(checks), timings_ms=timings, topic=draft.topic, doc_ids=tuple(draft.doc_ids),
+                        parts=tuple(parts))
         return Run(answer=answer, query=query, hits=tuple(hits))
+
+    def _parts(self, query: Query, draft: Draft, *, jurisdiction, doc_id, history) -> tuple[Draft, list[AnswerPart]]:
+        """A multi-part question: each part understood (with the question's context, the
+        whole question as the turn before it), retrieved and composed on its own; what a part
+        adds to the whole question's draft is appended under the part's own words."""
+        parts = split_parts(query.question, self.vocab.raw.get("question_words", ()))
+        if len(parts) < 2:
+            return draft, []
+        turns = (*history, {"role": "user", "content": query.question})
+        drafts = []
+        for part in parts:
+            q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id, history=turns)
+            if not q.jurisdictions and query.jurisdictions:  # the question named them once for all parts
+                q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id,
+                                    history=(*history, {"role": "user", "content": "、".join(query.jurisdictions)}))
+            if draft.abstained and q.followup:  # it leans on the whole question, which nothing answers
+                drafts.append((part, draft))
+                continue
+            drafts.append((part, self.composer.compose(q, self.retrieve(q))))
+        return merge_parts(draft, drafts)
 
     def _check(self, text: str, draft: Draft) -> list[Check]:
         return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)
@@ -205,4 +230,5 @@ def answer_to_dict(answer: Answer) -> dict:
         "timings_ms": dict(answer.timings_ms),
         "topic": answer.topic,
         "doc_ids": list(answer.doc_ids),
+        "parts": [asdict(p) for p in answer.parts],
     }

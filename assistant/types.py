@@ -32,6 +32,7 @@ class DocMeta:
     effective_note: str = ""  # e.g. "自发布之日起施行" when effective is derived from issued
     province: str = ""  # the province a city belongs to (东营 → 山东)
     begin: str = ""  # a whole line of the source where this document starts (multi-document files)
+    aliases: tuple[str, ...] = ()  # other names of the jurisdiction in questions (简称: 岚, 岭西)
 
 
 @dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
@@ -197,6 +198,17 @@ class Event:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """One part of a multi-part question as answered: ``citations`` index the Answer's list."""
+
+    text: str
+    intent: str
+    topic: str
+    abstained: bool
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
@@ -209,3 +221,4 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     topic: str = ""
     doc_ids: tuple[str, ...] = ()
+    parts: tuple["AnswerPart", ...] = ()  # each asked part of a multi-part question (empty for one part)

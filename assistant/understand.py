@@ -315,7 +315,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     kinds = list(dict.fromkeys(k for _, k in kind_mentions))
     all_j = _any(text, vocab.raw.get("all_jurisdictions", ()))
     topics, clause_topics, asked_units = _topics(text, vocab, topic_units)
-    quantities = find_quantities(normalize_query(question))
+    quantities = find_quantities(spoken_dates(normalize_query(question)))
     dates = tuple(dt.date.fromisoformat(q.value) for q in quantities if q.unit == "date")
     years = tuple(int(q.value) for q in quantities if q.unit == "年份")
     scores = _scores(normalize_query(question), quantities, vocab)
@@ -347,6 +347,13 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         asks_number=asks_number,
         terms=terms, meaningless=meaningless,
     )
+
+
+def spoken_dates(text: str) -> str:
+    """Dates as people type them, written out in full: "23年8月15号" → "2023年8月15日"
+    (a two-digit year is this century's; 号 is the spoken 日)."""
+    text = re.sub(r"(?<![\d月])(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})号", r"\1月\2日", text)
+    return re.sub(r"(?<!\d)(\d{2})年(?=\d{1,2}月\d{1,2}日)", r"20\1年", text)
 
 
 def _place_words(known: list[str]) -> tuple[str, ...]:

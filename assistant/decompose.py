@@ -1,0 +1,158 @@
+"""Multi-part questions: split a question into the parts it asks, answer each, merge.
+
+"筹建期几年？到期做不完怎么办？" asks two things; the composer answers one intent and one
+topic at a time, so the second part used to be dropped. ``split_parts`` cuts a question at
+sentence ends, at connectives (还有/另外/以及/此外/同时/顺便) and between comma-separated
+clauses that each carry their own question word; statements without a question word
+("我们2024年4月30日搬了新址") are context and go with every part. ``merge`` puts the whole
+question's draft first and adds what each part's own draft says that the first did not
+(new articles or values); a part nobody's evidence answers is said to be uncovered.
+
+Nothing here knows a topic or a document: question words come from intents.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .types import AnswerPart, Citation
+
+if TYPE_CHECKING:
+    from .compose import Draft
+
+_SENTENCE = re.compile(r"(?<=[?？。;；!！])")
+_CONNECTIVE = re.compile(r"[,，、]?\s*(?=(?:还有(?!没|吗)|另外|以及|此外|同时还|顺便问一下|顺便问|再问一下|再问)[^,，、]{2,})")
+_PIECE = re.compile(r"(?<=[,，、])")
+_EN_SENTENCE = re.compile(r"(?<=\?)\s+|\s+(?=(?:and|also)\s+(?:what|how|when|which|who|is|are|does|do|can|must)\b)",
+                          re.IGNORECASE)
+_EN_QUESTION = re.compile(r"\b(what|how|when|which|who|whom|whose|is|are|does|do|did|can|could|must|should|will)\b",
+                          re.IGNORECASE)
+# a piece this short is a fragment of its neighbour ("哪天", "几年"), not a question of its own
+MIN_PART_CHARS = 4
+MAX_PARTS = 4  # a longer list of questions is answered as a whole
+
+
+@dataclass(frozen=True)
+class Part:
+    """One asked part: its own words and the question text it is understood from."""
+
+    text: str  # the part as asked
+    question: str  # context statements + the part: what the part is understood from
+
+
+_NOT_ASKING = re.compile(r"[这那]几")  # "这几个办法里" names, it does not ask
+
+
+def _asks(text: str, words: tuple[str, ...]) -> bool:
+    text = _NOT_ASKING.sub("", text) if "几" in text else text
+    if re.search(r"[?？]\s*$", text):
+        return True
+    if any(w in text for w in words):
+        return True
+    return bool(_EN_QUESTION.search(text)) and not re.search(r"[\u4e00-\u9fff]", text)
+
+
+def split_parts(question: str, question_words) -> list[Part]:
+    """The parts of ``question`` (one part when it asks one thing)."""
+    words = tuple(str(w) for w in question_words)
+    text = question.strip()
+    english = not re.search(r"[\u4e00-\u9fff]", text)
+    sentences = [s.strip() for s in (_EN_SENTENCE if english else _SENTENCE).split(text) if s and s.strip()]
+    context: list[str] = []
+    asked: list[str] = []
+    for sentence in sentences:
+        if english:
+            (asked if _asks(sentence, words) else context).append(sentence)
+            continue
+        for chunk in _CONNECTIVE.split(sentence):
+            chunk = chunk.strip(" ,，、")
+            if not chunk:
+                continue
+            pieces = [p for p in _PIECE.split(chunk) if p.strip(" ,，、")]
+            groups: list[str] = []
+            pending = ""
+            for piece in pieces:
+                if _asks(piece, words) and len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS:
+                    if groups and not pending and not _asks(groups[-1], words):
+                        groups[-1] += piece
+                    else:
+                        groups.append(pending + piece)
+                    pending = ""
+                elif groups and _asks(groups[-1], words) and not pending and len(re.sub(r"[\W_]", "", piece)) < MIN_PART_CHARS:
+                    groups[-1] += piece  # "…哪天、" fragment
+                else:
+                    pending += piece
+            if pending:
+                if groups:
+                    groups[-1] += pending
+                else:
+                    groups.append(pending)
+            for g in groups:
+                g = g.strip(" ,，、")
+                (asked if _asks(g, words) else context).append(g)
+    if len(asked) <= 1 or len(asked) > MAX_PARTS:
+        return [Part(text=text, question=text)]
+    lead = "".join(c if re.search(r"[。.;；!！?？]$", c) else c + "，" for c in context)
+    return [Part(text=a, question=f"{lead}{a}") for a in asked]
+
+
+def covered(part_citations, part_values, citations, values) -> bool:
+    """True when the part's draft adds no article and no value to what is already said."""
+    said = {(c.doc_id, c.article) for c in citations}
+    said_values = {(str(v.get("value")), v.get("unit")) for v in values}
+    new_articles = {(c.doc_id, c.article) for c in part_citations} - said
+    new_values = {(str(v.get("value")), v.get("unit")) for v in part_values} - said_values
+    return not new_articles and not new_values
+
+
+def _key(c: Citation) -> tuple:
+    return (c.doc_id, c.article, c.start, c.end)
+
+
+def citation_indices(citations: list[Citation], subset) -> tuple[int, ...]:
+    keys = [_key(c) for c in citations]
+    return tuple(sorted({keys.index(_key(c)) for c in subset if _key(c) in keys}))
+
+
+def _first_line(text: str) -> str:
+    return next((ln for ln in text.splitlines() if ln.strip()), "")
+
+
+def merge_parts(whole: "Draft", drafts: list[tuple[Part, "Draft"]]) -> tuple["Draft", list[AnswerPart]]:
+    """One draft for a multi-part question: the whole question's draft, then what each part's
+    draft adds (its own words as a heading); one citation list. A part whose draft abstained is
+    said to be uncovered when it asks about something the rest of the answer does not state."""
+    citations = list(whole.citations)
+    values = list(whole.values)
+    events = list(whole.events)
+    doc_ids = list(whole.doc_ids)
+    blocks = [] if whole.abstained else [whole.text]
+    answered: list[tuple[Part, "Draft"]] = []
+    for part, d in drafts:
+        if d.abstained:
+            continue
+        answered.append((part, d))
+        if covered(d.citations, d.values, citations, values):
+            continue
+        blocks.append(f"关于“{part.text.rstrip('？?')}”：\n{d.text}")
+        citations += [c for c in d.citations if _key(c) not in {_key(x) for x in citations}]
+        values += [v for v in d.values if v not in values]
+        events += [e for e in d.events if e not in events]
+        doc_ids += [i for i in d.doc_ids if i not in doc_ids]
+    if not answered:
+        return whole, [AnswerPart(p.text, d.intent, d.topic, True) for p, d in drafts]
+    results = []
+    for part, d in drafts:
+        if d.abstained:
+            if whole.abstained or (d.topic and d.topic != whole.topic):
+                blocks.append(f"关于“{part.text.rstrip('？?')}”：{_first_line(d.text)}")
+            results.append(AnswerPart(part.text, d.intent, d.topic, True))
+        else:
+            results.append(AnswerPart(part.text, d.intent, d.topic, False, citation_indices(citations, d.citations)))
+    intent = whole.intent if not whole.abstained else answered[0][1].intent
+    merged = replace(whole, text="\n\n".join(b for b in blocks if b.strip()), intent=intent, citations=citations,
+                     values=values, events=events, doc_ids=doc_ids, abstained=False,
+                     topic=whole.topic or answered[0][1].topic)
+    return merged, results

@@ -1,0 +1,72 @@
+"""Multi-part questions: splitting into parts, and the engine answering each part."""
+
+import pytest
+
+from assistant.decompose import split_parts
+from assistant.understand import load_vocabulary
+
+WORDS = load_vocabulary().raw["question_words"]
+
+
+@pytest.fixture(scope="module")
+def engine(index_settings):
+    from assistant.engine import Engine
+
+    return Engine.load(index_settings)
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("重庆碳计量中心筹建期几年？", ["重庆碳计量中心筹建期几年？"]),
+    ("湖北碳计量中心验收考核满分多少？多少分算合格？", ["湖北碳计量中心验收考核满分多少？", "多少分算合格？"]),
+    ("天津那个办法是哪天印发、哪天开始施行的？中间隔了几天？",
+     ["天津那个办法是哪天印发", "哪天开始施行的？", "中间隔了几天？"]),
+    # a list of places with 这几个 names, it does not ask
+    ("湖北、重庆、天津这几个办法里，验收现场考核多少分算合格？",
+     ["湖北、重庆、天津这几个办法里，验收现场考核多少分算合格？"]),
+    # 还有没有 is "is there still", not the connective 还有
+    ("得了78分，算通过吗？如果不算，还有没有补救的机会？", ["得了78分，算通过吗？", "如果不算，还有没有补救的机会？"]),
+    ("What is the pass mark in Chongqing and how long is the rectification period?",
+     ["What is the pass mark in Chongqing", "and how long is the rectification period?"]),
+])
+def test_split_parts(question, parts):
+    assert [p.text for p in split_parts(question, WORDS)] == parts
+
+
+def test_statements_are_context_of_every_part():
+    parts = split_parts("我们是重庆的中心，2025年1月24日负责人换了。几天内报告？最晚哪天？", WORDS)
+    assert [p.text for p in parts] == ["几天内报告？", "最晚哪天？"]
+    assert all(p.question.startswith("我们是重庆的中心，2025年1月24日负责人换了。") for p in parts)
+
+
+def test_too_many_parts_are_answered_as_one():
+    question = "几年？几个月？几天？几人？几分？"
+    assert len(split_parts(question, WORDS)) == 1
+
+
+@pytest.mark.slow
+def test_engine_answers_each_part(engine):
+    """Two parts on two topics: both answered, each part listing its own citations."""
+    answer = engine.ask("重庆碳计量中心验收专家组几个人？年度工作总结每年几月底前报送？")
+    assert not answer.abstained
+    assert len(answer.parts) == 2
+    assert all(not p.abstained and p.citations for p in answer.parts)
+    cited = {c.article for c in answer.citations}
+    assert {"第十七条", "第二十四条"} <= cited
+    assert "3—5人" in answer.answer and "11月" in answer.answer
+
+
+@pytest.mark.slow
+def test_part_leaning_on_an_uncovered_subject_stays_uncovered(engine):
+    answer = engine.ask("对重庆碳计量中心验收结论不服，可以申请复核吗？多长时间内提出？")
+    assert answer.abstained
+
+
+@pytest.mark.slow
+def test_answer_json_has_parts(engine):
+    from assistant.engine import answer_to_dict
+
+    data = answer_to_dict(engine.ask("湖北碳计量中心验收考核满分多少？多少分算合格？"))
+    assert isinstance(data["parts"], list)
+    for part in data["parts"]:
+        assert set(part) == {"text", "intent", "topic", "abstained", "citations"}
+        assert all(0 <= i < len(data["citations"]) for i in part["citations"])
