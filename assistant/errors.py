@@ -10,6 +10,14 @@ class AssistantError(Exception):
     exit_code = 2
 
 
+class SettingsError(AssistantError):
+    """A setting (flag or PA_* environment variable) has an unusable value."""
+
+
+class PortInUseError(AssistantError):
+    """`serve` cannot bind its port: another process holds it."""
+
+
 class CorpusError(AssistantError):
     """A source file, its encoding or the manifest is unusable."""
 

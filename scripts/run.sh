@@ -2,6 +2,8 @@
 # Set up (idempotent) and run the main job on the shipped corpus: the corpus overview, then
 # the web chat + HTTP API (`policy-assistant serve`, http://127.0.0.1:7860/; the index is built
 # on first run). With arguments, runs that command instead: scripts/run.sh ask "…" --json
+# Another port or address: PA_PORT=7861 scripts/run.sh (PA_HOST likewise), or
+# scripts/run.sh serve --port 7861 (serve alone, without the overview).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

