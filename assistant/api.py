@@ -584,6 +584,26 @@ def _api_router(live, settings: Settings) -> APIRouter:
         return {"doc_id": doc.id, "event": body.event, "event_label": EVENTS.get(body.event, body.event),
                 "date": body.date.isoformat(), "events": [event_to_dict(e) for e in events]}
 
+    @router.get("/timeline.ics", summary="The same deadlines as an iCalendar file (one all-day event each)",
+                response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
+    def get_timeline_ics(
+        doc: str = Query(..., description="document id, e.g. chongqing-carbon-2024"),
+        event: str = Query(..., description="approved | assessed | established | notice | change | acceptance_submitted"),
+        date: dt.date = Query(..., description="date of the event, YYYY-MM-DD"),
+        cycles: int = Query(1, ge=1, le=10),
+    ):
+        engine = live.current()
+        from .corpus import get_document
+        from .ics import ics_filename, timeline_ics
+        from .timeline import compute_timeline
+
+        document = get_document(engine.docs, doc)
+        events = compute_timeline(document, engine.table, event=event, date=date, cycles=cycles)
+        body = timeline_ics(events, doc=document, table=engine.table, event=event, date=date)
+        return Response(body, media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{ics_filename(document.id, event, date)}"'})
+
     @router.post("/check", summary="Check every number of a text against the rules table")
     def post_check(body: CheckRequest):
         engine = live.current()

@@ -869,7 +869,7 @@ class Composer:
         _, canon = normalise(rule.value, rule.unit)
         if canon == "工作日":
             return [Event(name=f"{self.label(need)}届满", date=end, rule_id=rule.id, article=rule.article,
-                          reading=tl.READING_WORKDAYS, doc_id=doc.id)]
+                          reading=tl.working_days_reading(date, end), doc_id=doc.id)]
         return [Event(name=f"{self.label(need)}届满", date=end, rule_id=rule.id, article=rule.article,
                       reading=f"{tl.READING};{tl.READING_ALT}", alternative=end - dt.timedelta(days=1), doc_id=doc.id)]
 

@@ -4,13 +4,19 @@ Reading convention (民法典第二百零一条): the day an event happens does 
 of N years starting on D ends on D + N years (2024-06-01 + 3年 → 2027-06-01), and
 "届满3个月前" is that end − 3 months. Where the text is ambiguous the other reading (the
 first day counts: one day earlier) is given as ``Event.alternative``.
+
+Working days follow the State Council's holiday schedule (法定节假日 off, 调休 make-up days on)
+as published in the ``chinesecalendar`` package; a year the package does not cover falls back
+to Monday–Friday, and the event's reading says so. Chat, CLI, API and UI all count here.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
+import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
 from .errors import AssistantError
@@ -28,21 +34,52 @@ EVENTS = {
 }
 READING = "开始当日不计入,期间届满日为起算日的对应日(民法典第二百零一条)"
 READING_ALT = "另一读法:开始当日计入,届满日提前一日"
-READING_WORKDAYS = "工作日按周一至周五计,自次日起算;未建模法定节假日及调休"
+OFFICIAL_SCHEDULE = "国务院办公厅公布的法定节假日及调休安排"
+READING_WORKDAYS = f"工作日按{OFFICIAL_SCHEDULE}计(节假日不计,调休上班日计入),自次日起算"
 
 
 class TimelineError(AssistantError, ValueError):
     """The event is unknown, or the document has no rule it needs."""
 
 
+@functools.cache
+def official_years() -> range:
+    """The years whose official holiday schedule ``chinesecalendar`` holds (e.g. 2004–2026)."""
+    years = {d.year for d in chinese_calendar.holidays}
+    return range(min(years), max(years) + 1)
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Official working day: 法定节假日 off, 调休 weekends on; Monday–Friday outside the covered years."""
+    if day.year in official_years():
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
+
+
 def add_working_days(date: dt.date, n: int) -> dt.date:
-    """The n-th weekday after ``date`` (public holidays are not modelled)."""
+    """The n-th official working day after ``date`` (the day itself does not count)."""
     day, left = date, int(n)
     while left > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             left -= 1
     return day
+
+
+def working_days_reading(date: dt.date, end: dt.date) -> str:
+    """The reading of a working-day count from ``date`` to ``end``: which calendar each year used."""
+    years = range((date + dt.timedelta(days=1)).year, max(end.year, date.year) + 1)
+    outside = [y for y in years if y not in official_years()]
+    if not outside:
+        return READING_WORKDAYS
+    covered = official_years()
+    inside = [y for y in years if y in covered]
+    parts = ["工作日自次日起算"]
+    if inside:
+        parts.append(f"{'、'.join(map(str, inside))}年按{OFFICIAL_SCHEDULE}计")
+    parts.append(f"{'、'.join(map(str, outside))}年不在官方节假日安排覆盖范围内"
+                 f"(已收录{covered[0]}—{covered[-1]}年),按周一至周五计,未计法定节假日及调休")
+    return ";".join(parts)
 
 
 def add_period(date: dt.date, value, unit: str, *, sign: int = 1) -> dt.date:
@@ -86,8 +123,10 @@ def _day_span(doc, name, date, rule) -> Event:
     end = add_period(date, rule.value, rule.unit)
     if canon == "工作日":
         n = int(rule.value[-1] if isinstance(rule.value, (tuple, list)) else rule.value)
-        alt = add_working_days(date - dt.timedelta(days=1), n) if date.weekday() < 5 else None
-        return _ev(doc, name, end, rule, reading=f"{READING_WORKDAYS};{READING_ALT}", alternative=alt)
+        # the other reading counts the event day itself, which only makes sense on a working day
+        alt = add_working_days(date - dt.timedelta(days=1), n) if is_working_day(date) else None
+        return _ev(doc, name, end, rule, reading=f"{working_days_reading(date, end)};{READING_ALT}",
+                   alternative=alt)
     return _ev(doc, name, end, rule, reading=f"{READING};{READING_ALT}", alternative=end - dt.timedelta(days=1))
 
 

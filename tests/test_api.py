@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -54,8 +55,8 @@ def test_docs_and_openapi(http):
     r = http.get("/docs")
     assert r.status_code == 200 and "swagger" in r.text.lower()
     paths = http.get("/openapi.json").json()["paths"]
-    for path in ("/api/ask", "/api/search", "/api/rules", "/api/compare", "/api/timeline", "/api/check",
-                 "/api/documents", "/api/documents/{doc_id}", "/api/health", "/v1/chat/completions", "/v1/models"):
+    for path in ("/api/ask", "/api/search", "/api/rules", "/api/compare", "/api/timeline", "/api/timeline.ics",
+                 "/api/check", "/api/documents", "/api/documents/{doc_id}", "/api/health", "/v1/chat/completions", "/v1/models"):
         assert path in paths, path
 
 
@@ -249,6 +250,38 @@ def test_timeline_bad_input(http, body, status):
     r = http.post("/api/timeline", json=body)
     assert r.status_code == status, r.text
     assert error_message(r)
+
+
+def test_timeline_ics(http):
+    from icalendar import Calendar
+
+    r = http.get("/api/timeline.ics", params={"doc": "chongqing-carbon-2024", "event": "change", "date": "2025-09-26"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/calendar")
+    assert 'filename="chongqing-carbon-2024-change-2025-09-26.ics"' in r.headers["content-disposition"]
+    (vevent,) = Calendar.from_ical(r.content).walk("VEVENT")
+    assert vevent.decoded("dtstart") == dt.date(2025, 10, 13)  # official calendar: 国庆·中秋 and 调休 counted
+    assert str(vevent["summary"]).startswith("重大变化报告最迟日")
+    description = str(vevent["description"])
+    assert "条款：第二十四条" in description and "应在7个工作日内向市市场监管局报告" in description
+    r = http.get("/api/timeline.ics", params={"doc": "chongqing-carbon-2024", "event": "approved", "date": "2024-06-01"})
+    dates = [v.decoded("dtstart") for v in Calendar.from_ical(r.content).walk("VEVENT")]
+    assert dates == [dt.date(2027, 3, 1), dt.date(2027, 6, 1), dt.date(2028, 6, 1)]
+
+
+@pytest.mark.parametrize("params, status, words", [
+    ({"doc": "nope", "event": "change", "date": "2025-09-26"}, 404, ["未知文档"]),
+    ({"doc": "chongqing-carbon-2024", "event": "party", "date": "2025-09-26"}, 400, ["未知事件", "Unknown event"]),
+    ({"doc": "chongqing-carbon-2024", "event": "change", "date": "2025-02-30"}, 422, ["date"]),
+    ({"doc": "chongqing-carbon-2024", "event": "change"}, 422, ["date"]),
+    ({"doc": "dongying-plan", "event": "approved", "date": "2024-06-01"}, 400, ["筹建期限"]),
+])
+def test_timeline_ics_bad_input(http, params, status, words):
+    r = http.get("/api/timeline.ics", params=params)
+    assert r.status_code == status, r.text
+    message = error_message(r)
+    for w in words:
+        assert w in message, w
 
 
 def test_check_flags_a_wrong_number(http):

@@ -151,6 +151,11 @@ def test_chat_comparison_and_tabs(page, server):
     page.wait_for_selector("#tl-plot canvas, #tl-plot svg")
     page.wait_for_timeout(1500)  # vega draws after the data arrives
     page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
+    page.wait_for_selector("#tl-ics", state="visible")  # 下载日历 (.ics): the calendar of this timeline
+    with page.expect_download() as download:
+        page.click("#tl-ics")
+    assert download.value.suggested_filename.endswith(".ics")
+    assert "BEGIN:VEVENT" in open(download.value.path(), encoding="utf-8").read()
 
     open_tab(page, "文档")
     page.wait_for_selector("#doc-view .has-rules")

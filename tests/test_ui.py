@@ -180,3 +180,28 @@ def test_export_and_upload_folders_go_with_the_ui(index_settings):
     del ui
     gc.collect()
     assert not any(f.exists() for f in folders)
+
+
+def test_timeline_calendar_download(index_settings):
+    """The 时间线 tab's 下载日历 (.ics) button: its handler writes the calendar that assistant.ics
+    builds (the same as the CLI's --format ics and /api/timeline.ics); bad input hides it."""
+    from icalendar import Calendar
+
+    from assistant.engine import Engine
+    from ui.app import UI, build_ui
+
+    engine = Engine.load(index_settings)
+    ui = UI(engine)
+    update = ui.timeline_ics("chongqing-carbon-2024", "change", "2025-09-26")
+    assert update["visible"] is True
+    path = Path(update["value"])
+    assert path.name == "chongqing-carbon-2024-change-2025-09-26.ics" and path.is_relative_to(ui.out_dir)
+    (vevent,) = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert vevent.decoded("dtstart").isoformat() == "2025-10-13"
+    assert "第二十四条" in str(vevent["description"])
+    for bad in (("chongqing-carbon-2024", "change", "2025-02-30"), ("nope", "change", "2025-09-26"),
+                ("chongqing-carbon-2024", "party", "2025-09-26")):
+        assert ui.timeline_ics(*bad) == {"__type__": "update", "value": None, "visible": False}
+    blocks = build_ui(engine)
+    buttons = [c for c in blocks.config["components"] if c.get("props", {}).get("elem_id") == "tl-ics"]
+    assert buttons and buttons[0]["type"] == "downloadbutton" and "下载日历 (.ics)" in str(buttons[0]["props"])

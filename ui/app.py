@@ -303,6 +303,31 @@ class UI:
                 "“另一读法”为开始当日计入时的日期。")
         return table, plot, note
 
+    def timeline_ics(self, doc: str, event: str, date):
+        """The 下载日历 (.ics) button: the same timeline as a calendar file; hidden when there is none
+        (the timeline handler beside it shows why)."""
+        from assistant.corpus import get_document
+        from assistant.ics import ics_filename, timeline_ics
+        from assistant.timeline import EVENTS, compute_timeline
+
+        view = self.view()
+        try:
+            document = get_document(view.docs, doc or "")
+            key = next((k for k, v in EVENTS.items() if event in (k, v)), event)
+            day = _parse_date(date)
+            events = compute_timeline(document, view.table, event=key, date=day)
+        except Exception:
+            return gr.update(value=None, visible=False)
+        if not events:
+            return gr.update(value=None, visible=False)
+        # one folder per download keeps the plain file name; only the most recent 40 are kept
+        folder = Path(tempfile.mkdtemp(prefix="timeline-", dir=self.out_dir))
+        path = folder / ics_filename(document.id, key, day)
+        path.write_bytes(timeline_ics(events, doc=document, table=view.table, event=key, date=day))
+        for old in sorted(self.out_dir.glob("timeline-*"), key=lambda p: p.stat().st_mtime)[:-40]:
+            shutil.rmtree(old, ignore_errors=True)
+        return gr.update(value=str(path), visible=True)
+
     # -------------------------------------------------------------- documents
     def document(self, doc: str, focus: str = ""):
         """The document view; ``focus`` ("doc-id#第十四条") outlines that article."""
@@ -638,6 +663,8 @@ def build_ui(engine) -> gr.Blocks:
                     t_event = gr.Dropdown(event_choices, value="approved", label="事件", elem_id="tl-event")
                     t_date = gr.Textbox(value="2024-06-01", label="日期 (YYYY-MM-DD)", elem_id="tl-date")
                 t_go = gr.Button("计算时间线", variant="primary", elem_id="tl-go")
+                # the calendar file of the timeline just computed (shown once there is one)
+                t_ics = gr.DownloadButton("下载日历 (.ics)", value=None, visible=False, size="sm", elem_id="tl-ics")
                 t_note = gr.Markdown("")
                 t_table = gr.Dataframe(interactive=False, wrap=True, elem_id="tl-table",
                                        column_widths=["11%", "16%", "8%", "35%", "10%", "20%"])
@@ -647,6 +674,8 @@ def build_ui(engine) -> gr.Blocks:
                                         elem_id="tl-plot", tooltip="all", label="时间线图")
                 t_go.click(ui.timeline, inputs=[t_doc, t_event, t_date], outputs=[t_table, t_plot, t_note],
                            api_name="timeline")
+                t_go.click(ui.timeline_ics, inputs=[t_doc, t_event, t_date], outputs=[t_ics],
+                           api_visibility="private")
 
             # ---------------------------------------------------------- documents
             with gr.Tab("文档", id="documents", elem_id="tab-documents"):

@@ -86,20 +86,30 @@ def timeline(
     event: str = typer.Option("approved", "--event",
                               help="approved | assessed | established | notice | change | acceptance_submitted"),
     date: str = typer.Option(..., "--date", help="date of the event, YYYY-MM-DD"),
-    as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    fmt: str = typer.Option("table", "--format", help="table | json | ics (iCalendar, one all-day event per deadline)"),
+    as_json: bool = typer.Option(False, "--json", help="same as --format json"),
     corpus: Optional[Path] = CorpusOpt,
 ) -> None:
     """Deadlines computed from a document's rules, with the rule, article and reading behind each.
+
+    Working days follow the official holiday schedule (法定节假日及调休); a year it does not
+    cover is counted Monday to Friday, and the reading says so.
 
     \b
     Examples:
       policy-assistant timeline --doc chongqing-carbon-2024 --event approved --date 2024-06-01
       policy-assistant timeline --doc tianjin-data-2025 --event assessed --date 2026-03-31 --json
-      policy-assistant timeline --doc chongqing-carbon-2024 --event change --date 2025-03-12
+      policy-assistant timeline --doc chongqing-carbon-2024 --event change --date 2025-09-26
+      policy-assistant timeline --doc chongqing-carbon-2024 --event change --date 2025-09-26 --format ics > deadlines.ics
     """
     from ..corpus import get_document
     from ..timeline import EVENTS, compute_timeline, event_to_dict, format_events
 
+    if as_json and fmt not in ("table", "json"):
+        raise AssistantError(f"--json 与 --format {fmt} 不能同时使用。 --json is --format json; give one of them.")
+    fmt = "json" if as_json else fmt
+    if fmt not in ("table", "json", "ics"):
+        raise AssistantError(f"未知输出格式 '{fmt}'，可选 table、json、ics。 --format must be table, json or ics.")
     try:
         when = dt.date.fromisoformat(date)
     except ValueError:
@@ -107,8 +117,13 @@ def timeline(
     if event not in EVENTS:
         raise AssistantError(f"未知事件 '{event}'。可选：{', '.join(EVENTS)}。 Unknown event; choose one of {', '.join(EVENTS)}.")
     docs, table = _load(corpus)
-    events = compute_timeline(get_document(docs, doc), table, event=event, date=when)
-    if as_json:
+    document = get_document(docs, doc)
+    events = compute_timeline(document, table, event=event, date=when)
+    if fmt == "ics":
+        from ..ics import timeline_ics
+
+        typer.echo(timeline_ics(events, doc=document, table=table, event=event, date=when), nl=False)
+    elif fmt == "json":
         emit_json([event_to_dict(e) for e in events])
     else:
         typer.echo(format_events(events))
