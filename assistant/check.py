@@ -10,11 +10,13 @@ unsupported: nothing in context states it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import cn2an
 
 from .errors import UnknownDocumentError
 from .jurisdictions import canonical, find_in_text, resolve
+from .normalize import SourceMap, align, normalize_query
 from .numbers import Quantity, find_quantities, format_value, normalise, same_value
 from .rules import OTHER, RulesTable, load_vocabulary
 from .types import Check, Document, Event, Rule
@@ -50,12 +52,11 @@ def context_docs(docs: list[Document], *, doc_ids=None, jurisdictions=None) -> l
     return selected
 
 
-def _normalise_answer(text: str) -> str:
-    try:
-        from .normalize import normalize_query
-    except ImportError:  # pragma: no cover - normalize ships with the package
-        return text
-    return "\n".join(normalize_query(line) for line in text.split("\n"))
+def _normalise_answer(text: str) -> tuple[str, SourceMap]:
+    """The answer normalised line by line (quotes in it are the documents' own text: full-width
+    punctuation, "低于 80 分"), and the map back to the answer's own characters."""
+    normalised = "\n".join(normalize_query(line) for line in text.split("\n"))
+    return normalised, align(normalised, text)
 
 
 def _span(text: str, pos: int, seps: str) -> tuple[int, int]:
@@ -193,7 +194,8 @@ def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, j
           events: tuple[Event, ...] | list[Event] = ()) -> list[Check]:
     """Check every numeric claim and article reference of an answer, in text order."""
     in_context = context_docs(docs, doc_ids=doc_ids, jurisdictions=jurisdictions)
-    text = _normalise_answer(text or "")
+    written = text or ""
+    text, offsets = _normalise_answer(written)
     c = _Checker(table, in_context, events)
     refs: list[tuple[int, int, str, str, str]] = []  # (start, end, label, claim, prefix)
     for m in _MARKER.finditer(text):
@@ -206,10 +208,19 @@ def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, j
     refs = [r for r in refs if (r[0], r[1]) not in foreign]
     quantities = [q for q in find_quantities(text)
                   if not any(s <= q.start < e for s, e, *_ in refs) and not any(s <= q.start < e for s, e in foreign)]
-    out: list[tuple[int, Check]] = [(q.start, c.number(text, q)) for q in quantities]
+    out: list[tuple[int, int, Check]] = [(q.start, q.end, c.number(text, q)) for q in quantities]
     for s, e, label, claim, prefix in refs:
-        out.append((s, c.reference(text, label, s, claim, prefix, _adjacent(text, refs, quantities, s))))
-    return [chk for _, chk in sorted(out, key=lambda x: x[0])]
+        out.append((s, e, c.reference(text, label, s, claim, prefix, _adjacent(text, refs, quantities, s))))
+    out.sort(key=lambda x: x[0])
+    return [_as_written(chk, s, e, text, written, offsets) for s, e, chk in out]
+
+
+def _as_written(chk: Check, start: int, end: int, text: str, written: str, offsets: SourceMap) -> Check:
+    """The claim as the answer wrote it ("低于 80 分", "５年"), so it can be found in the answer."""
+    if chk.claim != text[start:end]:
+        return chk
+    s, e = offsets.source_offsets(start, end)
+    return replace(chk, claim=written[s:e])
 
 
 def _other_text(text: str, start: int, docs: list[Document]) -> bool:

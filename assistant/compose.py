@@ -61,15 +61,18 @@ class _Out:
         self.values: list[dict] = []
         self.events: list[Event] = []
         self.doc_ids: list[str] = []
+        self.cited_docs: dict[str, Document] = {}
 
     def line(self, text: str = "") -> None:
         self.lines.append(text)
 
     def cite(self, doc: Document, label: str, start: int, end: int) -> str:
+        """The marker for doc.text[start:end]; its citation quotes the document's own text."""
         key = (doc.id, label, start, end)
         if key not in self.citations:
             self.citations[key] = Citation(doc_id=doc.id, title=doc.meta.title, jurisdiction=doc.meta.jurisdiction,
-                                           article=label, quote=doc.text[start:end], start=start, end=end)
+                                           article=label, quote=as_written(doc, start, end), start=start, end=end)
+            self.cited_docs[doc.id] = doc
         self.use(doc)
         return self.c.marker(doc, label)
 
@@ -93,8 +96,48 @@ class _Out:
     def draft(self, intent: str, *, abstained: bool = False, topic: str = "") -> Draft:
         text = "\n".join(self.lines).strip()
         text = re.sub(r"\n{3,}", "\n\n", text)
+        text = self.written_quotes(text)
         return Draft(text=text, intent=intent, citations=list(self.citations.values()), values=self.values,
                      events=self.events, abstained=abstained, doc_ids=self.doc_ids, topic=topic)
+
+    def written_quotes(self, text: str) -> str:
+        """Every cited span written right before its marker ("…normalised text… [重庆·第十四条]"),
+        with an item label ("(一)") right before it, reads as the document wrote it (full-width
+        punctuation, spaces as in the source). The checker and the eval normalise the answer
+        again, so they see what they saw before."""
+        for (doc_id, label, start, end) in self.citations:
+            doc = self.cited_docs[doc_id]
+            s, e = _stripped(doc.text, start, end)
+            normalised, marker = doc.text[s:e], f" {self.c.marker(doc, label)}"
+            if not normalised or f"{normalised}{marker}" not in text:
+                continue
+            m = _ITEM_BEFORE.search(doc.text, max(0, s - 8), s)
+            item = m.group(0) if m else ""
+            out, pos = [], 0
+            while (at := text.find(f"{normalised}{marker}", pos)) >= 0:
+                lo = at - len(item) if item and text.endswith(item, 0, at) else at
+                out.append(text[pos:lo])
+                out.append(as_written(doc, s - (at - lo), e))
+                pos = at + len(normalised)
+            text = "".join(out) + text[pos:]
+        return text
+
+
+_ITEM_BEFORE = re.compile(r"(\([一二三四五六七八九十]+\)|\d+\.)$")
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def as_written(doc: Document, start: int, end: int) -> str:
+    """What a person reads for doc.text[start:end]: the document's own text, without the
+    whitespace at the ends."""
+    return doc.source_span(*_stripped(doc.text, start, end)).strip()
 
 
 def citation_marker(doc: Document, label: str, docs_per_jurisdiction: dict[str, int]) -> str:
@@ -276,10 +319,14 @@ class Composer:
         doc = self.docs[rule.doc_id]
         s, e = self.rule_span(rule) if full else (rule.start, rule.end)
         out.value(rule)
-        return f"{doc.text[s:e]} {out.cite(doc, rule.article, s, e)}"
+        return f"{as_written(doc, s, e)} {out.cite(doc, rule.article, s, e)}"
 
     def quote_span(self, out: _Out, doc: Document, art: Article, s: int, e: int) -> str:
-        return f"{doc.text[s:e].strip()} {out.cite(doc, art.label, s, e)}"
+        return f"{as_written(doc, s, e)} {out.cite(doc, art.label, s, e)}"
+
+    def written(self, rule: Rule) -> str:
+        """A rule's clause as its document wrote it."""
+        return as_written(self.docs[rule.doc_id], rule.start, rule.end)
 
     def intro(self, doc: Document, art: Article, first_item_start: int | None = None) -> tuple[int, int]:
         """The lead-in of a list article: after its label, up to its first item."""
@@ -611,7 +658,7 @@ class Composer:
             out.line(f"{verdict}{self.who(d)}规定（{label}）：{self.quote_rule(out, r)}。")
         else:
             if same:
-                out.line(f"{verdict}{self.docs_phrase(docs)}的规定相同（{label}）：{heads[0][1].quote}。")
+                out.line(f"{verdict}{self.docs_phrase(docs)}的规定相同（{label}）：{self.written(heads[0][1])}。")
             else:
                 out.line(f"{verdict}{self.docs_phrase(docs)}的规定不同（{label}）：")
             for d, r in heads:
@@ -1095,8 +1142,8 @@ class Composer:
         s, e = p.start, p.end
         if p.item and art and art.items:  # an item of a list: the lead-in says what the list means
             ls, le = self.intro(d, art)
-            return f"{d.text[ls:le]}：{p.item}{d.text[s:e]} {out.cite(d, p.article, s, e)}"
-        return f"{d.text[s:e]} {out.cite(d, p.article, s, e)}"
+            return f"{as_written(d, ls, le)}：{p.item}{d.text[s:e]} {out.cite(d, p.article, s, e)}"
+        return f"{as_written(d, s, e)} {out.cite(d, p.article, s, e)}"
 
     def _values_in(self, out: _Out, provs) -> None:
         for p in provs:
@@ -1131,7 +1178,7 @@ class Composer:
             scores = [self.coverage(grams, p.text) if grams else 0.0 for p in items]
             top = max(scores) if scores else 0.0
             ls, le = self.intro(d, art, items[0].start)
-            lead = d.text[ls:le]
+            lead = as_written(d, ls, le)
             lead_marker = out.cite(d, art.label, ls, le)
             if top >= 0.5:  # a particular item is asked about: give it in full
                 chosen = [p for p, s in zip(items, scores) if s >= 0.8 * top][:2]
@@ -1373,7 +1420,7 @@ class Composer:
             return f"{label}：{self.docs_phrase(scope)}均未规定。"
         values = [(d, r) for d, r in found]
         same = len({self.value_key(r) for _, r in values}) == 1
-        shown = lambda r: r.quote  # noqa: E731 - the verbatim clause carries the number
+        shown = self.written  # the verbatim clause carries the number
         if same and values[0][1].unit != "date":
             r0 = values[0][1]
             if not silent:
@@ -1457,7 +1504,7 @@ class Composer:
                 lead = ""
                 if kind == "revocation" and a.items and a.items[0].start <= s:
                     ls, le = self.intro(d, a)
-                    lead = d.text[ls:le] + "："
+                    lead = as_written(d, ls, le) + "："
                 parts.append(lead + self.quote_span(out, d, a, s, e))
             row.append("；".join(parts) if parts else "未规定")
             if not parts:

@@ -12,8 +12,8 @@ import yaml
 from .config import Settings
 from .errors import ManifestError, UnknownDocumentError
 from .ingest import read_source
-from .normalize import normalize_text
-from .segment import segment_text, split_file
+from .normalize import normalize_with_map
+from .segment import segment_text, split_file_spans
 from .types import KINDS, LEVELS, DocMeta, Document
 
 log = logging.getLogger(__name__)
@@ -102,10 +102,10 @@ def documents_from(metas: list[DocMeta], corpus_dir: Path) -> list[Document]:
         by_file[meta.source].append(meta)
     docs: dict[str, Document] = {}
     for source, file_metas in by_file.items():
-        text = normalize_text(read_source(Path(corpus_dir) / source))
-        for doc_id, (part, preamble) in split_file(text, file_metas).items():
+        text, offsets = normalize_with_map(read_source(Path(corpus_dir) / source))
+        for doc_id, (start, end, preamble) in split_file_spans(text, file_metas).items():
             meta = next(m for m in file_metas if m.id == doc_id)
-            doc = segment_text(part, meta, preamble=preamble)
+            doc = segment_text(text[start:end], meta, preamble=preamble, source=offsets.view(start, end))
             for warning in doc.warnings:
                 log.warning(warning)
             docs[doc_id] = doc

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import cn2an
 
-from .normalize import normalize_text
+from .normalize import SourceMap, align, normalize_text
 from .types import Article, Chapter, DocMeta, Document, Item
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,11 @@ def split_file(text: str, metas: list[DocMeta]) -> dict[str, tuple[str, str]]:
     has none) and runs to the next document's begin line; the part before the first
     document is the notice preamble, shared by all documents of the file.
     """
+    return {doc_id: (text[s:e], preamble) for doc_id, (s, e, preamble) in split_file_spans(text, metas).items()}
+
+
+def split_file_spans(text: str, metas: list[DocMeta]) -> dict[str, tuple[int, int, str]]:
+    """Like ``split_file``, with each document's [start, end) in ``text`` instead of its text."""
     starts: list[tuple[int, DocMeta]] = []
     for meta in metas:
         if not meta.begin:
@@ -72,18 +77,34 @@ def split_file(text: str, metas: list[DocMeta]) -> dict[str, tuple[str, str]]:
     out = {}
     for i, (pos, meta) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        out[meta.id] = (text[pos:end], preamble)
+        out[meta.id] = (pos, end, preamble)
     return out
 
 
-def segment_text(text: str, meta: DocMeta, *, preamble: str = "") -> Document:
-    """Segment one document's text (normalised here if it is not already)."""
-    text = normalize_text(text)
-    text = _MEDIA_TAG.sub("", text, count=1).lstrip("\n")
-    body, attachments, meta = _cut_furniture(text, meta)
+def segment_text(text: str, meta: DocMeta, *, preamble: str = "", source: SourceMap | None = None) -> Document:
+    """Segment one document's text (normalised here if it is not already).
+
+    ``source`` maps ``text`` (normalised) back to its source file; without it ``text`` itself is
+    the source. The Document's ``source`` maps its own text, so quotes can be shown as written.
+    """
+    normalised = normalize_text(text)
+    if source is not None and normalised != text:
+        log.warning("%s: 规范化不是幂等的，引文按规范化文本显示 (normalisation not idempotent: quotes show "
+                    "the normalised text)", meta.id)
+        source = None
+    if source is None and normalised != text:
+        source = align(normalised, text)
+    text = normalised
+    stripped = _MEDIA_TAG.sub("", text, count=1).lstrip("\n")
+    skipped = len(text) - len(stripped)  # the media tag and blank lines removed at the start
+    body, attachments, meta = _cut_furniture(stripped, meta)
     if any(_ARTICLE.match(line) for _, _, line in _lines(body)):
-        return _segment_regulation(body, meta, preamble, attachments)
-    return _segment_sections(body, meta, preamble, attachments)
+        doc = _segment_regulation(body, meta, preamble, attachments)
+    else:
+        doc = _segment_sections(body, meta, preamble, attachments)
+    if source is None:
+        return doc
+    return replace(doc, source=source.view(skipped, skipped + len(doc.text)))
 
 
 def _cut_furniture(text: str, meta: DocMeta) -> tuple[str, tuple[str, ...], DocMeta]:

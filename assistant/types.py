@@ -2,7 +2,8 @@
 
 Document → Article (an article of a regulation, or a section of a plan/news text)
 → Chunk → Hit → Answer, with Rule, Provision, Citation, Check and Event on the side.
-All offsets are character offsets into ``Document.text`` (the normalised text).
+All offsets are character offsets into ``Document.text`` (the normalised text); what a person
+reads of a span is ``Document.source_span`` (the source's own characters).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a lower layer like this one: no import at run time
+    from .normalize import SourceMap
 
 KINDS = ("regulation", "plan", "news")
 LEVELS = ("省", "市")
@@ -87,10 +92,29 @@ class Document:
     preamble: str = ""  # notice text before the document (addressees, 文号, dates …)
     attachments: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # where each character of ``text`` comes from in the source text (normalize.SourceMap);
+    # None for a text that has no source file (then the normalised text is all there is)
+    source: "SourceMap | None" = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.meta.id
+
+    def source_span(self, start: int, end: int, *, original: bool = False) -> str:
+        """What a person reads for ``text[start:end]``: the document's own characters
+        (full-width punctuation, spaces inside numbers as written), only the line/page breaks
+        the normaliser joined removed. A traditional-character source reads simplified unless
+        ``original``."""
+        if self.source is None:
+            return self.text[start:end]
+        return self.source.span(self.text, start, end, original=original)
+
+    def source_display(self, start: int, end: int) -> tuple[str, list[int]]:
+        """``source_span(start, end)`` and, for each offset start..end of ``text``, its position
+        in that string (to mark normalised spans in the displayed text)."""
+        if self.source is None:
+            return self.text[start:end], list(range(end - start + 1))
+        return self.source.display(self.text, start, end)
 
     @property
     def content_hash(self) -> str:
