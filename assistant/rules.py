@@ -3,7 +3,9 @@
 Every row comes from text patterns plus the topic vocabulary in ``data/topics.yaml``
 (never typed by hand) and is grounded: its quote is a verbatim substring of its article
 and ``doc.text[start:end] == quote``. Numeric rows are ``Rule``s, lists (conditions, tasks,
-revocation grounds, materials) are ``Provision``s.
+revocation grounds, materials) are ``Provision``s. Extraction works on the normalised text;
+each row also carries ``verbatim``, the document's own characters at start:end, which is the
+``quote`` the exports (rows, CSV, JSON, the plain-text table) show.
 """
 
 from __future__ import annotations
@@ -291,6 +293,7 @@ def extract_rules(doc: Document, *, vocabulary: Vocabulary | None = None) -> lis
             id=f"{doc.id}:{art.label}:{key}:{counts[(art.label, key)]}", doc_id=doc.id,
             jurisdiction=meta.jurisdiction, article=art.label, topic=key, label=label, value=value,
             unit=unit, comparator=comparator, quote=quote, start=start, end=end, note=note,
+            verbatim=doc.source_span(start, end),
         ))
     return _add_score_notes(rules)
 
@@ -389,7 +392,7 @@ def extract_provisions(doc: Document, *, vocabulary: Vocabulary | None = None) -
         counts[(art.label, kind)] += 1
         out.append(Provision(id=f"{doc.id}:{art.label}:{kind}:{counts[(art.label, kind)]}", doc_id=doc.id,
                              jurisdiction=doc.meta.jurisdiction, article=art.label, kind=kind, item=item,
-                             text=quote, start=start, end=end))
+                             text=quote, start=start, end=end, verbatim=doc.source_span(start, end)))
     return out
 
 
@@ -397,6 +400,12 @@ def extract_provisions(doc: Document, *, vocabulary: Vocabulary | None = None) -
 
 def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
+
+
+def _shown(row: dict, key: str) -> dict:
+    """An exported row: ``key`` holds what a person reads (the verbatim text)."""
+    verbatim = row.pop("verbatim", "")
+    return {**row, key: verbatim or row[key]}
 
 
 @dataclass(frozen=True)
@@ -455,14 +464,15 @@ class RulesTable:
         return [t for t in order if t in present]
 
     def to_rows(self) -> list[dict]:
-        """One dict per row (numeric rules first, then provisions), columns ``ROW_FIELDS``."""
+        """One dict per row (numeric rules first, then provisions), columns ``ROW_FIELDS``; ``quote``
+        is the document's own text (start/end index the normalised ``Document.text``)."""
         vocab = load_vocabulary()
         rows = [dict(id=r.id, doc_id=r.doc_id, jurisdiction=r.jurisdiction, article=r.article, kind=NUMERIC,
                      topic=r.topic, label=r.label, value=_jsonable(r.value), unit=r.unit, comparator=r.comparator,
-                     item="", quote=r.quote, start=r.start, end=r.end, note=r.note) for r in self.rules]
+                     item="", quote=r.verbatim or r.quote, start=r.start, end=r.end, note=r.note) for r in self.rules]
         rows += [dict(id=p.id, doc_id=p.doc_id, jurisdiction=p.jurisdiction, article=p.article, kind=p.kind,
                       topic=p.kind, label=vocab.label(p.kind), value="", unit="", comparator="", item=p.item,
-                      quote=p.text, start=p.start, end=p.end, note="") for p in self.provisions]
+                      quote=p.verbatim or p.text, start=p.start, end=p.end, note="") for p in self.provisions]
         return rows
 
     def to_csv(self) -> str:
@@ -477,8 +487,9 @@ class RulesTable:
         return buf.getvalue()
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        rules = [{**asdict(r), "value": _jsonable(r.value)} for r in self.rules]
-        provs = [asdict(p) for p in self.provisions]
+        """Rules and provisions; their ``quote``/``text`` is the document's own text."""
+        rules = [{**_shown(asdict(r), "quote"), "value": _jsonable(r.value)} for r in self.rules]
+        provs = [_shown(asdict(p), "text") for p in self.provisions]
         return json.dumps({"rules": rules, "provisions": provs}, ensure_ascii=False, indent=indent)
 
     def validate(self, docs: list[Document]) -> None:

@@ -157,7 +157,10 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)  # many instances at scale: no per-object __dict__
 class Rule:
-    """One numeric provision, grounded in its article (quote occurs in the article text)."""
+    """One numeric provision, grounded in its article (quote occurs in the article text).
+
+    ``quote`` is the normalised text at start:end (what matching uses); ``verbatim`` is what a
+    person reads there, the document's own characters (``Document.source_span``)."""
 
     id: str
     doc_id: str
@@ -172,11 +175,14 @@ class Rule:
     start: int
     end: int
     note: str = ""  # e.g. "满分100分", "derived from issued date", target year
+    verbatim: str = ""  # the document's own text at start:end (exports and the UI show it)
 
 
 @dataclass(frozen=True)
 class Provision:
-    """An enumerated provision item: an eligibility condition, task, revocation ground or material."""
+    """An enumerated provision item: an eligibility condition, task, revocation ground or material.
+
+    ``text`` is the normalised text at start:end, ``verbatim`` the document's own characters there."""
 
     id: str
     doc_id: str
@@ -187,10 +193,14 @@ class Provision:
     text: str
     start: int
     end: int
+    verbatim: str = ""
 
 
 @dataclass(frozen=True)
 class Citation:
+    """A cited span: ``start``/``end`` index ``Document.text``; ``quote`` is what the document
+    wrote there (``Document.source_span``)."""
+
     doc_id: str
     title: str
     jurisdiction: str

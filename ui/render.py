@@ -127,6 +127,38 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def article_as_written(doc, article, start: int | None = None) -> tuple[str, list[int]]:
+    """The article from ``start`` (a document offset, default its beginning) as its document wrote
+    it, and for each document offset start..article.end its position in that text."""
+    start = article.start if start is None else start
+    if not hasattr(doc, "source_display"):  # a document without a source map reads as normalised
+        return article.text[start - article.start:], list(range(article.end - start + 1))
+    return doc.source_display(start, article.end)
+
+
+def marked_article(doc, article, quotes: list[tuple[str, int, int]], *, start: int | None = None) -> str:
+    """Escaped article text as the document wrote it, each (quote, start, end) in <mark>: at its
+    document offset ``start`` when the text there is the quote, else where the quote is found."""
+    lo = article.start if start is None else start
+    text, where = article_as_written(doc, article, lo)
+    spans = []
+    for quote, s, _ in quotes:
+        quote = (quote or "").strip()
+        if not quote:
+            continue
+        if lo <= s <= article.end:
+            a = where[s - lo]
+            while a < len(text) and text[a].isspace():
+                a += 1
+            if text.startswith(quote, a):
+                spans.append((a, a + len(quote)))
+                continue
+        found = text.find(quote)
+        if found >= 0:
+            spans.append((found, found + len(quote)))
+    return highlight(text, spans)
+
+
 def article_spans(doc, article, quotes: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Quote spans relative to the article text: by document offsets when they agree, else by search."""
     spans = []
@@ -159,7 +191,7 @@ def sources_html(answer: dict, docs_by_id: dict) -> str:
         parts.append(f'<div class="pa-cite" id="pa-cite-{n}"><div class="pa-cite-head">{esc(head)}'
                      f' <span class="pa-tag">{esc(c.get("jurisdiction", ""))}</span></div>')
         if article is not None:
-            body = highlight(article.text, article_spans(doc, article, quotes))
+            body = marked_article(doc, article, quotes)
         else:
             body = highlight(c.get("quote", ""), [(0, len(c.get("quote", "")))])
         parts.append(f'<div class="pa-article-text">{body}</div></div>')
@@ -296,7 +328,9 @@ def document_html(doc, rows: list[dict], *, focus: str = "") -> str:
         skip = 0
         if not a.is_section and a.text.startswith(a.label):  # the heading already shows 第X条
             skip = len(a.label) + len(a.text[len(a.label):]) - len(a.text[len(a.label):].lstrip())
-        body = highlight(a.text[skip:], [(s - skip, e - skip) for s, e in spans])
+        shown, where = article_as_written(doc, a, a.start + skip)  # the document's own text
+        body = highlight(shown, [(where[s - skip], where[e - skip]) for s, e in spans
+                                 if skip <= s <= e <= len(a.text)])
         parts.append(f'<div class="{cls}" id="art-{esc(a.label)}"><div class="pa-article-head">{esc(heading)} {"".join(tags)}</div>'
                      f'<div class="pa-article-text">{body}</div></div>')
     if doc.attachments:
@@ -306,13 +340,13 @@ def document_html(doc, rows: list[dict], *, focus: str = "") -> str:
 
 
 def article_html(doc, label: str, quote: str = "", start: int = -1) -> str:
-    """One article with a quote highlighted (the rules tab's link target)."""
+    """One article as its document wrote it, a quote highlighted (the rules tab's link target)."""
     article = doc.article(label) if doc else None
     if article is None:
         return f'<p class="pa-muted">找不到 {esc(label)}。</p>'
-    spans = article_spans(doc, article, [(quote, start, start + len(quote))]) if quote else []
+    body = marked_article(doc, article, [(quote, start, -1)] if quote else [])
     return (f'<div class="pa-cite"><div class="pa-cite-head">{esc(doc.meta.title)} · {esc(label)}</div>'
-            f'<div class="pa-article-text">{highlight(article.text, spans)}</div></div>')
+            f'<div class="pa-article-text">{body}</div></div>')
 
 
 # --------------------------------------------------------------------------- timeline
@@ -332,7 +366,7 @@ def timeline_frames(events: list, rules_by_id: dict, *, start: tuple[str, object
     points = [(pd.Timestamp(start[1]), f"{start[0]}（起算）", "起算日")] if start is not None else []
     for e in events:
         rule = rules_by_id.get(e.rule_id)
-        quote = rule.quote.replace("\n", " ") if rule else ""
+        quote = (rule.verbatim or rule.quote).replace("\n", " ") if rule else ""
         table.append([e.date.isoformat(), e.name, e.article, quote,
                       e.alternative.isoformat() if e.alternative else "", e.reading])
         points.append((pd.Timestamp(e.date), e.name, f"{e.article} {rule.label if rule else ''}".strip()))
