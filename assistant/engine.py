@@ -28,6 +28,7 @@ from .config import Settings
 from .corpus import load_corpus
 from .decompose import merge_parts, split_parts
 from .errors import BadQuestionError
+from .evidence import review
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
 from .understand import Lexicon, Query, load_vocabulary, understand
@@ -114,7 +115,7 @@ class Engine:
         tu = time.perf_counter()
         hits = self.retrieve(query)
         t1 = time.perf_counter()
-        draft = self.composer.compose(query, hits)
+        draft = self._compose(query, hits)
         parts: list[AnswerPart] = []
         if not query.meaningless:
             draft, parts = self._parts(query, draft, jurisdiction=jurisdiction, doc_id=doc_id, history=history)
@@ -156,8 +157,12 @@ class Engine:
             if draft.abstained and q.followup:  # it leans on the whole question, which nothing answers
                 drafts.append((part, draft))
                 continue
-            drafts.append((part, self.composer.compose(q, self.retrieve(q))))
+            drafts.append((part, self._compose(q, self.retrieve(q))))
         return merge_parts(draft, drafts)
+
+    def _compose(self, query: Query, hits) -> Draft:
+        """The composer's draft, held against the retrieved evidence (evidence.review)."""
+        return review(self.composer, query, hits, self.composer.compose(query, hits), retriever=self.retriever)
 
     def _check(self, text: str, draft: Draft) -> list[Check]:
         return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)

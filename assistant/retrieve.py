@@ -389,6 +389,25 @@ class Retriever:
                     k=self.rrf_k, weights=self.weights)
         return [Hit(self.chunks[best_part[key]], score, ranks) for key, score, ranks in fused[:k]]
 
+    def sentence_similarities(self, query: str, chunk: Chunk) -> list[tuple[str, float]]:
+        """(sentence, cosine to the query) for each sentence of a chunk, from the vectors the
+        index stored for them (``index.sentences``; a one-sentence chunk: its own text and
+        vector). The query vector comes from the embedder's cache when ``query`` was searched."""
+        import numpy as np
+
+        from .index import sentences
+
+        i = self._index.get(chunk.id)
+        if i is None:
+            return []
+        text, _ = prepare_query(query, max_chars=self.settings.max_question_chars)
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        sims = self._rows.read([i]) @ (vector / (np.linalg.norm(vector) or 1.0))
+        sents = sentences(chunk)
+        if len(sents) > 1 and len(sims) == len(sents) + 1:
+            return [(s, float(v)) for s, v in zip(sents, sims[1:])]
+        return [(chunk.text, float(sims[0]))]
+
     def _per_article(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Keep each article once, at its best-ranked part (long articles are split)."""
         seen: set[str] = set()
