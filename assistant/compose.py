@@ -467,7 +467,9 @@ class Composer:
 
     def _foreign(self, q: Query, out: _Out) -> Draft:
         places = "、".join(q.foreign)
-        out.line(f"语料中没有{places}的相关文件，无法回答{places}的问题。")
+        have = "、".join(dict.fromkeys(d.meta.jurisdiction for d in self.doc_list))
+        out.line(f"语料中没有{places}的文件，无法回答{places}的问题。"
+                 f"The corpus has no document for {places}; it has: {have}.")
         for note in q.notes:
             out.line(note)
         scope = [self.docs[i] for i in q.doc_ids if i in self.docs]
@@ -1332,10 +1334,16 @@ class Composer:
 
     # ------------------------------------------------------------------ comparison
     def _comparison(self, q: Query, hits, out: _Out) -> Draft:
+        """Every document asked for gets its column (at most MAX_CHAT_COMPARE in chat; then the
+        documents whose rules state the compared topic come first)."""
         scope = [self.docs[i] for i in q.doc_ids if i in self.docs]
         topics = [t for t in q.topics if self.has_topic(t) and t != "target"]
-        if topics and any(d.meta.kind == "regulation" for d in scope):
-            scope = [d for d in scope if d.meta.kind == "regulation"]
+        if topics and any(d.meta.kind == "regulation" for d in scope):  # plans/news only when they state it
+            scope = [d for d in scope if d.meta.kind == "regulation" or any(self.rules(t, [d.id]) for t in topics)]
+        compared = scope
+        if topics and len(scope) > MAX_CHAT_COMPARE:
+            stating = [d for d in scope if self.rules(topics[0], [d.id])]
+            scope = stating if len(stating) >= 2 else scope
         scope, note = self._readable(scope, hits)
         if note:
             out.line(note)
@@ -1344,7 +1352,7 @@ class Composer:
                       "procedure": self._procedure}.get(self._base_intent(q), self._numeric if topics else self._extractive)
             return single(q, hits, out)
         if topics:
-            return self._compare_rules(q, topics, scope, out)
+            return self._compare_rules(q, topics, scope, out, compared=compared)
         return self._compare_text(q, hits, scope, out)
 
     def _base_intent(self, q: Query) -> str:
@@ -1362,7 +1370,8 @@ class Composer:
             return f"{d.meta.jurisdiction}·{short_title(d)}"
         return d.meta.jurisdiction
 
-    def _compare_rules(self, q: Query, topics: list[str], scope: list[Document], out: _Out) -> Draft:
+    def _compare_rules(self, q: Query, topics: list[str], scope: list[Document], out: _Out, *,
+                       compared: list[Document] | None = None) -> Draft:
         primary = topics[0]
         rows = [t for t in dict.fromkeys(t for t in (q.clause_topics or topics[:1]) if t in topics)][:2]
         rows = rows or [primary]
@@ -1402,7 +1411,7 @@ class Composer:
                     else:
                         cells[(t, d.id)] = "未规定"
                         out.use(d)
-        summary = [self._rule_summary(q, t, scope, found.get(t, [])) for t in rows]
+        summary = [self._rule_summary(q, t, scope, found.get(t, []), compared=compared) for t in rows]
         out.line(summary[0])
         for s in summary[1:]:
             out.line(s)
@@ -1413,9 +1422,19 @@ class Composer:
             out.line(f"| {self.label(t)} | " + " | ".join(cells[(t, d.id)] for d in scope) + " |")
         return out.draft("comparison", topic=primary)
 
-    def _rule_summary(self, q: Query, topic: str, scope: list[Document], found) -> str:
+    def _rule_summary(self, q: Query, topic: str, scope: list[Document], found, *,
+                      compared: list[Document] | None = None) -> str:
+        """One line per compared topic. "只有X规定了" is said only when the rules of every compared
+        document were looked at: documents compared but not shown (more than MAX_CHAT_COMPARE)
+        that state the topic are counted, never silently left out."""
         label = self.label(topic)
         silent = [d for d in scope if d not in [x for x, _ in found]]
+        shown_ids = {d.id for d in scope}
+        unshown = [d for d in (compared or ()) if d.id not in shown_ids and self.rules(topic, [d.id])]
+        if unshown:
+            more = f"另有{len(unshown)}份未列出的文件也规定了{label}（见完整对比）"
+            text = self._rule_summary(q, topic, scope, found).rstrip("。").replace("只有", "")
+            return f"{text}；{more}。"
         if not found:
             return f"{label}：{self.docs_phrase(scope)}均未规定。"
         values = [(d, r) for d, r in found]

@@ -86,8 +86,21 @@ def load_manifest(path: Path) -> list[DocMeta]:
         for key in ("id", "title", "jurisdiction", "source", "issuer", "doc_number", "begin", "province", "effective_note"):
             if key in values:
                 values[key] = str(values[key])
+        values["aliases"] = _aliases(entry.get("aliases"), line=line, path=path)
         metas.append(DocMeta(**values))
     return metas
+
+
+def _aliases(value, *, line: int, path: Path) -> tuple[str, ...]:
+    """The manifest's ``aliases``: a list of names (or one name) the jurisdiction is also called."""
+    if value in (None, "", []):
+        return ()
+    if isinstance(value, (str, int)):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and str(v).strip() for v in value):
+        raise ManifestError(f"{path} 第{line}行: aliases 必须是地区简称的列表，例如 [岭西, 岭]。"
+                            f" aliases must be a list of names, e.g. [岭西, 岭].")
+    return tuple(dict.fromkeys(str(v).strip() for v in value))
 
 
 def load_corpus(settings: Settings) -> list[Document]:

@@ -47,6 +47,7 @@ class AddReport:
     warnings: tuple[str, ...] = ()
     committed: bool = False
     index: object = None  # IndexReport when the index was updated
+    rules: tuple = ()  # the document's numeric rules-table rows (Rule), as extracted
 
     def to_dict(self) -> dict:
         d = self.document
@@ -54,12 +55,16 @@ class AddReport:
             "id": d.id,
             "title": d.meta.title,
             "jurisdiction": d.meta.jurisdiction,
+            "aliases": list(d.meta.aliases),
             "kind": d.meta.kind,
             "source": d.meta.source,
             "chapters": [f"{c.label} {c.title}" for c in d.chapters],
             "articles": len([a for a in d.articles if not a.is_section]),
             "sections": len([a for a in d.articles if a.is_section]),
             "rules_by_topic": self.rules_by_topic,
+            "rules": [{"topic": r.topic, "label": r.label, "value": list(r.value) if isinstance(r.value, tuple) else r.value,
+                       "unit": r.unit, "comparator": r.comparator, "article": r.article, "quote": r.quote}
+                      for r in self.rules],
             "provisions_by_kind": self.provisions_by_kind,
             "warnings": list(self.warnings),
             "committed": self.committed,
@@ -93,6 +98,7 @@ def preview(
     issued: dt.date | None = None,
     effective: dt.date | None = None,
     level: str | None = None,
+    aliases=(),
 ) -> tuple[DocMeta, Document, str]:
     """Read and segment a file without touching the corpus; validate it can be added."""
     path = Path(path)
@@ -128,22 +134,23 @@ def preview(
     if any(m.id == doc_id for m in metas):
         raise CorpusError(f"文档 id '{doc_id}' 已存在，请用 --id 指定另一个。 Document id '{doc_id}' exists: pass another --id.")
     source = safe_name(f"{doc_id}{path.suffix.lower()}")
+    names = tuple(dict.fromkeys(a.strip() for a in aliases or () if a and a.strip() and a.strip() != jur))
     meta = DocMeta(
         id=doc_id, title=title.strip(), jurisdiction=jur, level=level or ("市" if jur.endswith("市") else "省"),
-        kind=kind, source=source, issued=issued, effective=effective,
+        kind=kind, source=source, issued=issued, effective=effective, aliases=names,
     )
     doc = segment_text(text, meta)
     return meta, doc, text
 
 
-def _summaries(doc: Document) -> tuple[dict, dict]:
+def _summaries(doc: Document) -> tuple[dict, dict, tuple]:
     try:
         from .rules import extract_provisions, extract_rules
     except ImportError:  # rules module not installed in this build
-        return {}, {}
+        return {}, {}, ()
     rules = extract_rules(doc)
     provisions = extract_provisions(doc)
-    return dict(Counter(r.topic for r in rules)), dict(Counter(p.kind for p in provisions))
+    return dict(Counter(r.topic for r in rules)), dict(Counter(p.kind for p in provisions)), tuple(rules)
 
 
 def _instruction_warnings(doc: Document) -> list[str]:
@@ -164,9 +171,9 @@ def _entry(meta: DocMeta) -> dict:
     out = {}
     for key in DocMeta.__dataclass_fields__:
         value = getattr(meta, key)
-        if value in ("", None):
+        if value in ("", None, ()):
             continue
-        out[key] = value
+        out[key] = list(value) if isinstance(value, tuple) else value
     return out
 
 
@@ -183,10 +190,10 @@ def write_manifest(path: Path, metas: list[DocMeta]) -> None:
 def add_document(settings: Settings, path: Path, *, commit: bool = True, reindex: bool = True, **meta_kw) -> AddReport:
     """Preview a document and (with commit) copy it into the corpus, update manifest and index."""
     meta, doc, _ = preview(settings, path, **meta_kw)
-    rules_by_topic, provisions_by_kind = _summaries(doc)
+    rules_by_topic, provisions_by_kind, rules = _summaries(doc)
     warnings = list(doc.warnings) + _instruction_warnings(doc)
     if not commit:
-        return AddReport(doc, rules_by_topic, provisions_by_kind, tuple(warnings), committed=False)
+        return AddReport(doc, rules_by_topic, provisions_by_kind, tuple(warnings), committed=False, rules=rules)
     target = settings.corpus_dir / meta.source
     fd, tmp = tempfile.mkstemp(dir=settings.corpus_dir, prefix=".add-")
     os.close(fd)
@@ -199,7 +206,8 @@ def add_document(settings: Settings, path: Path, *, commit: bool = True, reindex
         target.unlink(missing_ok=True)
         raise
     index_report = _reindex(settings) if reindex else None
-    return AddReport(doc, rules_by_topic, provisions_by_kind, tuple(warnings), committed=True, index=index_report)
+    return AddReport(doc, rules_by_topic, provisions_by_kind, tuple(warnings), committed=True, index=index_report,
+                     rules=rules)
 
 
 def remove_document(settings: Settings, doc_id: str, *, reindex: bool = True) -> DocMeta:

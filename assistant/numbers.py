@@ -48,11 +48,11 @@ _PREFIX = sorted(
     key=lambda p: -len(p[0]),
 )
 # comparator words written after the unit (absorbed), longest first
-_SUFFIX = (("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
+_SUFFIX = (("(含)以上", ">="), ("(含)以下", "<="), ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="),
            ("之内", "<="), ("内", "<="), ("底前", "before"), ("以前", "before"), ("之前", "before"),
            ("前", "before"))
-# context words that set a comparator without being part of the quantity
-_CONTEXT = (("限期", "<="),)
+# context words that set a comparator without being part of the quantity ("届满前30日": 30 days before)
+_CONTEXT = (("限期", "<="), ("届满前", "before"), ("期满前", "before"), ("到期前", "before"))
 # a Chinese numeral right after these characters is part of a word (统一, 逐一, 第一 …)
 _CN_BLOCK = set("第统唯逐之进划归合同单星周万")
 _COUNTERS = set("个次种项家批名所人")
@@ -180,7 +180,7 @@ def _prefix(text: str, start: int) -> tuple[str, str]:
 
 
 def _suffix(text: str, end: int) -> tuple[str, str]:
-    after = text[end:end + 4]
+    after = text[end:end + 6]
     for word, comp in _SUFFIX:
         if after.startswith(word):
             return word, comp
@@ -253,6 +253,8 @@ def _build(text: str, kind: str, m: re.Match, protected) -> Quantity | None:
         lo_s, unit1, hi_s, unit = m.groups()
         if unit1 and unit1 != unit:
             return None
+        if unit == "元" and hi_s.endswith("万"):  # 10—50万元: counted in 万元, as written
+            lo_s, hi_s, unit = lo_s.removesuffix("万"), hi_s[:-1], "万元"
         lo, hi = parse_number(lo_s), parse_number(hi_s)
         if unit == "年" and lo >= 1900:  # 2021—2035年: a plan period, not a quantity
             return None
@@ -264,6 +266,10 @@ def _build(text: str, kind: str, m: re.Match, protected) -> Quantity | None:
     # single
     num_s, unit, half = m.groups()
     if not _cn_ok(text, start, num_s):
+        return None
+    if unit == "元" and num_s.endswith("万") and len(num_s) > 1:  # 五十万元, 200万元: 万元 as written
+        num_s, unit = num_s[:-1], "万元"
+    if unit == "分" and text[end:end + 1] == "制":  # 百分制: a scale, not a score
         return None
     value = parse_number(num_s)
     if half:

@@ -23,6 +23,9 @@ _CHAPTER = re.compile(rf"^第([{CN_NUM}]+)章\s*(.*)$")
 _ARTICLE = re.compile(rf"^第([{CN_NUM}]+)条(?:\s|$)")
 _ITEM = re.compile(rf"^\(([{CN_NUM}]+)\)")
 _SUB_ITEM = re.compile(r"^(\d+)\.(?!\d)")
+_NUM_ITEM = re.compile(r"^\((\d+)\)")  # (1) items, as some regulations number them
+# "一、总则": the chapter heading of regulations drafted without 第X章 (short, no sentence punctuation)
+_HEADING = re.compile(rf"^([{CN_NUM}]+)、\s*([^。;,:!?]{{1,24}})$")
 _SHI_ITEM = re.compile(rf"^([{CN_NUM}]+)是")
 # page furniture that ends the document body
 _FURNITURE = re.compile(r"^(来源[:：]|相关文章|分享到|全部评论|当前位置|责任编辑|\((供稿|来源|作者|责任编辑)[:：])")
@@ -142,11 +145,24 @@ def _segment_regulation(text: str, meta: DocMeta, preamble: str, attachments) ->
     heads: list[tuple[int, str, int, str]] = []  # (start, "第X条", number, chapter)
     warnings: list[str] = []
     current_chapter = ""
-    for start, end, line in _lines(text):
-        m = _CHAPTER.match(line)
+    lines = _lines(text)
+    # chapters are 第X章, or "一、总则" headings when the regulation has no 第X章 (and its articles 第X条)
+    chapter_rx = _CHAPTER if any(_CHAPTER.match(line) for _, _, line in lines) else _HEADING
+    for n, (start, end, line) in enumerate(lines):
+        m = chapter_rx.match(line)
+        if m and chapter_rx is _HEADING and not (n + 1 < len(lines) and _ARTICLE.match(lines[n + 1][2])):
+            m = None  # "一、…" is a heading only right before an article (otherwise it is an item)
         if m:
             number = cn_number(m.group(1))
             title = m.group(2).replace(" ", "")
+            if chapter_rx is _HEADING:
+                if chapters:
+                    chapters[-1] = replace(chapters[-1], end=start - 1)
+                label = f"{m.group(1)}、"
+                chapters.append(Chapter(label=label, number=number, title=title, start=start, end=len(text)))
+                current_chapter = f"{label}{title}"
+                heads.append((start, "", -1, current_chapter))
+                continue
             if chapters:
                 chapters[-1] = replace(chapters[-1], end=start - 1)
             chapters.append(Chapter(label=f"第{m.group(1)}章", number=number, title=title, start=start, end=len(text)))
@@ -163,9 +179,10 @@ def _segment_regulation(text: str, meta: DocMeta, preamble: str, attachments) ->
         end = heads[i + 1][0] - 1 if i + 1 < len(heads) else len(text)
         body = text[start:end].rstrip("\n")
         end = start + len(body)
+        items = _items(body, start) or _items(body, start, _SUB_ITEM) or _items(body, start, _NUM_ITEM)
         articles.append(
             Article(doc_id=meta.id, label=label, number=number, text=body, start=start, end=end,
-                    chapter=chapter, items=_items(body, start))
+                    chapter=chapter, items=items)
         )
     numbers = [a.number for a in articles]
     if numbers != list(range(1, len(numbers) + 1)):

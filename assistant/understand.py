@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from .errors import AssistantError, BadQuestionError
-from .jurisdictions import ALIASES, find_in_text, resolve
+from .jurisdictions import ALIASES, corpus_names, find_spans, place_candidates, resolve
 from .normalize import normalize_query
 from .numbers import find_quantities
 from .types import Document
@@ -335,9 +335,10 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
-    terms = subject_terms(question, vocab=vocab, drop=drop + _place_words(known))
+    places = _place_words(known, names_of(docs))
+    terms = subject_terms(question, vocab=vocab, drop=drop + places)
     if not terms:  # "碳计量中心是什么？": the document kind is the subject
-        terms = subject_terms(question, vocab=vocab, drop=drop + _place_words(known), keep_kinds=True)
+        terms = subject_terms(question, vocab=vocab, drop=drop + places, keep_kinds=True)
     return Query(
         question=question, text=text, intent=intent, jurisdictions=tuple(jurisdictions),
         foreign=tuple(foreign), notes=tuple(notes), kinds=tuple(kinds), doc_ids=tuple(doc_ids),
@@ -356,38 +357,100 @@ def spoken_dates(text: str) -> str:
     return re.sub(r"(?<!\d)(\d{2})年(?=\d{1,2}月\d{1,2}日)", r"20\1年", text)
 
 
-def _place_words(known: list[str]) -> tuple[str, ...]:
+def _place_words(known: list[str], names=()) -> tuple[str, ...]:
     words = []
     for j in known:
         words += [j, j + "省", j + "市"]
+    for _, aliases in names:
+        words += [a for a in aliases if len(a) >= 2]
     return tuple(words) + ("本省", "本市", "省局", "市局")
+
+
+def names_of(docs: list[Document]):
+    """``corpus_names`` of a corpus (its jurisdictions and their aliases), cached per corpus."""
+    return _names_of(tuple((d.meta.jurisdiction, tuple(getattr(d.meta, "aliases", ()) or ())) for d in docs))
+
+
+@functools.lru_cache(maxsize=8)
+def _names_of(key: tuple) -> tuple:
+    from types import SimpleNamespace
+
+    return corpus_names([SimpleNamespace(meta=SimpleNamespace(jurisdiction=j, aliases=a)) for j, a in key])
+
+
+_IN_CORPUS: dict[tuple, bool] = {}
+
+
+def _in_corpus(docs: list[Document], word: str) -> bool:
+    """Does any document use this word? (cached: asked only for words that look like places)"""
+    key = (id(docs), len(docs), docs[0].id if docs else "", word)
+    if key not in _IN_CORPUS:
+        if len(_IN_CORPUS) > 4096:
+            _IN_CORPUS.clear()
+        _IN_CORPUS[key] = any(word in d.text or word in d.meta.title for d in docs)
+    return _IN_CORPUS[key]
+
+
+COMMON_WORD_FREQ = 100  # jieba frequency from which a word is ordinary (听说, 才能, 公司); place names
+# jieba knows are rarer (岭北 3, 苍梧 34, 云岭 60) and so still read as places before 省/市/这边
+
+
+def _common(word: str) -> bool:
+    try:
+        from .tokenize import word_frequency
+    except ImportError:  # pragma: no cover - the retrieval package ships tokenize
+        return False
+    return word_frequency(word) >= COMMON_WORD_FREQ
 
 
 def _places(question: str, text: str, *, known, docs, vocab) -> tuple[list[tuple[int, str]], list[str], list[str]]:
     """Corpus jurisdictions named, as (position, name) (cities → their province); places no
-    document covers; notes."""
-    found = find_in_text(normalize_query(question))
+    document covers; notes.
+
+    The corpus' own jurisdictions and aliases are read like the built-in places (any name:
+    岭西省, 澜州市, 青岚自治区 …); where two names overlap the longer wins. A word that reads as a
+    place without being a known one (岭北省, 澜州这边) is a place no document covers."""
+    names = names_of(docs)
+    spans = find_spans(normalize_query(question), names=names)
+    found: list[str] = []
     positions = []
-    for name in found:
-        pos = text.find(name.lower())
-        positions.append((pos if pos >= 0 else 0, name))
+    taken = []
+    for start, end, name in spans:
+        taken.append((start, end))
+        if name not in found:
+            found.append(name)
+            positions.append((start, name))
     for city, province in vocab.places.items():
-        pos = text.find(city)
-        if pos >= 0 and city not in found:
-            positions.append((pos, city))
+        if city in found:
+            continue
+        for m in re.finditer(re.escape(city), text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):  # 岭西省 is not the city 岭西
+                positions.append((m.start(), city))
+                taken.append((m.start(), m.end()))
+                break
     # a one-character abbreviation right before a document kind ("渝碳计量中心", "津计量数据中心")
     kind_cues = [c for spec in vocab.raw["doc_kinds"].values() for c in spec.get("cues", ()) if len(c) >= 3]
-    for canon, aliases in ALIASES.items():
-        for alias in aliases:
-            if len(alias) != 1 or canon in found:
+    # (or a run of them: "鄂渝碳计量中心", "渝比鄂碳计量中心"), or before 这边/那边 ("渝这边")
+    singles = {a: canon for canon, aliases in ALIASES.items() for a in aliases if len(a) == 1}
+    singles.update({a: canon for canon, aliases in names for a in aliases if len(a) == 1})
+    chars = "".join(re.escape(a) for a in singles)
+    after = "|".join(re.escape(c) for c in [*kind_cues, "这边", "那边", "这里", "那里", "国家", "省级", "市级"])
+    run = re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=[的和与及、]))([{chars}](?:[比和与及、跟]?[{chars}]){{0,2}})(?={after})")
+    for m in run.finditer(text) if chars else ():
+        for k, ch in enumerate(m.group(1)):
+            pos = m.start(1) + k
+            canon = singles.get(ch)
+            if not canon or canon in found or any(pos < e and s <= pos for s, e in taken):
                 continue
-            for m in re.finditer(re.escape(alias), text):
-                if m.start() and _CJK.match(text[m.start() - 1]) and text[m.start() - 1] not in "的和与及、":
-                    continue
-                if any(text.startswith(c, m.end()) for c in kind_cues):
-                    positions.append((m.start(), canon))
-                    found.append(canon)
-                    break
+            positions.append((pos, canon))
+            taken.append((pos, pos + 1))
+            found.append(canon)
+    taken += [(m.start(), m.end()) for m in re.finditer(f"[{chars}]", text)] if chars else []  # 赣国家 is not a place
+    kind_spans = [(pos, pos + len(cue)) for pos, cue in _hits(text, [c for spec in vocab.raw["doc_kinds"].values()
+                                                                    for c in spec.get("cues", ())])]
+    for pos, name in place_candidates(text, taken=taken + kind_spans, kind_cues=kind_cues,
+                                      in_corpus=lambda w: _in_corpus(docs, w), common=_common):
+        positions.append((pos, name))
     positions.sort()
     provinces_of = {}
     for d in docs:
@@ -654,7 +717,7 @@ def _apply_filters(query: Query, *, docs, vocab, jurisdiction, doc_id) -> Query:
     for d in docs:
         if d.meta.jurisdiction not in known:
             known.append(d.meta.jurisdiction)
-    j = resolve(jurisdiction, known)
+    j = resolve(jurisdiction, known, aliases=names_of(docs))
     doc_ids, missing = _scope([j], list(query.kinds), docs, vocab, explicit_j=True)
     intent = query.intent
     if intent == "comparison" and len(query.jurisdictions) < 2 and len(doc_ids) < 2:

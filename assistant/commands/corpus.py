@@ -59,6 +59,7 @@ def add(
     issued: Optional[str] = typer.Option(None, "--issued", help="issued date YYYY-MM-DD"),
     effective: Optional[str] = typer.Option(None, "--effective", help="effective date YYYY-MM-DD"),
     level: Optional[str] = typer.Option(None, "--level", help="省 | 市"),
+    alias: Optional[list[str]] = typer.Option(None, "--alias", help="another name of the jurisdiction in questions (简称), repeatable"),
     dry_run: bool = typer.Option(False, "--preview", help="show what would be added; change nothing"),
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
     corpus: Optional[Path] = CorpusOpt,
@@ -72,13 +73,14 @@ def add(
     Examples:
       policy-assistant add ~/guangdong.docx --jurisdiction 广东 --title 广东省碳计量中心管理办法 --preview
       policy-assistant add rules.pdf -j 四川 -t 四川省计量数据中心管理办法 --id sichuan-data-2026 --effective 2026-01-01
+      policy-assistant add lanzhou.txt -j 澜州市 --alias 澜 -t 澜州市计量数据中心管理办法
     """
     from ..manage import add_document
 
     report = add_document(
         settings_from(corpus), file, commit=not dry_run, jurisdiction=jurisdiction, title=title,
         doc_id=doc_id, kind=kind, issued=_date_opt(issued, "--issued"),
-        effective=_date_opt(effective, "--effective"), level=level,
+        effective=_date_opt(effective, "--effective"), level=level, aliases=tuple(alias or ()),
     )
     data = report.to_dict()
     if as_json:
@@ -86,11 +88,19 @@ def add(
         return
     verb = "已添加 added" if report.committed else "预览 preview (nothing changed)"
     typer.echo(f"{verb}: {data['id']} · {data['title']} · {data['jurisdiction']} · {data['kind']}")
+    if data["aliases"]:
+        typer.echo(f"  别名 aliases: {'、'.join(data['aliases'])}")
     typer.echo(f"  章 chapters: {len(data['chapters'])}  条 articles: {data['articles']}  节 sections: {data['sections']}")
     for chapter in data["chapters"]:
         typer.echo(f"    {chapter}")
     typer.echo("  规则 rules by topic: " + (", ".join(f"{k}={v}" for k, v in sorted(data["rules_by_topic"].items())) or "—"))
     typer.echo("  条款 provisions: " + (", ".join(f"{k}={v}" for k, v in sorted(data["provisions_by_kind"].items())) or "—"))
+    if report.rules:
+        from ..rules import RulesTable, format_rules_table
+
+        typer.echo("  规则表 rules table:")
+        for line in format_rules_table(RulesTable(rules=report.rules)).splitlines():
+            typer.echo(f"    {line}")
     for w in data["warnings"]:
         typer.echo(f"  警告 warning: {w}")
     if report.committed:
