@@ -140,6 +140,28 @@ def as_written(doc: Document, start: int, end: int) -> str:
     return doc.source_span(*_stripped(doc.text, start, end)).strip()
 
 
+def item_as_written(doc: Document, p: Provision) -> str:
+    """A list item with its label ("（一）具有法人资格") as the document wrote it."""
+    if p.item and doc.text.endswith(p.item, 0, p.start):
+        return as_written(doc, p.start - len(p.item), p.end)
+    return p.item + as_written(doc, p.start, p.end)
+
+
+_PROSE_PUNCT = re.compile(r"[,:;()]")
+_FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+def prose_punctuation(text: str) -> str:
+    """Engine prose in Chinese punctuation: "另一读法:开始当日计入,…" → "另一读法：开始当日计入，…"
+    (a mark between two ASCII letters or digits, as in "1,000" or "10:30", stays)."""
+    def full(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+            return m.group(0)
+        return _FULL[m.group(0)]
+    return _PROSE_PUNCT.sub(full, text)
+
+
 def citation_marker(doc: Document, label: str, docs_per_jurisdiction: dict[str, int]) -> str:
     """[重庆·第十四条]; the title stem when a jurisdiction has several documents
     ([湖北省碳计量中心·第十一条]), which the checker resolves by title prefix."""
@@ -871,7 +893,7 @@ class Composer:
         rule = next((r for r in self.table.rules if r.id == e.rule_id), None)
         alt = f"（另一读法：{date_cn(e.alternative)}）" if e.alternative and e.alternative != e.date else ""
         basis = f"依据：{self.quote_rule(out, rule, full=False)}。" if rule else ""
-        return f"{e.name}：{date_cn(e.date)}{alt}。{basis}"
+        return f"{prose_punctuation(e.name)}：{date_cn(e.date)}{alt}。{basis}"
 
     @staticmethod
     def reading_text(reading: str) -> str:
@@ -879,7 +901,7 @@ class Composer:
         (they are not rules of the documents, so the checker would have nothing to verify)."""
         text = re.sub(r"\((民法典|依据)[^()]*\)", "（依民法典关于期间计算的规定）", reading)
         text = text.replace("届满日提前一日", "届满日相应提早").replace("提前一日", "相应提早")
-        return text
+        return prose_punctuation(text)
 
     def _relevant(self, events: list[Event], topics: list[str]) -> list[Event]:
         """Events in the order the question asks for them (its topics), then the rest."""
@@ -967,8 +989,8 @@ class Composer:
             for p, v in zip(conds, verdicts):
                 mark = {"meets": "✓ 符合", "fails": "✗ 不符合", "unknown": "？待核实"}[v[0]] if q.facts else ""
                 why = f"（{v[1]}）" if q.facts and v[1] else ""
-                text = p.text
-                out.line(f"- {p.item}{text}{' — ' + mark if mark else ''}{why} {out.cite(d, p.article, p.start, p.end)}")
+                text = item_as_written(d, p)
+                out.line(f"- {text}{' — ' + mark if mark else ''}{why} {out.cite(d, p.article, p.start, p.end)}")
             for p in prio:
                 out.line(f"- 优先支持：{p.text} {out.cite(d, p.article, p.start, p.end)}")
             for p in conds:
