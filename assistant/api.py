@@ -233,11 +233,11 @@ def _scope(engine, jurisdiction):
         names = [j for j in jurisdiction if j and j.strip()]
         if len(names) > 1:
             from .corpus import jurisdictions
-            from .jurisdictions import resolve
+            from .jurisdictions import corpus_names, resolve
 
             known = jurisdictions(engine.docs)
             for name in names:
-                resolve(name, known)
+                resolve(name, known, aliases=corpus_names(engine.docs))
             return None
         return names[0] if names else None
     return jurisdiction or None

@@ -90,14 +90,18 @@ def corpus_names(docs) -> tuple[tuple[str, tuple[str, ...]], ...]:
     the name without its administrative suffix (岭西 for 岭西省); a derived or built-in alias
     that names another jurisdiction of the corpus, or that two of them would share, is dropped
     (explicit manifest aliases are kept, the first owner winning)."""
+    return _corpus_names(tuple((d.meta.jurisdiction, tuple(getattr(d.meta, "aliases", ()) or ())) for d in docs))
+
+
+@functools.lru_cache(maxsize=16)
+def _corpus_names(key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     order: list[str] = []
     explicit: dict[str, list[str]] = {}
-    for d in docs:
-        j = d.meta.jurisdiction
+    for j, aliases in key:
         if j not in order:
             order.append(j)
             explicit[j] = []
-        for a in getattr(d.meta, "aliases", ()) or ():
+        for a in aliases:
             a = str(a).strip()
             if a and a != j and a not in explicit[j]:
                 explicit[j].append(a)

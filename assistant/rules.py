@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from .errors import AssistantError, UnknownDocumentError
-from .jurisdictions import resolve
+from .jurisdictions import corpus_names, resolve
 from .numbers import Quantity, find_quantities, format_quantity
 from .types import Article, Document, Provision, Rule
 
@@ -416,6 +416,7 @@ class RulesTable:
     provisions: tuple[Provision, ...] = ()
     known_docs: tuple[str, ...] = ()
     known_jurisdictions: tuple[str, ...] = ()
+    aliases: tuple = field(default=(), compare=False)  # jurisdictions.corpus_names of the documents
     doc_kinds: dict = field(default_factory=dict, compare=False, hash=False)  # doc id → kind
 
     def filter(self, *, doc_ids=None, jurisdictions=None, topic=None, kind=None) -> "RulesTable":
@@ -431,7 +432,7 @@ class RulesTable:
             provs = [p for p in provs if p.doc_id in ids]
         if jurisdictions:
             names = [jurisdictions] if isinstance(jurisdictions, str) else list(jurisdictions)
-            canon = {resolve(n, self.known_jurisdictions) for n in names}
+            canon = {resolve(n, self.known_jurisdictions, aliases=self.aliases) for n in names}
             rules = [r for r in rules if r.jurisdiction in canon]
             provs = [p for p in provs if p.jurisdiction in canon]
         if topic:
@@ -514,7 +515,8 @@ def build_rules_table(docs: list[Document], *, vocabulary: Vocabulary | None = N
         provs += extract_provisions(doc, vocabulary=vocabulary)
     jurs = tuple(dict.fromkeys(d.meta.jurisdiction for d in docs))
     table = RulesTable(rules=tuple(rules), provisions=tuple(provs), known_docs=tuple(d.id for d in docs),
-                       known_jurisdictions=jurs, doc_kinds={d.id: d.meta.kind for d in docs})
+                       known_jurisdictions=jurs, doc_kinds={d.id: d.meta.kind for d in docs},
+                       aliases=corpus_names(docs))
     table.validate(docs)
     return table
 

@@ -367,15 +367,8 @@ def _place_words(known: list[str], names=()) -> tuple[str, ...]:
 
 
 def names_of(docs: list[Document]):
-    """``corpus_names`` of a corpus (its jurisdictions and their aliases), cached per corpus."""
-    return _names_of(tuple((d.meta.jurisdiction, tuple(getattr(d.meta, "aliases", ()) or ())) for d in docs))
-
-
-@functools.lru_cache(maxsize=8)
-def _names_of(key: tuple) -> tuple:
-    from types import SimpleNamespace
-
-    return corpus_names([SimpleNamespace(meta=SimpleNamespace(jurisdiction=j, aliases=a)) for j, a in key])
+    """``corpus_names`` of a corpus (its jurisdictions and their aliases; cached per corpus)."""
+    return corpus_names(docs)
 
 
 _IN_CORPUS: dict[tuple, bool] = {}

@@ -210,3 +210,69 @@ def test_broken_vocabulary_names_the_file(tmp_path):
     partial.write_text("intents: {}\n", encoding="utf-8")
     with pytest.raises(AssistantError, match="topics"):
         load_vocabulary(str(partial))
+
+
+# ----------------------------------------------------------------------------- places the corpus knows, and does not (issue 16)
+
+def _eval_questions():
+    import json
+    from pathlib import Path
+
+    out = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "evals").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.append((path.name, row.get("id"), row["question"]))
+    return out
+
+
+def test_no_false_alarm_on_the_shipped_eval_questions(docs, topic_units):
+    """A word read as a place nobody knows (the corpus has no document for it) must really be a
+    place: every foreign place on the shipped eval questions is a built-in one."""
+    from assistant.jurisdictions import ALIASES
+
+    built_in = set(ALIASES) | set(load_vocabulary().places)
+    questions = _eval_questions()
+    assert len(questions) > 400
+    alarms = []
+    for name, qid, question in questions:
+        q = understand(question, docs=docs, topic_units=topic_units)
+        alarms += [(name, qid, question, f) for f in q.foreign if f not in built_in]
+    assert not alarms
+
+
+@pytest.mark.parametrize("question, foreign, jurisdictions", [
+    ("澜州碳计量中心筹建期多久？", ("澜州",), ()),
+    ("澜州市计量数据中心公示几天", ("澜州市",), ()),
+    ("岭北省的合格分数是多少", ("岭北省",), ()),
+    ("比较澜州和重庆的公示期", ("澜州",), ("重庆",)),
+    ("澜州这边公示期多久", ("澜州",), ()),
+    ("渝这边的市级碳计量中心筹建要几年？", (), ("重庆",)),  # a one-character alias before 这边
+    ("鄂渝碳计量中心年报要求有啥区别？", (), ("湖北", "重庆")),  # a run of them
+])
+def test_unknown_places(u, question, foreign, jurisdictions):
+    q = u(question)
+    assert q.foreign == foreign and q.jurisdictions == jurisdictions
+
+
+def test_corpus_jurisdictions_of_any_name(docs, topic_units):
+    """A document under an invented name is read like the built-in ones, longer name winning."""
+    from pathlib import Path
+
+    from assistant.segment import segment_text
+    from assistant.types import DocMeta
+
+    text = (Path(__file__).parent / "fixtures" / "newreg_qinglan.txt").read_text(encoding="utf-8")
+    meta = DocMeta(id="qinglan", title="青岚自治区碳计量中心认定管理办法", jurisdiction="青岚自治区", level="省",
+                   kind="regulation", source="qinglan.txt", aliases=("岚",))
+    corpus = [*docs, segment_text(text, meta)]
+    for question, expected in (("青岚碳计量中心筹建期多久？", ("青岚自治区",)),
+                               ("青岚自治区的公示时间", ("青岚自治区",)),
+                               ("岚碳计量中心专家组几个人？", ("青岚自治区",)),
+                               ("青岚和重庆的合格分数有什么不同", ("青岚自治区", "重庆"))):
+        q = understand(question, docs=corpus, topic_units=topic_units)
+        assert q.jurisdictions == expected and not q.foreign, question
+        assert set(q.doc_ids) <= {d.id for d in corpus if d.meta.jurisdiction in expected}
+    q = understand("筹建期限是多久？", docs=corpus, topic_units=topic_units, jurisdiction="岚")
+    assert q.jurisdictions == ("青岚自治区",) and q.doc_ids == ("qinglan",)

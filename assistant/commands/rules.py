@@ -29,9 +29,9 @@ def _load(corpus: Optional[Path]):
 def _resolve_scope(docs, jurisdiction: Optional[str], doc_id: Optional[str]):
     """Validate filters; unknown values raise with the list of known ones."""
     from ..corpus import get_document, jurisdictions
-    from ..jurisdictions import resolve
+    from ..jurisdictions import corpus_names, resolve
 
-    jurs = [resolve(j, jurisdictions(docs)) for j in _split(jurisdiction) or []] or None
+    jurs = [resolve(j, jurisdictions(docs), aliases=corpus_names(docs)) for j in _split(jurisdiction) or []] or None
     doc_ids = [get_document(docs, d).id for d in _split(doc_id) or []] or None
     return jurs, doc_ids
 
