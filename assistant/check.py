@@ -15,7 +15,7 @@ from dataclasses import replace
 import cn2an
 
 from .errors import UnknownDocumentError
-from .jurisdictions import canonical, corpus_names, find_in_text, resolve
+from .jurisdictions import canonical, find_in_text, resolve
 from .normalize import SourceMap, align, normalize_query
 from .numbers import Quantity, find_quantities, format_value, normalise, same_value
 from .rules import OTHER, RulesTable, load_vocabulary
@@ -27,6 +27,8 @@ _MARKER = re.compile(r"\[([^\[\]·]{1,40})·(第[零一二三四五六七八九�
 # 《计量法》第十条), not into the documents in context; "本办法"/"重庆办法" stay ours
 _OTHER_TEXT = re.compile(r"(?:《([^《》]{1,60})》|([\u4e00-\u9fff]{0,12}(?:法典|[^办]法|条例)))的?\s*$")
 _OURS = re.compile(r"本(?:办法|规定|细则|条例|法|意见|通知)$")
+_COUNTED = re.compile(r"共列?$")  # "共列7项" counts an article's items
+COUNT_UNITS = ("项", "条", "个", "种", "类", "点", "份")
 _SENTENCE = "。;!?\n"
 _CLAUSE = _SENTENCE + ","
 _UP = {"<=", "<"}
@@ -47,7 +49,7 @@ def context_docs(docs: list[Document], *, doc_ids=None, jurisdictions=None) -> l
     if jurisdictions:
         names = [jurisdictions] if isinstance(jurisdictions, str) else list(jurisdictions)
         known = list(dict.fromkeys(d.meta.jurisdiction for d in docs))
-        canon = {resolve(n, known, aliases=corpus_names(docs)) for n in names}
+        canon = {resolve(n, known) for n in names}
         selected = [d for d in selected if d.meta.jurisdiction in canon]
     return selected
 
@@ -95,9 +97,12 @@ class _Checker:
     def __init__(self, table: RulesTable, docs: list[Document], events):
         self.docs, self.events = docs, tuple(events)
         self.jurs = list(dict.fromkeys(d.meta.jurisdiction for d in docs))
-        self.names = corpus_names(docs)  # the corpus' own names and aliases (岭西 for 岭西省)
         ids = {d.id for d in docs}
         self.rules = [r for r in table.rules if r.doc_id in ids]
+        self.listed: dict[tuple[str, str], int] = {}  # (doc, article) → items it lists
+        for p in table.provisions:
+            if p.doc_id in ids and p.kind != "priority":
+                self.listed[(p.doc_id, p.article)] = self.listed.get((p.doc_id, p.article), 0) + 1
         self.vocab = load_vocabulary()
 
     def scope(self, text: str, pos: int, prefix: str = "") -> list[Document]:
@@ -111,7 +116,7 @@ class _Checker:
             if named:
                 return named
         s, e = _span(text, pos, _SENTENCE)
-        named = [j for j in find_in_text(text[s:e], extra=tuple(self.jurs), names=self.names) if j in self.jurs]
+        named = [j for j in find_in_text(text[s:e], extra=tuple(self.jurs)) if j in self.jurs]
         return [d for d in self.docs if d.meta.jurisdiction in named] or self.docs
 
     def number(self, text: str, q: Quantity) -> Check:
@@ -180,6 +185,12 @@ class _Checker:
             where = "、".join(f"{d.meta.jurisdiction}《{d.meta.title}》共{len(d.articles)}条" for d in docs[:3])
             return Check(claim, "contradicted", "", f"无{label} ({where})")
         for q in numbers:
+            if _is_count(text, q):
+                # "共列7项": the number of items the article lists (its provision rows)
+                if any(self.listed.get((d.id, a.label)) == q.value or len(a.items) == q.value for d, a in arts):
+                    continue
+                counts = "、".join(str(self.listed.get((d.id, a.label), len(a.items))) for d, a in arts)
+                return Check(claim, "contradicted", "", f"{label}列有{counts}项，不是{q.text}")
             in_article = any(same_value(q.value, q.unit, x.value, x.unit)
                              for _, a in arts for x in find_quantities(a.text))
             if not in_article:
@@ -209,9 +220,20 @@ def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, j
     refs = [r for r in refs if (r[0], r[1]) not in foreign]
     quantities = [q for q in find_quantities(text)
                   if not any(s <= q.start < e for s, e, *_ in refs) and not any(s <= q.start < e for s, e in foreign)]
-    out: list[tuple[int, int, Check]] = [(q.start, q.end, c.number(text, q)) for q in quantities]
+    vouched = {}
     for s, e, label, claim, prefix in refs:
-        out.append((s, e, c.reference(text, label, s, claim, prefix, _adjacent(text, refs, quantities, s))))
+        vouched[(s, e)] = _adjacent(text, refs, quantities, s)
+    counted = {id(q) for (s, _), qs in vouched.items() for q in qs if _is_count(text, q)}
+    out: list[tuple[int, int, Check]] = []
+    for q in quantities:
+        if id(q) in counted:  # "共列6项": the reference it stands with checks it against the article's items
+            owner = next(r for r in refs if any(x is q for x in vouched[(r[0], r[1])]))
+            chk = c.reference(text, owner[2], owner[0], q.text, owner[4], [q])
+            out.append((q.start, q.end, replace(chk, claim=q.text)))
+        else:
+            out.append((q.start, q.end, c.number(text, q)))
+    for s, e, label, claim, prefix in refs:
+        out.append((s, e, c.reference(text, label, s, claim, prefix, vouched[(s, e)])))
     out.sort(key=lambda x: x[0])
     return [_as_written(chk, s, e, text, written, offsets) for s, e, chk in out]
 
@@ -222,6 +244,11 @@ def _as_written(chk: Check, start: int, end: int, text: str, written: str, offse
         return chk
     s, e = offsets.source_offsets(start, end)
     return replace(chk, claim=written[s:e])
+
+
+def _is_count(text: str, q: Quantity) -> bool:
+    """"共列7项", "共6项": a count of the items an article lists."""
+    return q.unit in COUNT_UNITS and bool(_COUNTED.search(text[max(0, q.start - 3):q.start]))
 
 
 def _other_text(text: str, start: int, docs: list[Document]) -> bool:

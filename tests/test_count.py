@@ -1,0 +1,56 @@
+"""Counts of listed items: "共N项" is counted from the provision rows and checked against them."""
+
+import pytest
+
+from assistant.check import check
+from assistant.rules import build_rules_table
+
+
+@pytest.fixture(scope="module")
+def table(docs):
+    return build_rules_table(docs)
+
+
+def _listed(table, doc_id, article):
+    return sum(1 for p in table.provisions if p.doc_id == doc_id and p.article == article and p.kind != "priority")
+
+
+@pytest.mark.parametrize("doc_id, article, marker", [
+    ("hubei-carbon-2023", "第七条", "湖北省碳计量中心·第七条"),
+    ("chongqing-carbon-2024", "第二十九条", "重庆·第二十九条"),
+])
+def test_count_claims_are_checked_against_the_rows(table, docs, doc_id, article, marker):
+    n = _listed(table, doc_id, article)
+    assert n >= 2
+    ok = check(f"{article}共列{n}项：… [{marker}]", table=table, docs=docs)
+    assert {c.status for c in ok} == {"verified"}, ok
+    bad = check(f"{article}共列{n + 1}项：… [{marker}]", table=table, docs=docs)
+    assert any(c.status == "contradicted" for c in bad), bad
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, word", [
+    ("天津计量数据中心的主要任务一共几项？", "项"),
+    ("重庆碳计量中心被撤销资格的情形一共有几种？", "种"),
+])
+def test_count_question_states_the_count(question, word, engine, table):
+    answer = engine.ask(question)
+    assert not answer.abstained
+    cited = answer.citations[0]
+    n = _listed(table, cited.doc_id, cited.article)
+    assert f"共列{n}{word}" in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]
+
+
+@pytest.mark.slow
+def test_counting_words_with_a_unit_are_not_counts(engine):
+    """"几个工作日" asks for a period, "几个人" for a size: no list count."""
+    for question in ("天津市场监管委收到验收申请后几个工作日内初审？", "湖北验收专家组几个人？"):
+        assert "共列" not in engine.ask(question).answer
+
+
+@pytest.fixture(scope="module")
+def engine(index_settings):
+    from assistant.engine import Engine
+
+    return Engine.load(index_settings)
