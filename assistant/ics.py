@@ -49,7 +49,7 @@ def _description(doc: Document, e: Event, quote: str, *, event: str, date: dt.da
 def timeline_ics(events: list[Event], *, doc: Document, table: RulesTable, event: str, date: dt.date,
                  stamp: dt.datetime | None = None) -> bytes:
     """The events computed for ``event`` on ``date`` under ``doc`` as an .ics calendar (UTF-8 bytes)."""
-    quotes = {r.id: r.quote for r in table.rules if r.doc_id == doc.id}
+    quotes = {r.id: r.verbatim or r.quote for r in table.rules if r.doc_id == doc.id}  # as the document wrote it
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)

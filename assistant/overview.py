@@ -88,11 +88,11 @@ def format_structure(doc: Document, *, width: int = 36) -> str:
         if a.chapter and a.chapter != chapter:
             chapter = a.chapter
             lines.append(chapter)
-        body = a.text[len(a.label):].strip() if a.text.startswith(a.label) else a.text
-        body = body.replace("\n", " ")
+        skip = len(a.label) if a.text.startswith(a.label) else 0
+        body = doc.source_span(a.start + skip, a.end).strip().replace("\n", " ")  # as the document wrote it
         lines.append(f"  {a.label:<8} {body[:width]}{'…' if len(body) > width else ''}")
         for item in a.items:
-            item_text = doc.text[item.start:item.end][len(item.label):]
+            item_text = doc.source_span(item.start + len(item.label), item.end).strip()
             lines.append(f"      {item.label} {item_text[:width - 4]}{'…' if len(item_text) > width - 4 else ''}")
     if doc.attachments:
         lines += ["", "附件: " + "; ".join(doc.attachments)]

@@ -263,7 +263,8 @@ def test_ics_quote_is_the_rule_quote_verbatim(corpus, table):
     rule = next(r for r in table.rules if r.id == events[0].rule_id)
     (vevent,) = _calendar(timeline_ics(events, doc=doc, table=table, event="change", date=D(2025, 9, 26)))
     assert vevent.decoded("dtstart") == D(2025, 10, 13)
-    assert f"原文：“{rule.quote}”" in str(vevent["description"]) and rule.quote in doc.text
+    assert f"原文：“{rule.verbatim}”" in str(vevent["description"])  # the document's own text
+    assert rule.verbatim == doc.source_span(rule.start, rule.end) and rule.quote in doc.text
     assert "法定节假日及调休" in str(vevent["description"])
 
 
