@@ -35,7 +35,8 @@ MANIFEST_HEADER = """\
 # `begin` is a whole line of the (normalised) source where that document starts, and the
 # document runs until the next document's begin line in the same file (or the end of file).
 # Dates are ISO (YYYY-MM-DD). kind: regulation | plan | news. level: 省 (provincial, incl.
-# municipalities such as 重庆/天津) | 市. Edited by `policy-assistant add/remove`, or by hand.
+# municipalities such as 重庆/天津) | 市. jurisdiction: any name; aliases: other names of it in
+# questions (简称). Edited by `policy-assistant add/remove`, or by hand.
 """
 
 
