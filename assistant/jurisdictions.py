@@ -56,6 +56,7 @@ _SHORT_OK = re.compile(r"^[\u4e00-\u9fff]$")
 # administrative suffixes a jurisdiction's name may carry; the name without one (岭西省 → 岭西,
 # 青岚自治区 → 青岚) is recognised too, unless another jurisdiction of the corpus owns it
 SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "省", "市", "盟", "县", "区")
+_JOINERS = set("和与及跟同的在对、")
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -206,9 +207,9 @@ def find_spans(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[tupl
             if canon:
                 found.append((i, i + n, canon))
                 break
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, str]] = []
-    for start, end, canon in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
+    # longest first; of two equally long, one starting with a conjunction loses (东营和江西: 江西, not 和江)
+    for start, end, canon in sorted(found, key=lambda f: (-(f[1] - f[0]), text[f[0]] in _JOINERS, f[0])):
         if any(start < e and s < end for s, e, _ in out):
             continue
         out.append((start, end, canon))

@@ -132,3 +132,9 @@ def test_place_candidates(text, expected):
                              kind_cues=("碳计量中心", "计量数据中心", "计量数据"),
                              common=lambda w: w in common)
     assert [name for _, name in found] == expected
+
+
+def test_of_two_equally_long_names_the_one_after_a_conjunction_wins():
+    names = corpus_names(_docs(("东营", ()), ("江西", ()), ("和江", ())))  # 和江: a name the scale bench invents
+    assert find_in_text("东营和江西的目标", names=names) == ["东营", "江西"]
+    assert find_in_text("和江的公示期", names=names) == ["和江"]
