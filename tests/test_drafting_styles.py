@@ -281,3 +281,18 @@ def test_ui_offers_the_new_documents_after_an_add_elsewhere(world):
     assert "2028-09-03" in table.to_string() or "2028年9月3日" in table.to_string()
     display, *_ = world.ui.chat("岭西碳计量中心筹建期限是多久？", "岭西省", [], [])
     assert "岭西省·第七条" in json.dumps(display, ensure_ascii=False)
+
+
+def test_removed_then_unknown_again(world, tmp_path):
+    """After `remove`, the invented place is a place without documents again (no other place's answer)."""
+    from assistant.manage import remove_document
+
+    s = copy_workspace(world.settings, tmp_path, chroma_url="")
+    remove_document(s, "lingxi-carbon-2025")
+    engine = Engine.load(s)
+    for question in ("岭西碳计量中心筹建期限是多久？", "岭西某单位2025年11月3日获批筹建，最迟哪天申请评审？"):
+        answer = engine.ask(question)
+        assert answer.abstained and not answer.citations, answer.answer
+        assert "没有岭西" in answer.answer, answer.answer
+    answer = engine.ask("澜州和青岚的公示期有什么不同？")  # the other two still answer
+    assert {c.doc_id for c in answer.citations} == {"lanzhou-data-2026", "qinglan-carbon-2025"}, answer.answer
