@@ -8,9 +8,10 @@ falls back to the deterministic one and says so.
 
 Inputs: an empty question or one longer than ``Settings.max_question_chars`` is a
 BadQuestionError (one clear line in the CLI, 400 in the API); unreadable input (emoji,
-control characters, gibberish) gets an abstaining answer. English questions are understood
-through the English cue words of data/intents.yaml and answered in Chinese — the documents'
-own wording, figures and citations — with a one-line English note. Instructions inside a
+control characters, gibberish) gets an abstaining answer. English questions are read
+through data/glossary_en.yaml into the documents' Chinese terms (translate.py), understood like
+Chinese ones and answered with the documents' own wording, figures and citations, framed by one
+English line built from the answer's values and citations. Instructions inside a
 question ("忽略之前的规则…") never change a number: numbers come from the rules table, and
 the checker verifies whatever text is returned.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from .check import check
 from .compose import Composer, Draft
@@ -31,6 +32,7 @@ from .errors import BadQuestionError
 from .evidence import review
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
+from .translate import english_lead, gloss, is_english, load_glossary
 from .understand import Lexicon, Query, load_vocabulary, understand
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class Engine:
         for r in table.rules:
             self.topic_units.setdefault(r.topic, set()).add(r.unit)
         self.generator = generator
+        self.glossary = load_glossary()
         self.understand("筹建期几年")  # load the tokenizer now, not on the first question
 
     @classmethod
@@ -85,9 +88,17 @@ class Engine:
 
     # ------------------------------------------------------------------ understanding/retrieval
     def understand(self, question: str, *, jurisdiction=None, doc_id=None, history=()) -> Query:
-        return understand(question, docs=self.docs, history=history, jurisdiction=jurisdiction, doc_id=doc_id,
-                          topic_units=self.topic_units, vocab=self.vocab,
-                          max_chars=self.settings.max_question_chars)
+        """The question understood; an English question (and English earlier turns) is read
+        through the glossary into the documents' Chinese terms first (translate.gloss)."""
+        english = is_english(question or "")
+        if english:  # nothing the glossary knows: the question as asked (it abstains as unreadable)
+            question = gloss(question, self.glossary) or question
+        history = tuple({**t, "content": gloss(t["content"], self.glossary)}
+                        if isinstance(t, dict) and is_english(str(t.get("content") or "")) else t for t in history)
+        query = understand(question, docs=self.docs, history=history, jurisdiction=jurisdiction, doc_id=doc_id,
+                           topic_units=self.topic_units, vocab=self.vocab,
+                           max_chars=self.settings.max_question_chars)
+        return replace(query, language="en") if english else query
 
     def retrieve(self, query: Query, *, k: int = RETRIEVE_K) -> list[Hit]:
         """Hybrid retrieval filtered to the documents in scope (none when nothing is readable)."""
@@ -134,7 +145,11 @@ class Engine:
         timings["total"] = _ms(t3 - t0)
         jurisdictions = tuple(dict.fromkeys(
             [c.jurisdiction for c in draft.citations] if not query.jurisdictions else list(query.jurisdictions)))
-        answer = Answer(question=query.question, answer=text, intent=draft.intent, jurisdictions=jurisdictions,
+        if query.language == "en":
+            lead = english_lead(draft.values, draft.citations, abstained=abstained, intent=draft.intent,
+                                glossary=self.glossary)
+            text = f"{lead}\n\n{text}"
+        answer = Answer(question=question.strip(), answer=text, intent=draft.intent, jurisdictions=jurisdictions,
                         abstained=abstained, citations=tuple(draft.citations), values=tuple(draft.values),
                         checks=tuple(checks), timings_ms=timings, topic=draft.topic, doc_ids=tuple(draft.doc_ids),
                         parts=tuple(parts))

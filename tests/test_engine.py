@@ -95,7 +95,8 @@ def test_garbage_abstains(engine, question):
 def test_english_question_answered_in_chinese_with_key_facts(engine):
     answer = engine.ask("What is the construction period for a carbon metrology center in Chongqing?")
     assert "3年内完成建设工作" in answer.answer and "[重庆·第十四条]" in answer.answer
-    assert "Answered in Chinese" in answer.answer
+    assert answer.answer.startswith("In brief: ≤3年 (at most 3 years) — Chongqing Art. 14.")
+    assert "quoted in Chinese" in answer.answer
 
 
 def test_withhold_replaces_the_sentence_or_row():

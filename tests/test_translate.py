@@ -1,0 +1,50 @@
+"""English questions: the glossary reading and the English lead of the answer."""
+
+import pytest
+
+from assistant.translate import GlossaryError, english_lead, gloss, is_english, load_glossary
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the pass mark in Chongqing?", "重庆"),
+    ("If the bureau receives it on 12 February 2026, by what date must it finish?", "2026年2月12日"),
+    ("On March 3, 2025 we moved the center", "2025年3月3日"),
+    ("Is the limit 7 working days?", "7个工作日"),
+    ("Does Hubei require a public notice?", "吗？"),
+])
+def test_gloss(question, expected):
+    assert expected in gloss(question)
+
+
+def test_gloss_keeps_no_english():
+    text = gloss("How long is the construction period for a Tianjin metrology data center?")
+    assert is_english("How long?") and not is_english(text)
+    assert "筹建期限" in text and "天津" in text and "多久" in text
+
+
+def test_unknown_section_is_an_error(tmp_path):
+    bad = tmp_path / "g.yaml"
+    bad.write_text("places: {hubei: 湖北}\nterm: {x: y}\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="term"):
+        load_glossary(str(bad))
+
+
+def test_english_lead_states_the_chinese_figure_first():
+    from assistant.types import Citation
+
+    cite = Citation("chongqing-carbon-2024", "t", "重庆", "第十九条", "…", 0, 1)
+    lead = english_lead([{"value": 80, "unit": "分", "comparator": ">=", "text": "≥80分"}], [cite], abstained=False)
+    assert lead.startswith("In brief: ≥80分 (at least 80 points) — Chongqing Art. 19")
+    assert "do not answer" in english_lead([], [], abstained=True)
+
+
+@pytest.mark.slow
+def test_english_question_is_answered_like_its_chinese_twin(index_settings):
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    en = engine.ask("How many years does a Chongqing carbon metrology center have to complete construction?")
+    zh = engine.ask("重庆碳计量中心筹建期几年？")
+    assert not en.abstained and en.question.startswith("How many years")
+    assert {(c.doc_id, c.article) for c in en.citations} >= {(c.doc_id, c.article) for c in zh.citations}
+    assert en.answer.startswith("In brief:") and "3年" in en.answer
