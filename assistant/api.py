@@ -412,12 +412,13 @@ def create_app(settings: Settings, *, engine=None, ui: bool = True) -> FastAPI:
     if ui:
         import gradio as gr
 
-        from ui.app import CSS, LOGIN_MESSAGE, UPLOAD_MAX_BYTES, build_ui, theme, ui_login
+        from ui.app import CSS, LOGIN_MESSAGE, UPLOAD_MAX_BYTES, ChineseLocale, build_ui, theme, ui_login
 
         blocks = build_ui(live)
         gr.mount_gradio_app(app, blocks, path="/", footer_links=["api"], css=CSS, theme=theme(),
                             show_error=False, ssr_mode=False, max_file_size=UPLOAD_MAX_BYTES,
                             auth=ui_login(settings.access_token), auth_message=LOGIN_MESSAGE)
+        app.add_middleware(ChineseLocale, path="/")  # gradio's own strings in Chinese in every browser
     return app
 
 

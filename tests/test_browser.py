@@ -60,9 +60,13 @@ def server(index_settings):
     srv.stop()
 
 
+# an English browser: the page must be Chinese all the same, gradio's own strings included
+BROWSER_LOCALE = "en-US"
+
+
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=BROWSER_LOCALE)
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     outside = []
@@ -107,11 +111,78 @@ def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
 
 
+ENGLISH_GRADIO = ("Drop File Here", "Click to Upload", "Use via API", "Built with Gradio", "Loading...")
+COMPARISON = "湖北、重庆、天津的筹建期限一样吗？"
+
+
+def visible_headers(page) -> list[str]:
+    """The texts of every table column header on screen."""
+    return page.evaluate("""() => [...document.querySelectorAll('[role=columnheader]')]
+        .filter(h => h.offsetParent !== null).map(h => h.innerText.trim())""")
+
+
+def assert_placeholders_before_first_run(page) -> None:
+    """对比 and 时间线 before their first run: a note says what will appear; no table (no empty
+    table headed 1 2 3), no chart, no downloads."""
+    for tab, note, hidden in (("对比", "#cmp-note", ("#cmp-table", "#cmp-csv", "#cmp-xlsx")),
+                              ("时间线", "#tl-note", ("#tl-table", "#tl-plot"))):
+        open_tab(page, tab)
+        page.locator(f"{note} .pa-placeholder").wait_for()
+        assert all(not page.locator(sel).is_visible() for sel in hidden), tab
+        assert not {"1", "2", "3"} & set(visible_headers(page)), tab
+
+
+def assert_check_summary_once(page) -> None:
+    reply = page.locator("#chatbot .message-row").last.inner_text()
+    assert reply.count("核对") == 1 and "✔" in reply
+    sources = page.locator("#chat-sources")
+    assert "核对" not in sources.inner_text() and sources.locator(".pa-badge").count() == 0
+
+
+def chat_table_cells(page) -> dict:
+    """Widths of the cells of the table in the last chat message, and whether the table stays
+    inside its message (scrolling sideways when it is wider)."""
+    return page.evaluate("""() => {
+        const rows = document.querySelectorAll('#chatbot .message-row');
+        const table = rows[rows.length - 1].querySelector('table');
+        const bubble = table.closest('.message') || table.parentElement;
+        const cells = [...table.querySelectorAll('th, td')].map(c => c.getBoundingClientRect().width);
+        return {min: Math.min(...cells), count: cells.length,
+                inside: table.getBoundingClientRect().right <= bubble.getBoundingClientRect().right + 1,
+                font: parseFloat(getComputedStyle(table).fontSize)};
+    }""")
+
+
+def body_cell_widths(page, selector: str) -> list[float]:
+    """Widths of the cells of a gradio table's first row."""
+    return page.evaluate("""sel => [...document.querySelectorAll(sel + ' .virtual-row')][0]
+        ? [...document.querySelector(sel + ' .virtual-row').querySelectorAll('.body-cell')]
+            .map(c => c.getBoundingClientRect().width) : []""", selector)
+
+
+def hover_tooltip(page, selector: str) -> str:
+    """Move the mouse down the middle of a vega chart until a tooltip shows; its text."""
+    page.locator(selector).scroll_into_view_if_needed()
+    box = page.locator(f"{selector} canvas").bounding_box()
+    for dy in range(int(box["height"]) - 30, 20, -3):
+        page.mouse.move(box["x"] + box["width"] * 0.35, box["y"] + dy)
+        tip = page.evaluate("""() => { const t = document.querySelector('#vg-tooltip-element');
+            return t && t.classList.contains('visible') ? t.innerText : '' }""")
+        if tip:
+            return tip
+    return ""
+
+
 def test_chat_comparison_and_tabs(page, server):
     load_s = open_app(page, server.url)
     (ARTIFACTS / "browser_timings.json").write_text(json.dumps({"first_load_s": round(load_s, 3)}))
     print(f"\npage first load: {load_s:.2f}s")
     assert load_s < 30
+
+    # an English browser still gets gradio's own strings in Chinese
+    assert not [s for s in ENGLISH_GRADIO if s in page.locator("body").inner_text()]
+    assert_placeholders_before_first_run(page)
+    open_tab(page, "问答")
 
     # empty message: a hint, no request, no new chat message
     page.click("#chat-send")
@@ -123,7 +194,8 @@ def test_chat_comparison_and_tabs(page, server):
     assert "3年" in reply and "来源" in reply and "第十四条" in reply
     assert page.locator("#chat-sources mark").count() >= 1
     assert "3年" in page.locator("#chat-sources mark").first.inner_text()
-    assert page.locator("#chat-sources .pa-badge").count() >= 1
+    assert_check_summary_once(page)
+    assert not page.locator("#chat-open-compare").is_visible()  # nothing to compare
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
 
     # multi-turn: the follow-up inherits 重庆
@@ -150,6 +222,10 @@ def test_chat_comparison_and_tabs(page, server):
     wait_text(page, "#tl-table", "筹建期限届满")
     page.wait_for_selector("#tl-plot canvas, #tl-plot svg")
     page.wait_for_timeout(1500)  # vega draws after the data arrives
+    # a phase per deadline; hovering one names its article
+    tip = hover_tooltip(page, "#tl-plot")
+    assert "依据条款" in tip and "第十" in tip and "年" in tip, tip
+    assert page.locator("#tl-plot details, #tl-plot .vega-actions").count() == 0  # no English chart menu
     page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
     page.wait_for_selector("#tl-ics", state="visible")  # 下载日历 (.ics): the calendar of this timeline
     with page.expect_download() as download:
@@ -161,7 +237,82 @@ def test_chat_comparison_and_tabs(page, server):
     page.wait_for_selector("#doc-view .has-rules")
     page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=False)
 
+    # a comparison in the chat: a summary line and a readable table (no column one character
+    # wide), and a button that opens the same comparison in the 对比 tab
+    open_tab(page, "问答")
+    page.click("#chat-clear")
+    page.wait_for_function("() => !document.querySelector('#chatbot .message-row')")
+    ask(page, COMPARISON)
+    reply = page.locator("#chatbot .message-row").last.inner_text()
+    assert "均为≤3年" in reply and reply.count("核对") == 1
+    cells = chat_table_cells(page)
+    assert cells["count"] >= 10 and cells["min"] >= 4 * cells["font"] and cells["inside"], cells
+    page.screenshot(path=str(ARTIFACTS / "chat_comparison.png"), full_page=True)
+    page.click("#chat-open-compare")
+    wait_text(page, "#cmp-note", "1 个主题 × 4 个文档")
+    assert "筹建期限" in page.locator("#cmp-table").inner_text()
+    assert page.get_by_role("tab", name="对比", exact=True).get_attribute("aria-selected") == "true"
+    assert page.locator("#cmp-docs input:checked").count() == 4
+    assert page.locator("#cmp-topics input:checked").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "compare_from_chat.png"), full_page=True)
+
+    open_tab(page, "文档管理")
+    upload = page.locator("#up-file").inner_text()
+    assert "拖放" in upload and "点击上传" in upload and "Drop File Here" not in upload
+    page.screenshot(path=str(ARTIFACTS / "manage.png"), full_page=True)
+
     assert page.outside_requests == [], f"the page loaded something from outside: {page.outside_requests[:5]}"
+
+
+def test_every_tab_at_phone_width(browser, server):
+    """390 px wide (a phone), English browser: all six tabs in one row, every tab's screenshot,
+    tables that scroll sideways instead of columns one character wide."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale=BROWSER_LOCALE,
+                                  device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    open_app(page, server.url)
+    assert all(page.get_by_role("tab", name=name, exact=True).is_visible()
+               for name in ("问答", "对比", "规则", "时间线", "文档", "文档管理"))
+    assert not [s for s in ENGLISH_GRADIO if s in page.locator("body").inner_text()]
+    assert_placeholders_before_first_run(page)
+    page.screenshot(path=str(ARTIFACTS / "phone_placeholders.png"), full_page=True)
+
+    open_tab(page, "问答")
+    ask(page, COMPARISON)
+    assert_check_summary_once(page)
+    cells = chat_table_cells(page)
+    assert cells["min"] >= 4 * cells["font"] and cells["inside"], cells
+    page.locator("#chatbot .message-row").last.locator("table").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "phone_chat.png"), full_page=True)
+
+    page.click("#chat-open-compare")
+    wait_text(page, "#cmp-note", "1 个主题 × 4 个文档")
+    page.screenshot(path=str(ARTIFACTS / "phone_compare.png"), full_page=True)
+
+    open_tab(page, "规则")
+    wait_text(page, "#rules-table", "筹建期限")
+    widths = body_cell_widths(page, "#rules-table")
+    assert len(widths) == 7 and min(widths) >= 36, widths
+    page.screenshot(path=str(ARTIFACTS / "phone_rules.png"), full_page=True)
+
+    open_tab(page, "时间线")
+    page.click("#tl-go")
+    wait_text(page, "#tl-table", "筹建期限届满")
+    page.wait_for_selector("#tl-plot canvas")
+    page.wait_for_timeout(1500)
+    widths = body_cell_widths(page, "#tl-table")
+    assert len(widths) == 6 and min(widths) >= 60, widths
+    assert "依据条款" in hover_tooltip(page, "#tl-plot")
+    page.screenshot(path=str(ARTIFACTS / "phone_timeline.png"), full_page=True)
+
+    open_tab(page, "文档")
+    page.wait_for_selector("#doc-view .has-rules")
+    page.screenshot(path=str(ARTIFACTS / "phone_documents.png"), full_page=False)
+    open_tab(page, "文档管理")
+    assert "点击上传" in page.locator("#up-file").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "phone_manage.png"), full_page=True)
+    context.close()
 
 
 # ----------------------------------------------------------------------------- markup in documents
@@ -224,7 +375,7 @@ def test_access_token_guards_the_api_but_not_health(markup_server):
 
 
 def test_document_markup_is_shown_as_text_never_executed(browser, markup_server):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale=BROWSER_LOCALE)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     dialogs = []
@@ -265,7 +416,7 @@ def upload_server(tmp_path_factory, index_settings):
 
 @pytest.fixture
 def token_page(browser, upload_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=BROWSER_LOCALE)
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     yield pg
@@ -287,7 +438,7 @@ def test_login_page_refuses_a_wrong_token_and_lets_the_right_one_in(token_page, 
     page.get_by_label("用户名").fill("admin")
     page.get_by_label("密码").fill("wrong-token")
     page.get_by_role("button", name="登录").click()
-    page.get_by_text("凭据不正确").wait_for()  # gradio's "Incorrect Credentials", zh-CN
+    page.get_by_text("凭据不正确").wait_for()  # gradio's "Incorrect Credentials", in Chinese in an English browser
     assert page.locator("#chat-input").count() == 0
     page.screenshot(path=str(ARTIFACTS / "login_refused.png"), full_page=True)
 

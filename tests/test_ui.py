@@ -36,9 +36,20 @@ def test_answer_markdown_numbers_citations_and_badges():
     md = answer_markdown(answer)
     assert "[重庆·第十四条]<sup>[1]</sup>" in md
     assert "1. 重庆市市级碳计量中心管理办法（重庆）第十四条" in md
-    assert "**数字核对** ✔ 3年 · ✘ 5年（原文: 3年） · ? 100分" in md
-    assert "**引用核对** ✔ [重庆·第十四条] ×2" in md
+    # the checks on one line, once: numbers as badges, article references counted
+    assert "**核对** ✔ 3年 · ✘ 5年（原文: 3年） · ? 100分 · ✔ 条款引用 2 处" in md
+    assert md.count("核对") == 1
     assert "<img" not in md and "&lt;img" in md
+
+
+def test_check_summary_names_a_reference_that_does_not_hold():
+    from ui.render import check_summary_md
+
+    line = check_summary_md([{"claim": "3年", "status": "verified"},
+                             {"claim": "[湖北·第九十条]", "status": "unsupported"},
+                             {"claim": "[重庆·第十四条]", "status": "verified"}])
+    assert line == "**核对** ✔ 3年 · ? [湖北·第九十条] · ✔ 其余条款引用 1 处"
+    assert check_summary_md([]) == ""
 
 
 def test_sources_html_shows_the_whole_article_with_the_quote_marked(doc_by_id):
@@ -53,7 +64,8 @@ def test_sources_html_shows_the_whole_article_with_the_quote_marked(doc_by_id):
                                         "end": start + len(quote)}],
                          "checks": [{"claim": "3年", "status": "verified"}]}, doc_by_id)
     assert f"<mark>{quote}</mark>" in html and art.text[:10] in html
-    assert "pa-badge pa-ok" in html
+    # the checks are shown once, in the chat message: not again beside it
+    assert "pa-badge" not in html and "核对" not in html
 
 
 def test_document_html_marks_articles_with_rules(docs):
@@ -65,6 +77,133 @@ def test_document_html_marks_articles_with_rules(docs):
     html = document_html(doc, rows, focus="第十四条")
     assert html.count('class="pa-article has-rules') >= 10
     assert 'pa-focus" id="art-第十四条"' in html and "筹建期限 ≤3年" in html
+    assert "重庆 · 省级 · 法规 ·" in html and "regulation" not in html  # the kind in Chinese
+
+
+def test_timeline_chart_draws_phases_with_chinese_dates(docs):
+    """The 时间线 chart: one bar per deadline from the starting date to it (Vega-Lite x..x2), each
+    labelled with its Chinese date and event, its article in the tooltip; Chinese axis labels,
+    no vertical axis title."""
+    import datetime as dt
+    import json
+
+    from assistant.rules import build_rules_table
+    from assistant.timeline import compute_timeline
+    from ui.render import timeline_chart, zh_date
+
+    assert zh_date(dt.date(2025, 10, 13)) == "2025年10月13日"
+    table = build_rules_table(docs)
+    doc = next(d for d in docs if d.id == "chongqing-carbon-2024")
+    events = compute_timeline(doc, table, event="approved", date=dt.date(2024, 6, 1))
+    spec = timeline_chart(events, {r.id: r for r in table.rules}, start=("批准筹建", dt.date(2024, 6, 1)))
+    json.dumps(spec)  # plain JSON for the browser
+    rows = spec["data"]["values"]
+    assert rows[0]["label"] == "① 2024年6月1日　批准筹建（起算日）" and not rows[0]["phase"]
+    phases = [r for r in rows if r["phase"]]
+    assert len(phases) == len(events) and all(r["start"] == "2024-06-01" for r in phases)
+    assert [r["end"] for r in phases] == sorted(e.date.isoformat() for e in events)
+    end = next(r for r in phases if r["end"] == "2027-06-01")
+    assert end["label"].endswith("2027年6月1日　筹建期限届满") and end["article"].startswith("第十四条")
+    assert end["span"] == "3年" and end["alternative"] == "2027年5月31日" and "3年" in end["quote"]
+    bar, point, text = spec["layer"]
+    assert bar["mark"]["type"] == "bar" and bar["encoding"]["x2"] == {"field": "end"}
+    assert {"field": "article", "title": "依据条款"} in bar["encoding"]["tooltip"]
+    assert text["encoding"]["text"] == {"field": "label"}
+    axis = bar["encoding"]["x"]["axis"]
+    assert "年" in axis["labelExpr"] and "月" in axis["labelExpr"] and axis["title"].startswith("日期")
+    assert bar["encoding"]["y"]["axis"] is None  # no vertical "事件" title; labels sit above the bars
+    assert spec["usermeta"]["embedOptions"]["actions"] is False  # no English "…" menu
+
+
+@pytest.fixture(scope="module")
+def app_ui(index_settings):
+    from assistant.engine import Engine
+    from ui.app import UI, build_ui
+
+    engine = Engine.load(index_settings)
+    return UI(engine), build_ui(engine)
+
+
+def _components(blocks) -> dict:
+    return {c["props"]["elem_id"]: c for c in blocks.config["components"] if c.get("props", {}).get("elem_id")}
+
+
+def test_labels_are_chinese(app_ui):
+    """One language for the UI's own text: labels, placeholders, buttons, choices and notes are
+    Chinese (file types, CSV/XLSX, YYYY-MM-DD and document ids aside)."""
+    import re
+
+    from ui.app import LOGIN_MESSAGE
+
+    _, blocks = app_ui
+    texts = [LOGIN_MESSAGE]
+    for c in blocks.config["components"]:
+        props = c.get("props", {})
+        texts += [str(props.get(k) or "") for k in ("label", "placeholder", "info")]
+        if c["type"] in ("button", "downloadbutton", "markdown"):
+            texts.append(str(props.get("value") or ""))
+        for choice in props.get("choices") or ():
+            texts.append(str(choice[0] if isinstance(choice, (list, tuple)) else choice))
+    ids = {w for d in app_ui[0].docs for w in re.split(r"[-_]", d.id)}
+    allowed = {"HTTP", "API", "docs", "CSV", "XLSX", "YYYY", "MM", "DD", "ics", "id", "txt", "md", "docx", "pdf",
+               "html", "htm", "UTF", "GBK", "GB", "MB", "PA_ACCESS_TOKEN", "serve", "token", "admin", "sichuan", "carbon"}
+    english = set()
+    for text in texts:
+        text = re.sub(r"<[^>]+>|\]\([^)]*\)", " ", text)  # tags and link targets
+        english |= {w for w in re.findall(r"[A-Za-z][A-Za-z_]{1,}", text) if w not in allowed | ids}
+    assert not english, english
+
+
+def test_tabs_start_with_placeholders_not_empty_tables(app_ui):
+    """Before the first run the 对比 and 时间线 tabs say what will appear; their tables, chart
+    and downloads are hidden (no empty table headed 1 2 3)."""
+    _, blocks = app_ui
+    parts = _components(blocks)
+    for key in ("cmp-table", "cmp-csv", "cmp-xlsx", "tl-table", "tl-plot"):
+        assert parts[key]["props"]["visible"] is False, key
+    assert "点击“对比”" in parts["cmp-note"]["props"]["value"]
+    assert "点击“计算时间线”" in parts["tl-note"]["props"]["value"]
+    assert parts["chat-open-compare"]["props"]["visible"] is False
+
+
+def test_chat_comparison_opens_the_compare_tab(app_ui):
+    """A comparison in the chat: a summary and a table in the message, and the selection
+    (documents, topic) that the button under the chat opens in the 对比 tab."""
+    ui, _ = app_ui
+    out = ui.chat("湖北、重庆、天津的筹建期限一样吗？", "全部", [], [])
+    reply, selection = out[2][-1]["content"], out[-1]
+    assert reply.count("\n| 项目 |") == 1 and "均为≤3年" in reply
+    assert selection == {"doc_ids": ["hubei-carbon-2023", "hubei-data-2023", "chongqing-carbon-2024",
+                                     "tianjin-data-2025"], "topics": ["construction_period"]}
+    tabs, jurisdictions, doc_ids, topics = ui.open_comparison(selection)
+    assert tabs.selected == "compare" and jurisdictions == ["湖北", "重庆", "天津"]
+    assert doc_ids == selection["doc_ids"] and topics == ["construction_period"]
+    table, *_ = ui.compare(jurisdictions, doc_ids, topics)
+    assert list(table.data.columns)[:2] == ["主题", "湖北·碳计量中心"] and len(table.data) == 1
+    # an answer about one document has nothing to compare
+    assert ui.chat("重庆的碳计量中心批下来以后，筹建最多给几年？", "全部", [], [])[-1] is None
+
+
+def test_page_is_chinese_in_any_browser():
+    """gradio chooses its own strings (upload area, table menus, footer, login) by the browser's
+    language; the page sets it to zh-CN before gradio starts, compressed or not."""
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from ui.app import ZH_LOCALE_SCRIPT, ChineseLocale
+
+    page = '<!doctype html><html lang="en"><head><script type="module" src="x.js"></script></head></html>'
+    app = Starlette(routes=[Route("/", lambda r: HTMLResponse(page)),
+                            Route("/info", lambda r: JSONResponse({"head": "<head>"}))])
+    app.add_middleware(ChineseLocale, path="/")
+    client = TestClient(app)
+    r = client.get("/", headers={"accept-encoding": "br, gzip"})
+    body = r.content
+    assert body.index(ZH_LOCALE_SCRIPT) < body.index(b"x.js") and b'lang="zh-CN"' in body
+    assert int(r.headers["content-length"]) == len(body)
+    assert client.get("/info").json() == {"head": "<head>"}  # other paths untouched
 
 
 # ----------------------------------------------------------------------------- gradio_client
@@ -154,9 +293,21 @@ def test_timeline_table_and_plot(client):
                                        "2024-06-01", api_name="/timeline")
     dates = [row[0] for row in table["data"]]
     assert "2027-06-01" in dates and dates == sorted(dates)
-    assert plot is not None
+    assert plot["type"] == "altair" and "2027年6月1日" in plot["plot"]  # the phase chart's Vega-Lite spec
     bad = client.predict("chongqing-carbon-2024", "approved", "2024-02-30", api_name="/timeline")
     assert "YYYY-MM-DD" in bad[-1]
+
+
+@slow
+def test_ui_page_sets_chinese_before_gradio_starts(server):
+    import httpx
+
+    from ui.app import ZH_LOCALE_SCRIPT
+
+    for encoding in ("identity", "br, gzip, deflate"):
+        r = httpx.get(server.url + "/", headers={"accept-encoding": encoding})
+        assert r.status_code == 200 and ZH_LOCALE_SCRIPT.decode() in r.text
+        assert r.text.index(ZH_LOCALE_SCRIPT.decode()) < r.text.index('type="module"')
 
 
 @slow

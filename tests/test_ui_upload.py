@@ -40,7 +40,7 @@ def ui(copied):
 
 
 def _chat(ui, question):
-    _, _, display, sources, _, _ = ui.chat(question, "全部", [], [])
+    _, _, display, sources, *_ = ui.chat(question, "全部", [], [])
     return display[-1]["content"], sources
 
 

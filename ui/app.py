@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 import shutil
@@ -40,15 +41,36 @@ EXAMPLES = [  # one per intent: (label, question, jurisdiction filter)
     ("其他", "东营市计量发展有哪些目标？", "东营"),
 ]
 EMPTY_HINT = "请输入一个问题，例如：重庆的碳计量中心筹建期是几年？（或点击下方的示例问题）"
+SOURCES_PLACEHOLDER = '<p class="pa-muted">提问后，这里显示每个引用条款的全文，引用的句子高亮。</p>'
+COMPARE_PLACEHOLDER = ('<p class="pa-placeholder">选择地区（或文档）和主题，点击“对比”：这里显示各地规定的对比表'
+                       '（黄色为各地不同的主题），并可下载 CSV / XLSX。</p>')
+TIMELINE_PLACEHOLDER = ('<p class="pa-placeholder">选择文档、事件和日期，点击“计算时间线”：这里显示由此推算的各项期限'
+                        '（日期、依据条款、另一读法）和时间线图。</p>')
 UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf", ".html", ".htm"]
 UPLOAD_MAX_BYTES = MAX_UPLOAD_BYTES  # one limit for the CLI and the UI; also gradio max_file_size (assistant/api.py)
 DOC_ID = re.compile(r"[a-z0-9][a-z0-9\-]{1,63}")  # manage.preview's id pattern
-KIND_CHOICES = [("法规 / 管理办法 regulation", "regulation"), ("规划 / 实施意见 plan", "plan"),
-                ("新闻 / 访谈 news", "news")]
+KIND_CHOICES = [("法规 / 管理办法", "regulation"), ("规划 / 实施意见", "plan"), ("新闻 / 访谈", "news")]
 LEVEL_CHOICES = [("自动（按地区名）", ""), ("省级", "省"), ("市级", "市")]
 MAX_DISPLAY_TURNS = 40  # chat messages kept on screen; the engine sees only the trimmed history
 
 CSS = """
+.pa-placeholder { color: var(--body-text-color-subdued); border: 1px dashed var(--border-color-primary);
+                  border-radius: 8px; padding: 14px 16px; margin: 0; }
+/* tables in chat answers (comparisons): readable cells, the table scrolls sideways instead of
+   squeezing every column to one character */
+#chatbot .message table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse;
+                          table-layout: auto; width: auto; }
+#chatbot .message th, #chatbot .message td { min-width: 8em; max-width: 22em; white-space: normal;
+                                             word-break: normal; overflow-wrap: normal; vertical-align: top; }
+#chatbot .message th:first-child, #chatbot .message td:first-child { min-width: 5em; white-space: nowrap; }
+/* a phone: all six tabs fit in one row (gradio moves the rest into a "…" menu otherwise); the
+   tables with column widths in % get a wider box to divide and scroll sideways, instead of
+   columns one character wide */
+@media (max-width: 600px) {
+  #pa-tabs .tab-container button { padding-left: 7px; padding-right: 7px; font-size: 15px; }
+  #rules-table .table-container, #tl-table .table-container { overflow-x: auto; }
+  #rules-table .table-wrap, #tl-table .table-wrap { min-width: 760px; }
+}
 .pa-sources, .pa-doc { font-size: 14px; line-height: 1.7; }
 .pa-cite { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 10px;
            background: var(--background-fill-secondary); }
@@ -60,10 +82,6 @@ CSS = """
           background: #e6f0ff; color: #1d4ed8; font-weight: 500; }
 .pa-tag-rule { background: #fff1d6; color: #9a5b00; }
 .pa-tag-prov { background: #e7f7ec; color: #17703a; }
-.pa-badge { display: inline-block; margin: 2px 4px 2px 0; padding: 1px 8px; border-radius: 12px; font-size: 13px; }
-.pa-ok { background: #e7f7ec; color: #17703a; }
-.pa-bad { background: #fde8e8; color: #b42318; font-weight: 600; }
-.pa-unk { background: #f0f0f0; color: #555; }
 .pa-article { border-left: 3px solid transparent; padding: 4px 8px; margin: 6px 0; }
 .pa-article.has-rules { border-left-color: #f5a623; background: rgba(255, 229, 143, 0.12); }
 .pa-article.pa-focus { outline: 2px solid #1d4ed8; }
@@ -85,8 +103,7 @@ CSS = """
 
 
 LOGIN_MESSAGE = ("<b>政策文件助手</b><br>请用访问令牌登录：用户名任意（例如 admin），密码为服务器的访问令牌"
-                 "（<code>PA_ACCESS_TOKEN</code> / <code>serve --token</code>）。<br>"
-                 "Sign in with the server's access token as the password; any user name.")
+                 "（<code>PA_ACCESS_TOKEN</code> / <code>serve --token</code>）。")
 
 
 def ui_login(token: str):
@@ -108,6 +125,60 @@ def theme():
         font=[gr.themes.LocalFont("Source Sans Pro"), "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC",
               "Microsoft YaHei", "sans-serif"],
     )
+
+
+# gradio picks the language of its own strings (upload area, table menus, footer, login page)
+# from navigator.language; this app is Chinese whatever the browser's language
+ZH_LOCALE_SCRIPT = (b'<script>try{Object.defineProperty(navigator,"language",{get:()=>"zh-CN"});'
+                    b'Object.defineProperty(navigator,"languages",{get:()=>["zh-CN","zh"]});}catch(e){}</script>')
+
+
+class ChineseLocale:
+    """ASGI middleware: the UI's page (``GET path``) gets ZH_LOCALE_SCRIPT at the top of its
+    <head>, before gradio's scripts run. gradio's ``I18n`` only adds translations of our own
+    strings for the browser's locale; it cannot choose the locale."""
+
+    def __init__(self, app, path: str = "/"):
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path") != self.path:
+            await self.app(scope, receive, send)
+            return
+        # the page uncompressed (gradio brotli-compresses it when asked), so the script can go in
+        scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"])
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def inject(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
+            if content_type.startswith(b"text/html") and b"<head>" in body:
+                body = body.replace(b"<head>", b"<head>" + ZH_LOCALE_SCRIPT, 1).replace(b'lang="en"', b'lang="zh-CN"', 1)
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, inject)
+
+
+def vega_plot(spec: dict):
+    """A Vega-Lite spec as gr.Plot's value: gradio draws "altair" plots from their Vega-Lite JSON
+    with its bundled vega-embed, so a spec written here needs no altair package. As a "scatter"
+    chart gradio fits it to the width of its box (also on a phone) and applies the page's theme."""
+    from gradio.components.plot import AltairPlotData
+
+    return AltairPlotData(plot=json.dumps(spec, ensure_ascii=False), chart="scatter")
 
 
 def _error_text(exc: Exception) -> str:
@@ -196,16 +267,18 @@ class UI:
 
     # -------------------------------------------------------------- chat
     def chat(self, message: str, jurisdiction: str, turns: list, display: list):
-        """One chat turn → (chat messages, turns, display, side panel, cleared input, hint)."""
+        """One chat turn → (chat messages, turns, display, side panel, cleared input, hint,
+        comparison selection). The selection ({"doc_ids", "topics"}, or None) is that of an answer
+        comparing documents: the chat's button opens the 对比 tab with it."""
         from assistant.api import ask
 
         turns, display = list(turns or []), list(display or [])
         message = (message or "").strip()
         if not message:  # a hint, and no request to the engine
-            return display, turns, display, gr.skip(), "", EMPTY_HINT
+            return display, turns, display, gr.skip(), "", EMPTY_HINT, gr.skip()
         if len(message) > self.settings.max_question_chars:
             hint = f"问题过长（{len(message)} 字，上限 {self.settings.max_question_chars} 字），请精简后再问。"
-            return display, turns, display, gr.skip(), message, hint
+            return display, turns, display, gr.skip(), message, hint, gr.skip()
         juris = None if jurisdiction in (None, "", ALL) else jurisdiction
         view = self.view()  # one engine for the whole turn: answer and side panel agree
         try:
@@ -213,17 +286,42 @@ class UI:
         except Exception as exc:  # one clear line, never a traceback
             reply = render.md_safe(_error_text(exc))
             display += [{"role": "user", "content": render.md_safe(message)}, {"role": "assistant", "content": reply}]
-            return display, turns, display, gr.skip(), "", ""
+            return display, turns, display, gr.skip(), "", "", None
         turns += [{"role": "user", "content": message}, {"role": "assistant", "content": answer["answer"]}]
         display += [{"role": "user", "content": render.md_safe(message)},
                     {"role": "assistant", "content": render.answer_markdown(answer)}]
         display = display[-MAX_DISPLAY_TURNS:]
         turns = turns[-MAX_DISPLAY_TURNS:]
-        return display, turns, display, render.sources_html(answer, view.docs_by_id), "", ""
+        return (display, turns, display, render.sources_html(answer, view.docs_by_id), "", "",
+                self.comparison_selection(answer, view))
+
+    def comparison_selection(self, answer: dict, view: View) -> dict | None:
+        """{"doc_ids", "topics"} of an answer that states topics for several documents (a
+        comparison), for the 对比 tab; None for any other answer. The topics are those of the
+        values it states (rule ids read doc:article:topic:n), else the question's topic."""
+        doc_ids = [d for d in answer.get("doc_ids") or () if d in view.docs_by_id]
+        known = {t for _, t in view.topic_choices(self.vocab)}
+        stated = [str(v.get("rule_id", "")).split(":")[2] for v in answer.get("values") or ()
+                  if str(v.get("rule_id", "")).count(":") >= 3]
+        topics = [t for t in dict.fromkeys([*stated, answer.get("topic")]) if t in known]
+        if answer.get("abstained") or len(doc_ids) < 2 or not topics:
+            return None
+        return {"doc_ids": doc_ids, "topics": topics}
+
+    def open_comparison(self, selection):
+        """The chat's button → the 对比 tab set to that answer's documents and topic
+        (tab, jurisdictions, documents, topics); the comparison itself runs next."""
+        view = self.view()
+        doc_ids = [d for d in (selection or {}).get("doc_ids", []) if d in view.docs_by_id]
+        if not doc_ids:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        jurisdictions = list(dict.fromkeys(view.docs_by_id[d].meta.jurisdiction for d in doc_ids))
+        topics = [t for t in selection.get("topics", []) if t in {t for _, t in view.topic_choices(self.vocab)}]
+        return gr.Tabs(selected="compare"), jurisdictions, doc_ids, topics
 
     # -------------------------------------------------------------- comparison
     def compare(self, jurisdictions: list, doc_ids: list, topics: list):
-        """→ (styled table, CSV file, XLSX file, note)."""
+        """→ (styled table, CSV file, XLSX file, note); an error leaves the table empty."""
         from assistant.compare import compare
 
         view = self.view()
@@ -283,6 +381,7 @@ class UI:
 
     # -------------------------------------------------------------- timeline
     def timeline(self, doc: str, event: str, date):
+        """→ (table, chart, note); no timeline (an error, no dates): an empty table and no chart."""
         from assistant.timeline import EVENTS, compute_timeline
 
         empty = pd.DataFrame(columns=render.TIMELINE_COLUMNS)
@@ -296,12 +395,13 @@ class UI:
             events = compute_timeline(document, view.table, event=key, date=day)
         except Exception as exc:
             return empty, None, _error_text(exc)
-        table, plot = render.timeline_frames(events, view.rules_by_id, start=(EVENTS.get(key, key), day))
-        if table.empty:
-            return table, None, f"{document.meta.title}：没有可计算的日期。"
-        note = (f"{document.meta.title}：{EVENTS.get(key, key)}于 {day.isoformat()} → {len(events)} 个日期。"
-                "“另一读法”为开始当日计入时的日期。")
-        return table, plot, note
+        if not events:
+            return empty, None, f"{document.meta.title}：没有可计算的日期。"
+        table = render.timeline_table(events, view.rules_by_id)
+        chart = render.timeline_chart(events, view.rules_by_id, start=(EVENTS.get(key, key), day))
+        note = (f"{document.meta.title}：{EVENTS.get(key, key)}于 {render.zh_date(day)} → {len(events)} 个日期。"
+                "“另一读法”为开始当日计入时的日期；图中每条横条是从起算日到该期限的时段，悬停查看依据条款。")
+        return table, vega_plot(chart), note
 
     def timeline_ics(self, doc: str, event: str, date):
         """The 下载日历 (.ics) button: the same timeline as a calendar file; hidden when there is none
@@ -349,7 +449,7 @@ class UI:
         from assistant.manage import safe_name
 
         if not file:
-            raise CorpusError("请先选择要上传的文件。 Choose a file to upload first.")
+            raise CorpusError("请先选择要上传的文件。")
         if isinstance(file, dict):  # gradio FileData (API clients): the path, and the name as uploaded
             path, name = file.get("path"), file.get("orig_name") or file.get("path")
         else:
@@ -358,20 +458,18 @@ class UI:
         src = Path(str(path))
         name = safe_name(str(name))
         if Path(name).suffix.lower() not in UPLOAD_TYPES:
-            raise CorpusError(f"{name}: 不支持的文件类型（支持 {' '.join(UPLOAD_TYPES)}）。"
-                              f" Unsupported file type; supported: {' '.join(UPLOAD_TYPES)}.")
+            raise CorpusError(f"{name}: 不支持的文件类型（支持 {' '.join(UPLOAD_TYPES)}）。")
         if not src.is_file():
-            raise CorpusError(f"{name}: 上传的文件不见了，请重新上传。 The uploaded file is gone: upload it again.")
+            raise CorpusError(f"{name}: 上传的文件不见了，请重新上传。")
         size = src.stat().st_size
         if size > UPLOAD_MAX_BYTES:
-            raise CorpusError(f"{name}: 文件 {size / 1024 / 1024:.1f} MB，超过上限 {UPLOAD_MAX_BYTES // 1024 // 1024} MB。"
-                              f" File too large: the limit is {UPLOAD_MAX_BYTES // 1024 // 1024} MB.")
+            raise CorpusError(f"{name}: 文件 {size / 1024 / 1024:.1f} MB，超过上限 {UPLOAD_MAX_BYTES // 1024 // 1024} MB。")
         if size == 0:
-            raise CorpusError(f"{name}: 文件是空的。 The file is empty.")
+            raise CorpusError(f"{name}: 文件是空的。")
         folder = Path(tempfile.mkdtemp(dir=self.upload_dir))
         target = folder / name
         if target.resolve().parent != folder.resolve():  # safe_name leaves no directory part; never trust it blindly
-            raise CorpusError(f"{name}: 文件名无效。 Invalid file name.")
+            raise CorpusError(f"{name}: 文件名无效。")
         shutil.copyfile(src, target)
         return target
 
@@ -380,17 +478,16 @@ class UI:
 
         jurisdiction, title, doc_id = (str(x or "").strip() for x in (jurisdiction, title, doc_id))
         if not jurisdiction or not title:
-            raise CorpusError("请填写 地区 和 标题。 Jurisdiction and title are required.")
+            raise CorpusError("请填写 地区 和 标题。")
         if doc_id and not DOC_ID.fullmatch(doc_id):
-            raise CorpusError(f"文档 id '{doc_id}' 无效：只能用小写字母、数字和 '-'（2–64 个字符，字母或数字开头）。"
-                              " Document id: lowercase letters, digits and '-' (2-64 characters).")
+            raise CorpusError(f"文档 id '{doc_id}' 无效：只能用小写字母、数字和 '-'（2–64 个字符，字母或数字开头）。")
         if kind not in ("regulation", "plan", "news"):
-            raise CorpusError("类型必须是 regulation / plan / news。 kind must be regulation, plan or news.")
+            raise CorpusError("类型必须是 法规、规划 或 新闻。")
         if level not in (None, "", "省", "市"):
-            raise CorpusError("级别必须是 省 或 市。 level must be 省 or 市.")
+            raise CorpusError("级别必须是 省 或 市。")
         return {"jurisdiction": jurisdiction, "title": title, "doc_id": doc_id or None, "kind": kind,
-                "issued": _optional_date(issued, "发布日期", "issued"),
-                "effective": _optional_date(effective, "施行日期", "effective"), "level": level or None}
+                "issued": _optional_date(issued, "发布日期"),
+                "effective": _optional_date(effective, "施行日期"), "level": level or None}
 
     def upload_preview(self, file, jurisdiction, title, doc_id, kind, issued, effective, level):
         """Step 1: read and segment the file, extract its rules; write nothing.
@@ -412,7 +509,7 @@ class UI:
         count = data["articles"] or data["sections"]
         numeric = sum(1 for r in rows if r["kind"] == "numeric")
         status = (f"预览：{data['id']} · {len(data['chapters'])} 章 · {count} {unit} · {numeric} 条数值规则。"
-                  "尚未写入任何内容；核对无误后点击“确认添加”。 Preview only: nothing has been written yet.")
+                  "尚未写入任何内容；核对无误后点击“确认添加”。")
         if data["warnings"]:
             status += "\n\n⚠️ " + "；".join(data["warnings"])
         return (render.upload_preview_html(report.document, data, rows, label=self.vocab.label),
@@ -427,14 +524,13 @@ class UI:
         disabled = gr.update(interactive=False)
         try:
             if not pending:
-                raise CorpusError("请先点击“预览”，核对后再添加。 Preview the document first.")
+                raise CorpusError("请先点击“预览”，核对后再添加。")
             params = self._params(jurisdiction, title, doc_id, kind, issued, effective, level)
             staged = Path(pending["staged"])
             current = file.get("path") if isinstance(file, dict) else getattr(file, "name", file)
             if (_jsonable(params) != pending["params"] or not staged.is_file() or not current
                     or _sha(Path(str(current))) != pending["sha"]):
-                raise CorpusError("文件或填写的信息在预览后改过了，请重新预览。"
-                                  " The file or the fields changed since the preview: preview again.")
+                raise CorpusError("文件或填写的信息在预览后改过了，请重新预览。")
             with self._manage_lock:
                 t0 = time.perf_counter()
                 report = add_document(self.settings, staged, commit=True, reindex=True, **params)
@@ -444,7 +540,7 @@ class UI:
         shutil.rmtree(staged.parent, ignore_errors=True)
         doc = report.document
         status = (f"✔ 已添加 {doc.id}（{doc.meta.title}，{doc.meta.jurisdiction}），"
-                  f"用时 {time.perf_counter() - t0:.1f} 秒。 Added.")
+                  f"用时 {time.perf_counter() - t0:.1f} 秒。")
         status += self._serving_note(reloaded, doc.id, present=True)
         return "", render.md_safe(status), None, disabled
 
@@ -457,31 +553,29 @@ class UI:
         hide = gr.update(visible=False)
         try:
             if not doc_id:
-                raise CorpusError("请选择要删除的文档。 Choose the document to remove.")
+                raise CorpusError("请选择要删除的文档。")
             with self._manage_lock:
                 gone = remove_document(self.settings, doc_id, reindex=True)
                 reloaded = self.live.reload()
         except Exception as exc:
             return render.md_safe(_manage_error(exc)), hide
-        status = f"✔ 已删除 {gone.id}（{gone.title}）。 Removed." + self._serving_note(reloaded, gone.id, present=False)
+        status = f"✔ 已删除 {gone.id}（{gone.title}）。" + self._serving_note(reloaded, gone.id, present=False)
         return render.md_safe(status), hide
 
     def ask_remove(self, doc_id: str):
         """The remove button's first click: say what will happen and show the confirm buttons."""
         document = self.view().docs_by_id.get(doc_id or "")
         if document is None:
-            return render.md_safe("⚠️ 请选择要删除的文档。 Choose the document to remove."), gr.update(visible=False)
-        return (render.md_safe(f"确定删除 **{document.meta.title}**（{document.id}）吗？将从清单、语料目录、规则表和索引中移除。"
-                               " It leaves the manifest, the corpus folder, the rules and the index."),
+            return render.md_safe("⚠️ 请选择要删除的文档。"), gr.update(visible=False)
+        return (render.md_safe(f"确定删除 **{document.meta.title}**（{document.id}）吗？将从清单、语料目录、规则表和索引中移除。"),
                 gr.update(visible=True))
 
     def _serving_note(self, reloaded: bool, doc_id: str, *, present: bool) -> str:
         ids = {d.id for d in self.view().docs}
         if (doc_id in ids) == present:
-            return f" 现在的语料共 {len(ids)} 个文档，问答已使用新语料。 Now serving {len(ids)} documents."
+            return f" 现在的语料共 {len(ids)} 个文档，问答已使用新语料。"
         why = f"（{without_paths(self.live.last_error)}）" if self.live.last_error else ""
-        return (f" ⚠️ 已写入语料，但服务还在用之前的语料{why}；索引更新后会自动切换。"
-                " Written, but the server still answers from the previous corpus until the index catches up.")
+        return f" ⚠️ 已写入语料，但服务还在用之前的语料{why}；索引更新后会自动切换。"
 
     def refresh(self, chat_j=ALL, cmp_j=None, cmp_d=None, cmp_t=None, r_search="", r_j=ALL, r_d=ALL, r_t=ALL,
                 r_k=ALL, t_d=None, d_d=None, rm_d=None):
@@ -529,10 +623,10 @@ def _parse_date(value) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadQuestionError(f"日期 '{value}' 无效，请写成 YYYY-MM-DD。 Date must be YYYY-MM-DD.") from None
+        raise BadQuestionError(f"日期 '{value}' 无效，请写成 YYYY-MM-DD。") from None
 
 
-def _optional_date(value, name: str, english: str):
+def _optional_date(value, name: str):
     """An optional YYYY-MM-DD field → date or None."""
     from assistant.errors import CorpusError
 
@@ -542,8 +636,14 @@ def _optional_date(value, name: str, english: str):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CorpusError(f"{name} '{text}' 无效，请写成 YYYY-MM-DD 或留空。"
-                          f" The {english} date must be YYYY-MM-DD (or empty).") from None
+        raise CorpusError(f"{name} '{text}' 无效，请写成 YYYY-MM-DD 或留空。") from None
+
+
+def _filled(table) -> bool:
+    """Whether a table component's value (a DataFrame, or a dict from an API client) has rows."""
+    if isinstance(table, dict):
+        return bool(table.get("data"))
+    return table is not None and len(table) > 0
 
 
 def _sha(path: Path) -> str:
@@ -559,8 +659,7 @@ def _manage_error(exc: Exception) -> str:
     if isinstance(exc, AssistantError):
         return f"⚠️ {without_paths(str(exc))}"
     log.exception("add/remove failed")
-    return (f"⚠️ 无法处理该文件或操作（{type(exc).__name__}），语料未改变。"
-            f" Could not process the file ({type(exc).__name__}); the corpus is unchanged.")
+    return f"⚠️ 无法处理该文件或操作（{type(exc).__name__}），语料未改变。"
 
 def build_ui(engine) -> gr.Blocks:
     """The gradio app over an already loaded Engine (docs, rules table, retriever)."""
@@ -598,39 +697,51 @@ def build_ui(engine) -> gr.Blocks:
                                                  elem_id="chat-input", max_lines=4)
                             send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
                         hint = gr.Markdown("", elem_classes=["pa-hint"], elem_id="chat-hint")
-                        clear = gr.Button("清空对话", size="sm", elem_id="chat-clear")
+                        with gr.Row():
+                            # shown after an answer that compares documents: the same selection in 对比
+                            chat_compare = gr.Button("在“对比”页查看完整对比表", size="sm", visible=False,
+                                                     elem_id="chat-open-compare")
+                            clear = gr.Button("清空对话", size="sm", elem_id="chat-clear")
+                        compare_selection = gr.State(None)
                         gr.Examples([[q, j] for _, q, j in EXAMPLES], inputs=[message, jurisdiction],
                                     example_labels=[f"{label}：{q}" for label, q, _ in EXAMPLES],
                                     label="示例问题（每种意图一个）", examples_per_page=10)
                     with gr.Column(scale=2):
                         gr.Markdown("#### 引用条款")
-                        sources = gr.HTML('<p class="pa-muted">提问后，这里显示每个引用条款的全文，引用的句子高亮。</p>',
-                                          elem_id="chat-sources", js_on_load=None)
+                        sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="chat-sources", js_on_load=None)
                 chat_io = dict(fn=ui.chat, inputs=[message, jurisdiction, turns, display],
-                               outputs=[chatbot, turns, display, sources, message, hint], concurrency_limit=4)
-                send.click(api_name="chat", **chat_io)
-                message.submit(api_visibility="private", **chat_io)
-                clear.click(lambda: ([], [], [], "", ""), outputs=[chatbot, turns, display, sources, hint],
+                               outputs=[chatbot, turns, display, sources, message, hint, compare_selection],
+                               concurrency_limit=4)
+                show_compare = dict(fn=lambda selection: gr.update(visible=bool(selection)), inputs=[compare_selection],
+                                    outputs=[chat_compare], api_visibility="private", queue=False)
+                send.click(api_name="chat", **chat_io).then(**show_compare)
+                message.submit(api_visibility="private", **chat_io).then(**show_compare)
+                clear.click(lambda: ([], [], [], SOURCES_PLACEHOLDER, "", None, gr.update(visible=False)),
+                            outputs=[chatbot, turns, display, sources, hint, compare_selection, chat_compare],
                             api_visibility="private")
 
             # ---------------------------------------------------------- comparison
             with gr.Tab("对比", id="compare", elem_id="tab-compare"):
                 with gr.Row():
                     cmp_jur = gr.CheckboxGroup(view.jurisdictions, value=regulation_jurs, label="地区",
-                                               elem_id="cmp-jurisdictions")
+                                               elem_id="cmp-jurisdictions", min_width=300)
                     cmp_docs = gr.CheckboxGroup(doc_choices, value=[], label="或选择文档（选中时优先于地区）",
-                                                elem_id="cmp-docs")
+                                                elem_id="cmp-docs", min_width=300)
                 cmp_topics = gr.CheckboxGroup(topic_choices, value=[], label="主题（不选则比较所有有规定的主题）",
                                               elem_id="cmp-topics")
                 cmp_go = gr.Button("对比", variant="primary", elem_id="cmp-go")
-                cmp_note = gr.Markdown("")
+                # before the first comparison the note says what will appear (no empty table)
+                cmp_note = gr.Markdown(COMPARE_PLACEHOLDER, elem_id="cmp-note")
                 cmp_table = gr.Dataframe(label="对比表（行：主题；列：地区·文档；黄色：各地不同）", interactive=False,
-                                         wrap=True, elem_id="cmp-table", max_height=600)
+                                         wrap=True, elem_id="cmp-table", max_height=600, visible=False)
                 with gr.Row():
-                    cmp_csv = gr.DownloadButton("下载 CSV", value=None, elem_id="cmp-csv")
-                    cmp_xlsx = gr.DownloadButton("下载 XLSX", value=None, elem_id="cmp-xlsx")
-                cmp_go.click(ui.compare, inputs=[cmp_jur, cmp_docs, cmp_topics],
-                             outputs=[cmp_table, cmp_csv, cmp_xlsx, cmp_note], api_name="compare")
+                    cmp_csv = gr.DownloadButton("下载 CSV", value=None, elem_id="cmp-csv", visible=False)
+                    cmp_xlsx = gr.DownloadButton("下载 XLSX", value=None, elem_id="cmp-xlsx", visible=False)
+                cmp_inputs, cmp_outputs = [cmp_jur, cmp_docs, cmp_topics], [cmp_table, cmp_csv, cmp_xlsx, cmp_note]
+                # shown once there is a comparison (the handler's values stay plain for API clients)
+                cmp_show = dict(fn=lambda table: [gr.update(visible=_filled(table))] * 3, inputs=[cmp_table],
+                                outputs=[cmp_table, cmp_csv, cmp_xlsx], api_visibility="private", queue=False)
+                cmp_go.click(ui.compare, inputs=cmp_inputs, outputs=cmp_outputs, api_name="compare").then(**cmp_show)
 
             # ---------------------------------------------------------- rules
             with gr.Tab("规则", id="rules", elem_id="tab-rules"):
@@ -659,21 +770,23 @@ def build_ui(engine) -> gr.Blocks:
             with gr.Tab("时间线", id="timeline", elem_id="tab-timeline"):
                 with gr.Row():
                     t_doc = gr.Dropdown(regulation_choices, value=regulation_choices[0][1] if regulation_choices else None,
-                                        label="文档", elem_id="tl-doc")
+                                        label="文档", elem_id="tl-doc", min_width=300)
                     t_event = gr.Dropdown(event_choices, value="approved", label="事件", elem_id="tl-event")
                     t_date = gr.Textbox(value="2024-06-01", label="日期 (YYYY-MM-DD)", elem_id="tl-date")
                 t_go = gr.Button("计算时间线", variant="primary", elem_id="tl-go")
                 # the calendar file of the timeline just computed (shown once there is one)
                 t_ics = gr.DownloadButton("下载日历 (.ics)", value=None, visible=False, size="sm", elem_id="tl-ics")
-                t_note = gr.Markdown("")
-                t_table = gr.Dataframe(interactive=False, wrap=True, elem_id="tl-table",
-                                       column_widths=["11%", "16%", "8%", "35%", "10%", "20%"])
-                # value None at first: gradio's plot redraws correctly only when it starts empty
-                t_plot = gr.ScatterPlot(None, x="日期", y="事件",
-                                        title="时间线（悬停查看依据条款）", x_title="日期", y_title="", height=360,
-                                        elem_id="tl-plot", tooltip="all", label="时间线图")
+                # before the first run the note says what will appear (no empty table or chart)
+                t_note = gr.Markdown(TIMELINE_PLACEHOLDER, elem_id="tl-note")
+                t_table = gr.Dataframe(interactive=False, wrap=True, elem_id="tl-table", visible=False,
+                                       column_widths=["15%", "16%", "9%", "29%", "14%", "17%"])
+                # a Vega-Lite chart of phases (render.timeline_chart); hover a bar for its article
+                t_plot = gr.Plot(None, label="时间线图（横条：起算日至各期限；悬停查看依据条款）", elem_id="tl-plot",
+                                 visible=False)
                 t_go.click(ui.timeline, inputs=[t_doc, t_event, t_date], outputs=[t_table, t_plot, t_note],
-                           api_name="timeline")
+                           api_name="timeline").then(
+                    lambda table: [gr.update(visible=_filled(table))] * 2, inputs=[t_table], outputs=[t_table, t_plot],
+                    api_visibility="private", queue=False)
                 t_go.click(ui.timeline_ics, inputs=[t_doc, t_event, t_date], outputs=[t_ics],
                            api_visibility="private")
 
@@ -732,6 +845,10 @@ def build_ui(engine) -> gr.Blocks:
                 return gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return gr.Tabs(selected="documents"), doc_id, target, ui.document(doc_id, target)
 
+        # the chat's comparison → the 对比 tab with the same documents and topic, compared
+        chat_compare.click(ui.open_comparison, inputs=[compare_selection], outputs=[tabs, cmp_jur, cmp_docs, cmp_topics],
+                           api_visibility="private").then(ui.compare, inputs=cmp_inputs, outputs=cmp_outputs,
+                                                          api_visibility="private").then(**cmp_show)
         r_open.click(open_in_documents, inputs=[r_target], outputs=[tabs, d_doc, d_focus, d_view],
                      api_visibility="private").then(
             None, js="() => setTimeout(() => document.querySelector('#doc-view .pa-focus')"
@@ -746,7 +863,7 @@ def build_ui(engine) -> gr.Blocks:
 
         up_preview.click(ui.upload_preview, inputs=up_fields, outputs=[up_view, up_status, up_pending, up_confirm],
                          api_name="upload_preview", concurrency_limit=2)
-        up_confirm.click(lambda: (gr.update(interactive=False), "正在添加并更新索引… Adding and indexing…"),
+        up_confirm.click(lambda: (gr.update(interactive=False), "正在添加并更新索引…"),
                          outputs=[up_confirm, up_status], api_visibility="private", queue=False).then(
             ui.upload_commit, inputs=[*up_fields, up_pending], outputs=[up_view, up_status, up_pending, up_confirm],
             api_name="upload_commit", concurrency_limit=1, concurrency_id="manage").then(**refresh_io)

@@ -11,9 +11,8 @@ import re
 
 import pandas as pd
 
-STATUS_BADGE = {"verified": ("✔", "已核实 verified", "ok"),
-                "contradicted": ("✘", "与原文矛盾 contradicted", "bad"),
-                "unsupported": ("?", "无依据 unsupported", "unk")}
+STATUS_MARK = {"verified": "✔", "contradicted": "✘", "unsupported": "?"}  # 已核实 · 与原文矛盾 · 无依据
+DOC_KIND_LABEL = {"regulation": "法规", "plan": "规划", "news": "新闻"}  # a document's kind, as shown
 KIND_LABEL = {"numeric": "数值", "conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形",
               "materials": "申请材料", "priority": "优先条件"}
 _MARKER = re.compile(r"\[([^\[\]\n]{1,60}?)·(第[零一二三四五六七八九十百千两\d]+条|[^\[\]\n]{1,20}?)\]")
@@ -60,26 +59,29 @@ def grouped_checks(checks) -> tuple[list[tuple[dict, int]], list[tuple[dict, int
 
 
 def _badge_text(chk: dict, count: int) -> str:
-    mark, _, _ = STATUS_BADGE.get(chk.get("status"), ("?", "", "unk"))
+    mark = STATUS_MARK.get(chk.get("status"), "?")
     text = f"{mark} {chk.get('claim', '')}"
     if chk.get("status") == "contradicted" and chk.get("expected"):
         text += f"（原文: {chk['expected']}）"
     return text + (f" ×{count}" if count > 1 else "")
 
 
-def check_badges_md(checks) -> str:
-    """Badge lines: 数字核对 ✔ 3年 · ✘ 5年（原文: 3年）· ? 100分, then 引用核对 for article references."""
+def check_summary_md(checks) -> str:
+    """The answer's checks on one line, shown once (in the chat message, not again in the side
+    panel): every number as a badge (✔ 3年 · ✘ 5年（原文: 3年）· ? 100分); article references
+    counted when they all hold, named when one does not."""
     numbers, references = grouped_checks(checks)
-    lines = []
-    if numbers:
-        lines.append("**数字核对** " + " · ".join(_badge_text(c, n) for c, n in numbers))
-    if references:
-        lines.append("**引用核对** " + " · ".join(_badge_text(c, n) for c, n in references))
-    return "\n\n".join(lines)
+    badges = [_badge_text(c, n) for c, n in numbers]
+    failed = [(c, n) for c, n in references if c.get("status") != "verified"]
+    held = sum(n for c, n in references if c.get("status") == "verified")
+    badges += [_badge_text(c, n) for c, n in failed]
+    if held:
+        badges.append(f"✔ {'其余' if failed else ''}条款引用 {held} 处")
+    return ("**核对** " + " · ".join(badges)) if badges else ""
 
 
 def answer_markdown(answer: dict) -> str:
-    """The chat message: the answer (markdown), numbered sources and the number-check badges.
+    """The chat message: the answer (markdown), numbered sources and the one-line check summary.
 
     Markers the composer writes (``[重庆·第十四条]``) get their citation number appended, so
     each claim points at the numbered source list below and at the side panel.
@@ -105,9 +107,9 @@ def answer_markdown(answer: dict) -> str:
             short = quote if len(quote) <= 60 else quote[:60] + "…"
             lines.append(md_safe(f"{n}. {c.get('title', '')}（{c.get('jurisdiction', '')}）{c.get('article', '')}"
                                  + (f"：“{short}”" if short else "")))
-    badges = check_badges_md(answer.get("checks"))
-    if badges:
-        lines += ["", md_safe(badges)]
+    summary = check_summary_md(answer.get("checks"))
+    if summary:
+        lines += ["", md_safe(summary)]
     return "\n".join(lines)
 
 
@@ -176,7 +178,8 @@ def article_spans(doc, article, quotes: list[tuple[str, int, int]]) -> list[tupl
 
 
 def sources_html(answer: dict, docs_by_id: dict) -> str:
-    """Side panel: each cited article's full text with the quoted spans highlighted, then badges."""
+    """Side panel: each cited article's full text with the quoted spans highlighted (the checks
+    are in the chat message: shown once)."""
     numbered = numbered_citations(answer)
     parts = ['<div class="pa-sources">']
     if not numbered:
@@ -195,26 +198,8 @@ def sources_html(answer: dict, docs_by_id: dict) -> str:
         else:
             body = highlight(c.get("quote", ""), [(0, len(c.get("quote", "")))])
         parts.append(f'<div class="pa-article-text">{body}</div></div>')
-    parts.append(checks_html(answer.get("checks")))
     parts.append("</div>")
     return "".join(parts)
-
-
-def checks_html(checks) -> str:
-    numbers, references = grouped_checks(checks)
-    if not (numbers or references):
-        return ""
-    rows = ['<div class="pa-checks">']
-    for title, group in (("数字核对 numbers", numbers), ("引用核对 article references", references)):
-        if not group:
-            continue
-        rows.append(f'<div class="pa-cite-head">{esc(title)}</div><div>')
-        for chk, count in group:
-            _, label, cls = STATUS_BADGE.get(chk.get("status"), ("?", chk.get("status", ""), "unk"))
-            rows.append(f'<span class="pa-badge pa-{cls}" title="{esc(label)}">{esc(_badge_text(chk, count))}</span>')
-        rows.append("</div>")
-    rows.append("</div>")
-    return "".join(rows)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -297,7 +282,7 @@ def document_html(doc, rows: list[dict], *, focus: str = "") -> str:
     for r in rows:
         by_article.setdefault(r["article"], []).append(r)
     with_rules = sum(1 for a in doc.articles if a.label in by_article)
-    meta = " · ".join(x for x in (m.jurisdiction, f"{m.level}级", m.kind, m.doc_number,
+    meta = " · ".join(x for x in (m.jurisdiction, f"{m.level}级", DOC_KIND_LABEL.get(m.kind, m.kind), m.doc_number,
                                   f"施行 {m.effective.isoformat()}" if m.effective else "") if x)
     parts = [f'<div class="pa-doc"><h3>{esc(m.title)}</h3><p class="pa-muted">{esc(meta)} · <code>{esc(doc.id)}</code></p>',
              f'<p class="pa-muted">共 {len(doc.articles)} {"节" if all(a.is_section for a in doc.articles) else "条"}，'
@@ -355,26 +340,96 @@ TIMELINE_COLUMNS = ["日期", "事件", "条款", "依据原文", "另一读法"
 
 
 _STEPS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# x-axis ticks in Chinese: "2025年1月" for month ticks, "3月5日" when the span is a few weeks
+# (dates are UTC days on a UTC scale: the same day in every browser time zone)
+_TICK_LABEL = ("utcdate(datum.value) == 1 ? utcyear(datum.value) + '年' + (utcmonth(datum.value) + 1) + '月'"
+               " : (utcmonth(datum.value) + 1) + '月' + utcdate(datum.value) + '日'")
 
 
-def timeline_frames(events: list, rules_by_id: dict, *, start: tuple[str, object] | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(table, plot data): one row per event with the rule behind it. The plot also shows the
-    starting event (``start`` = (name, date)); its labels are numbered ①②… in date order so
-    the chart's category axis reads top to bottom in time."""
-    table, plot = [], []
-    points = [(pd.Timestamp(start[1]), f"{start[0]}（起算）", "起算日")] if start is not None else []
+def zh_date(day) -> str:
+    """2027-06-01 → 2027年6月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _span_text(start, end) -> str:
+    """The time from ``start`` to ``end`` in 年/个月/天 (2024-06-01 → 2027-03-01: 2年9个月)."""
+    from dateutil.relativedelta import relativedelta
+
+    before = end < start
+    rd = relativedelta(*(start, end) if before else (end, start))
+    text = "".join(f"{n}{unit}" for n, unit in ((rd.years, "年"), (rd.months, "个月"), (rd.days, "天")) if n)
+    return f"起算前{text}" if before else (text or "当日")
+
+
+def timeline_table(events: list, rules_by_id: dict) -> pd.DataFrame:
+    """One row per event with the rule behind it (dates ISO, so the column sorts)."""
+    rows = []
     for e in events:
         rule = rules_by_id.get(e.rule_id)
         quote = (rule.verbatim or rule.quote).replace("\n", " ") if rule else ""
-        table.append([e.date.isoformat(), e.name, e.article, quote,
-                      e.alternative.isoformat() if e.alternative else "", e.reading])
-        points.append((pd.Timestamp(e.date), e.name, f"{e.article} {rule.label if rule else ''}".strip()))
-    for n, (when, name, basis) in enumerate(sorted(points, key=lambda p: p[0])):
-        step = _STEPS[n] if n < len(_STEPS) else f"{n + 1}."
-        plot.append({"日期": when, "事件": f"{step} {name}", "依据": basis})
-    return (pd.DataFrame(table, columns=TIMELINE_COLUMNS),
-            pd.DataFrame(plot, columns=["日期", "事件", "依据"]))
+        rows.append([e.date.isoformat(), e.name, e.article, quote,
+                     e.alternative.isoformat() if e.alternative else "", e.reading])
+    return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+
+
+def timeline_chart(events: list, rules_by_id: dict, *, start: tuple[str, object]) -> dict:
+    """A Vega-Lite spec of the timeline as phases: one bar per deadline from the starting event's
+    date (``start`` = (name, date)) to it, in date order, each labelled with its Chinese date and
+    event (② 2027年6月1日　筹建期限届满); the tooltip names the article and quotes it.
+    Labels sit above their bars, so the chart reads the same at phone width."""
+    start_name, start_day = start
+    # the date first: on a narrow screen a long label loses its end, never its date
+    rows = [{"order": 0, "label": f"{zh_date(start_day)}　{start_name}（起算日）", "start": start_day.isoformat(),
+             "end": start_day.isoformat(), "event": f"{start_name}（起算日）", "date": zh_date(start_day),
+             "article": "", "quote": "", "span": "", "alternative": "", "phase": False}]
+    for e in sorted(events, key=lambda e: e.date):
+        rule = rules_by_id.get(e.rule_id)
+        quote = (rule.verbatim or rule.quote).replace("\n", " ") if rule else ""
+        rows.append({"order": len(rows), "label": f"{zh_date(e.date)}　{e.name}",
+                     "start": min(start_day, e.date).isoformat(), "end": max(start_day, e.date).isoformat(),
+                     "event": e.name, "date": zh_date(e.date),
+                     "article": " ".join(x for x in (e.article, rule.label if rule else "") if x),
+                     "quote": quote if len(quote) <= 80 else quote[:80] + "…",
+                     "span": _span_text(start_day, e.date),
+                     "alternative": zh_date(e.alternative) if e.alternative else "—", "phase": True})
+    for n, row in enumerate(rows):
+        row["label"] = f"{_STEPS[n] if n < len(_STEPS) else f'{n + 1}.'} {row['label']}"
+    first = min(row["start"] for row in rows)
+    last = max(row["end"] for row in rows)
+    span_days = max((pd.Timestamp(last) - pd.Timestamp(first)).days, 30)
+    pad = pd.Timedelta(days=max(2, round(span_days * 0.03)))
+    domain = [(pd.Timestamp(first) - pad).date().isoformat(), (pd.Timestamp(last) + pad).date().isoformat()]
+    y = {"field": "order", "type": "ordinal", "axis": None}
+    x_axis = {"title": f"日期（自{start_name} {zh_date(start_day)} 起）", "labelExpr": _TICK_LABEL,
+              "labelOverlap": "greedy", "labelFlush": True, "grid": True, "tickCount": 6, "titlePadding": 8}
+    x = {"field": "start", "type": "temporal", "scale": {"type": "utc", "domain": domain, "nice": False}, "axis": x_axis}
+    tooltip = [{"field": "event", "title": "事件"}, {"field": "date", "title": "日期"},
+               {"field": "span", "title": "起算后"}, {"field": "article", "title": "依据条款"},
+               {"field": "quote", "title": "原文"}, {"field": "alternative", "title": "另一读法"}]
+    phases = {"filter": "datum.phase"}
+    plain = {"strokeWidth": 0}  # gradio's chart theme strokes every mark in its accent colour
+    return {
+        # no width and no config: gradio fits the chart to its box and applies its theme (fonts, colours)
+        # (gradio fits the whole chart, axis and padding included, into this height; the top padding
+        # keeps the first row clear of the block's label)
+        "height": 50 * len(rows) + 96,
+        "padding": {"left": 4, "right": 12, "top": 36, "bottom": 4},
+        "data": {"values": rows},
+        "encoding": {},
+        # no vega-embed "…" menu (English, and a link to the online Vega editor)
+        "usermeta": {"embedOptions": {"actions": False}},
+        "layer": [
+            {"transform": [phases],
+             "mark": {"type": "bar", "height": 12, "yOffset": 7, "cornerRadius": 3, "fill": "#93c5fd", **plain},
+             "encoding": {"y": y, "x": x, "x2": {"field": "end"}, "tooltip": tooltip}},
+            {"mark": {"type": "point", "filled": True, "size": 70, "yOffset": 7, "fill": "#1d4ed8", **plain},
+             "encoding": {"y": y, "x": {"field": "end", "type": "temporal"}, "tooltip": tooltip}},
+            {"mark": {"type": "text", "align": "left", "baseline": "bottom", "yOffset": -1, "fontSize": 13,
+                      "fill": "#111827", "limit": {"expr": "width * 0.96"}, **plain},
+             "encoding": {"y": y, "x": {"field": "start", "type": "temporal"},
+                          "text": {"field": "label"}, "tooltip": tooltip}},
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- adding a document
@@ -398,13 +453,13 @@ def upload_preview_html(doc, data: dict, rows: list[dict], *, label) -> str:
     provisions = [r for r in rows if r["kind"] != "numeric"]
     unit = "节" if data["sections"] and not data["articles"] else "条"
     count = data["articles"] or data["sections"]
-    meta = " · ".join(x for x in (data["jurisdiction"], f"{doc.meta.level}级", data["kind"],
+    meta = " · ".join(x for x in (data["jurisdiction"], f"{doc.meta.level}级", DOC_KIND_LABEL.get(data["kind"], data["kind"]),
                                   f"发布 {doc.meta.issued.isoformat()}" if doc.meta.issued else "",
                                   f"施行 {doc.meta.effective.isoformat()}" if doc.meta.effective else "") if x)
     parts = ['<div class="pa-preview">',
              f'<h3>预览：{esc(data["title"])}</h3>',
              f'<p class="pa-muted">{esc(meta)} · id <code>{esc(data["id"])}</code> · 将保存为 <code>{esc(data["source"])}</code>'
-             ' · 尚未写入 not written yet</p>',
+             ' · 尚未写入</p>',
              f'<p><span class="pa-stat" id="up-count-chapters">{len(data["chapters"])} 章</span>'
              f'<span class="pa-stat" id="up-count-articles">{count} {unit}</span>'
              f'<span class="pa-stat" id="up-count-rules">{len(numeric)} 条数值规则</span>'
@@ -427,7 +482,7 @@ def upload_preview_html(doc, data: dict, rows: list[dict], *, label) -> str:
                              f'<td>{esc(r["quote"].replace(chr(10), " "))}</td></tr>')
         parts.append("</tbody></table>")
     else:
-        parts.append('<p class="pa-muted">没有识别到数值规则。 No numeric rules found.</p>')
+        parts.append('<p class="pa-muted">没有识别到数值规则。</p>')
     if provisions:
         by_kind: dict[str, list[dict]] = {}
         for r in provisions:
