@@ -15,7 +15,7 @@ from dataclasses import replace
 import cn2an
 
 from .errors import UnknownDocumentError
-from .jurisdictions import canonical, find_in_text, resolve
+from .jurisdictions import canonical, corpus_names, find_in_text, resolve
 from .normalize import SourceMap, align, normalize_query
 from .numbers import Quantity, find_quantities, format_value, normalise, same_value
 from .rules import OTHER, RulesTable, load_vocabulary
@@ -49,7 +49,7 @@ def context_docs(docs: list[Document], *, doc_ids=None, jurisdictions=None) -> l
     if jurisdictions:
         names = [jurisdictions] if isinstance(jurisdictions, str) else list(jurisdictions)
         known = list(dict.fromkeys(d.meta.jurisdiction for d in docs))
-        canon = {resolve(n, known) for n in names}
+        canon = {resolve(n, known, aliases=corpus_names(docs)) for n in names}
         selected = [d for d in selected if d.meta.jurisdiction in canon]
     return selected
 
@@ -97,6 +97,7 @@ class _Checker:
     def __init__(self, table: RulesTable, docs: list[Document], events):
         self.docs, self.events = docs, tuple(events)
         self.jurs = list(dict.fromkeys(d.meta.jurisdiction for d in docs))
+        self.names = corpus_names(docs)  # the corpus' own names and aliases (岭西 for 岭西省)
         ids = {d.id for d in docs}
         self.rules = [r for r in table.rules if r.doc_id in ids]
         self.listed: dict[tuple[str, str], int] = {}  # (doc, article) → items it lists
@@ -116,7 +117,7 @@ class _Checker:
             if named:
                 return named
         s, e = _span(text, pos, _SENTENCE)
-        named = [j for j in find_in_text(text[s:e], extra=tuple(self.jurs)) if j in self.jurs]
+        named = [j for j in find_in_text(text[s:e], extra=tuple(self.jurs), names=self.names) if j in self.jurs]
         return [d for d in self.docs if d.meta.jurisdiction in named] or self.docs
 
     def number(self, text: str, q: Quantity) -> Check:

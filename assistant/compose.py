@@ -880,6 +880,8 @@ class Composer:
                 out.line(f"- {self._event_sentence(out, d, e)}")
             for e in events:
                 out.event(e)
+        if not q.jurisdictions and len(have) > 3:  # say which documents answered, and which were left out
+            out.line(self._left_out(have[3:], self.label(need)))
         readings = []
         for e in out.events:
             for r in (e.reading or "").split(";"):
@@ -1003,7 +1005,16 @@ class Composer:
                         out.value(r)
         if first:
             return self._extractive(q, hits, out)
+        rest = [d for d in scope[3:] if any(p.doc_id == d.id and p.kind == "conditions" for p in self.table.provisions)]
+        if rest and not q.jurisdictions:  # say which documents answered, and which were left out
+            out.line(self._left_out(rest, "申请条件"))
         return out.draft("eligibility", topic="conditions")
+
+    def _left_out(self, rest: list[Document], what: str) -> str:
+        """A question naming no jurisdiction, answered from the first few documents: the others
+        that state it too are named (counted when there are many), never silently dropped."""
+        who = self.docs_phrase(rest) if len(rest) <= MAX_CHAT_COMPARE else f"另外{len(rest)}份文件"
+        return f"（问题未指明地区，以上只列出前几份文件；{who}也规定了{what}，可指明地区再问。）"
 
     def _eligibility_head(self, q: Query, d: Document, conds, verdicts, focus, prio, out: _Out) -> str:
         fails = [p for p, v in zip(conds, verdicts) if v[0] == "fails"]
