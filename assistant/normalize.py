@@ -8,8 +8,11 @@ and units removed, page-break line breaks inside a sentence joined, markdown res
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
+from array import array
 
 CJK = r"\u4e00-\u9fff"
 # characters a sentence or heading may legitimately end with
@@ -191,30 +194,29 @@ class SourceMap:
     (``Document.text``), so the normalised text is never stored twice.
     """
 
-    __slots__ = ("_pos", "_drop", "_kind", "_orig", "_shown", "_cum_drop", "_cum_ins", "_base",
-                 "offset", "length", "mismatches")
+    _SHARED = ("_pos", "_dropped", "_kind", "_orig", "_shown_at", "_shown_end", "_shown_text", "_base", "mismatches")
+    __slots__ = _SHARED + ("offset", "length")
 
     def __init__(self, *, pos, drop, kind: str, orig: str, shown: dict, length: int, base: int = 0,
                  mismatches: int = 0):
-        from array import array
-
-        self._pos, self._drop = array("q", pos), array("q", drop)
-        self._kind, self._orig, self._shown = kind, orig, shown
-        cum_drop, cum_ins, d, k = array("q"), array("q"), 0, 0
-        for n, dropped in enumerate(self._drop):
-            d += dropped
-            k += kind[n] == "i"
-            cum_drop.append(d)
-            cum_ins.append(k)
-        self._cum_drop, self._cum_ins = cum_drop, cum_ins
+        # one entry per edit (a normalised index where the texts differ), int32 (offsets in one file):
+        # its index, the source characters dropped up to and including it, its kind ("=" the same
+        # character after dropped ones, "s" another source character, "i" inserted) and that character
+        self._pos, self._dropped = array("i", pos), array("i", itertools.accumulate(drop))
+        self._kind, self._orig = kind, orig
+        # the dropped source text a reader still sees before an edit (spaces inside a line), packed:
+        # edit numbers, and where each one's text ends in one string
+        self._shown_at = array("i", sorted(shown))
+        self._shown_end = array("i", itertools.accumulate(len(shown[k]) for k in self._shown_at))
+        self._shown_text = "".join(shown[k] for k in self._shown_at)
         self._base = base  # source offset of normalised index 0 of the whole map
         self.offset, self.length = 0, length  # this view: [offset, offset + length) of the whole map
         self.mismatches = mismatches  # characters aligned by position only (should be 0)
 
     def view(self, start: int, end: int) -> "SourceMap":
-        """The map of ``text[start:end]`` (indices relative to this view)."""
+        """The map of ``text[start:end]`` (indices relative to this view; the arrays are shared)."""
         out = object.__new__(SourceMap)
-        for name in ("_pos", "_drop", "_kind", "_orig", "_shown", "_cum_drop", "_cum_ins", "_base", "mismatches"):
+        for name in self._SHARED:
             setattr(out, name, getattr(self, name))
         out.offset, out.length = self.offset + start, end - start
         return out
@@ -222,17 +224,13 @@ class SourceMap:
     # ---------------------------------------------------------------- offsets
     def _source_start(self, i: int) -> int:
         """Source offset where normalised character ``i`` (whole-map index) starts."""
-        import bisect
-
         k = bisect.bisect_right(self._pos, i) - 1
         if k < 0:
             return self._base + i
-        inserted_here = self._pos[k] == i and self._kind[k] == "i"
-        return self._base + i + self._cum_drop[k] - self._cum_ins[k] + inserted_here
+        inserted_before = self._kind.count("i", 0, k + 1) - (self._pos[k] == i and self._kind[k] == "i")
+        return self._base + i + self._dropped[k] - inserted_before
 
     def _inserted(self, i: int) -> bool:
-        import bisect
-
         k = bisect.bisect_left(self._pos, i)
         return k < len(self._pos) and self._pos[k] == i and self._kind[k] == "i"
 
@@ -259,8 +257,6 @@ class SourceMap:
         normalised text stay one "\\n". A source in traditional characters reads simplified (the
         normalised characters) unless ``original``.
         """
-        import bisect
-
         a, b = self.offset + start, self.offset + end
         k = bisect.bisect_left(self._pos, a)
         out: list[str] = []
@@ -278,9 +274,11 @@ class SourceMap:
                 i = stop
                 continue
             # an edit at i
-            if i > a and k in self._shown:
-                out.append(self._shown[k])
-                size += len(self._shown[k])
+            n = bisect.bisect_left(self._shown_at, k) if i > a else len(self._shown_at)
+            if n < len(self._shown_at) and self._shown_at[n] == k:
+                dropped = self._shown_text[self._shown_end[n - 1] if n else 0:self._shown_end[n]]
+                out.append(dropped)
+                size += len(dropped)
             where.append(size)
             kind = self._kind[k]
             if kind != "i":
