@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 
 from . import timeline as tl
-from .check import COUNT_UNITS
 from .compare import compare, short_title
+from .components.count import count
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics, target_year
 from .types import Article, Citation, Document, Event, Hit, Provision, Rule
@@ -213,8 +213,6 @@ def _sentences(doc: Document, art: Article, seps: str = _SENT) -> list[tuple[int
     return out
 
 
-_COUNT_WORDS = COUNT_UNITS
-_COUNT = re.compile(r"(?:几|多少)(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
 MAX_CHAT_COMPARE = 12  # documents side by side in one chat answer
 
 
@@ -247,6 +245,8 @@ class Composer:
         for r in table.rules:
             self._by_topic.setdefault(r.topic, []).append(r)
             self._by_article.setdefault((r.doc_id, r.article), []).append(r)
+
+    span_written = staticmethod(as_written)  # what a person reads of a span: the document's own characters
 
     # ------------------------------------------------------------------ naming
     def marker(self, doc: Document, label: str) -> str:
@@ -465,7 +465,7 @@ class Composer:
             "revocation": self._revocation,
         }.get(q.intent, self._extractive)
         draft = composer(q, hits, out)
-        counted = self._count(q, hits, draft)
+        counted = count(self, q, hits, draft, _Out)
         if counted is not None:
             draft = counted
         notes = list(q.notes)
@@ -1210,37 +1210,6 @@ class Composer:
                     best = (score, art, items)
             out.append((d, best[1], best[2]))
         return out
-
-    def _count(self, q: Query, hits, draft: Draft) -> Draft | None:
-        """"主要任务一共几项？": how many items the best-matching list article lists, counted from
-        its provision rows (共N项), then the list — when the draft states no such count itself."""
-        m = _COUNT.search(q.text)
-        if not m or q.intent == "comparison":
-            return None
-        word = next((w.group(1) for w in re.finditer(r"(?:几|多少)(\w)", q.text) if w.group(1) in _COUNT_WORDS), "项")
-        if not draft.abstained and any(qt.unit == word for qt in find_quantities(draft.text)):
-            return None
-        scope = [self.docs[i] for i in q.doc_ids if i in self.docs]
-        bonus = self.hit_bonus(hits)
-        best = None
-        for kind in dict.fromkeys(p.kind for p in self.table.provisions if p.kind != "priority"):
-            for d, art, items in self._lists(q, scope, kind):
-                grams = self.qgrams(q, d)
-                intro = d.text[art.start:items[0].start]
-                score = self.coverage(grams, intro) + 0.5 * self.coverage(grams, art.text) + bonus.get((d.id, art.label), 0)
-                if best is None or score > best[0]:
-                    best = (score, d, art, items)
-        if best is None or best[0] < MATCH or len(best[3]) < 2:
-            return None
-        _, d, art, items = best
-        out = _Out(self)
-        ls, le = self.intro(d, art, items[0].start)
-        out.line(f"{self.who(d)}{art.label}共列{len(items)}{word}：{as_written(d, ls, le)} {out.cite(d, art.label, ls, le)}：")
-        for p in items:
-            head_end = p.text.find("。")
-            head = p.text[: head_end] if 0 < head_end <= 40 else p.text
-            out.line(f"- {p.item}{head} {out.cite(d, p.article, p.start, p.start + len(head))}")
-        return out.draft(draft.intent if not draft.abstained else "task", topic="count")
 
     def _render_lists(self, q: Query, lists, out: _Out, intent: str) -> Draft:
         for d, art, items in lists[:3]:

@@ -49,6 +49,24 @@ def test_counting_words_with_a_unit_are_not_counts(engine):
         assert "共列" not in engine.ask(question).answer
 
 
+@pytest.mark.slow
+def test_plan_heading_sub_sections_are_counted(engine, docs):
+    """A plan's heading "(二)…" with sections (二)1. … (二)N.: the count is the number of them."""
+    plan = next(d for d in docs if d.meta.kind == "plan" and any(a.label.startswith("(二)") for a in d.articles))
+    n = sum(1 for a in plan.articles if a.label.startswith("(二)") and a.label[3:].rstrip(".").isdigit())
+    heading = plan.text[plan.article("(二)1.").start:].split("。")[0].split(",")[0].lstrip("(二)")
+    answer = engine.ask(f"{plan.meta.jurisdiction}的实施意见第二大项“{heading}”下面具体列了几条？")
+    assert f"下列{n}条" in answer.answer
+    assert {c.article for c in answer.citations} >= {f"(二){i}." for i in range(1, n + 1)}
+
+
+@pytest.mark.slow
+def test_a_comparison_counts_each_document(engine, table):
+    answer = engine.ask("湖北碳计量中心和湖北计量数据建设应用基地，申请条件分别列了几条？")
+    for doc_id, article in {(c.doc_id, c.article) for c in answer.citations}:
+        assert f"{article}共列{_listed(table, doc_id, article)}条" in answer.answer
+
+
 @pytest.fixture(scope="module")
 def engine(index_settings):
     from assistant.engine import Engine

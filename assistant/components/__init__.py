@@ -1,0 +1,1 @@
+"""Answer components: one module per kind of answer (see compose.py for the dispatch)."""

@@ -1,0 +1,114 @@
+"""Counts: "主要任务一共几项？", "申请条件分别列了几条？", "第二大项下面列了几条？".
+
+How many items an article lists is counted from its provision rows (the rules table's
+enumerated provisions), and how many sub-sections a plan heading has from the document's
+section labels ("(二)1." … "(二)8."); the answer states the count with the list, and the
+checker verifies "共列N项" next to an article reference against the same rows. Used when the
+composed draft states no count of the asked kind itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..check import COUNT_UNITS
+from ..numbers import find_quantities, parse_number
+from ..types import Article, Document
+
+ASKS = re.compile(r"(?:几|多少)(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
+_WORD = re.compile(r"(?:几|多少)(\w)")
+_ORDINAL = re.compile(r"第([一二三四五六七八九十]+)(?:大)?(?:项|部分|方面)")
+_GROUP = re.compile(r"^(\([一二三四五六七八九十]+\))\d+\.$")
+MATCH = 0.42  # as compose.MATCH: how much of the question's subject a list's lead-in must cover
+
+
+def _word(text: str) -> str:
+    return next((m.group(1) for m in _WORD.finditer(text) if m.group(1) in COUNT_UNITS), "项")
+
+
+def _lists(c, q, doc: Document, bonus):
+    """(score, article, items) of the document's best list article (any provision kind)."""
+    best = None
+    for kind in dict.fromkeys(p.kind for p in c.table.provisions if p.doc_id == doc.id and p.kind != "priority"):
+        for d, art, items in c._lists(q, [doc], kind):
+            grams = c.qgrams(q, d)
+            intro = d.text[art.start:items[0].start]
+            score = c.coverage(grams, intro) + 0.5 * c.coverage(grams, art.text) + bonus.get((d.id, art.label), 0)
+            if len(items) >= 2 and (best is None or score > best[0]):
+                best = (score, art, items)
+    return best
+
+
+def _groups(doc: Document) -> dict[str, list[Article]]:
+    """Plan sections by heading group: "(二)" → [(二)1., (二)2., …]."""
+    out: dict[str, list[Article]] = {}
+    for art in doc.articles:
+        m = _GROUP.match(art.label)
+        if m:
+            out.setdefault(m.group(1), []).append(art)
+    return out
+
+
+def _sections(c, q, doc: Document):
+    """(score, group label, sections) of the heading the question names (by its words, a quoted
+    phrase or an ordinal 第二大项)."""
+    groups = _groups(doc)
+    if not groups:
+        return None
+    ordinal = _ORDINAL.search(q.text)
+    grams = c.qgrams(q, doc)
+    best = None
+    for n, (label, arts) in enumerate(groups.items(), 1):
+        head_end = doc.text.find("。", arts[0].start, arts[0].end)
+        heading = doc.text[arts[0].start:head_end if head_end > 0 else arts[0].end]
+        score = c.coverage(grams, heading)
+        if ordinal and int(parse_number(ordinal.group(1))) == n:
+            score += 1.0
+        if best is None or score > best[0]:
+            best = (score, label, arts)
+    return best
+
+
+def count(c, q, hits, draft, out_cls):
+    """The counted draft, or None when the question asks no count or the draft states it."""
+    if not ASKS.search(q.text):
+        return None
+    word = _word(q.text)
+    if not draft.abstained and any(x.unit == word for x in find_quantities(draft.text)):
+        return None
+    scope = [c.docs[i] for i in q.doc_ids if i in c.docs]
+    bonus = c.hit_bonus(hits)
+    found = []
+    for d in scope:
+        best = _lists(c, q, d, bonus)
+        if best and best[0] >= MATCH:
+            found.append(("list", d, best))
+            continue
+        sec = _sections(c, q, d) if d.meta.kind != "regulation" else None
+        if sec and sec[0] >= MATCH:
+            found.append(("sections", d, sec))
+    if not found:
+        return None
+    if q.intent != "comparison":
+        found = [max(found, key=lambda f: f[2][0])]
+    out = out_cls(c)
+    for kind, d, best in found:
+        if kind == "list":
+            _, art, items = best
+            ls, le = c.intro(d, art, items[0].start)
+            out.line(f"{c.who(d)}{art.label}共列{len(items)}{word}：{c.span_written(d, ls, le)} {out.cite(d, art.label, ls, le)}：")
+            for p in items:
+                head_end = p.text.find("。")
+                head = p.text[:head_end] if 0 < head_end <= 40 else p.text
+                out.line(f"- {p.item}{head} {out.cite(d, p.article, p.start, p.start + len(head))}")
+        else:
+            _, label, arts = best
+            head_end = d.text.find("。", arts[0].start, arts[0].end)
+            hs, he = arts[0].start, head_end if head_end > 0 else arts[0].end
+            out.line(f"{c.who(d)}“{c.span_written(d, hs, he)}”下列{len(arts)}{word} {out.cite(d, arts[0].label, hs, he)}：")
+            for art in arts:
+                m = re.match(r"\s*(?:\([一二三四五六七八九十]+\)[^。]*。\s*)?(\d+\.[^。]{0,40})", art.text)
+                if m:
+                    s = art.start + m.start(1)
+                    out.line(f"- {c.span_written(d, s, s + len(m.group(1)))} {out.cite(d, art.label, s, s + len(m.group(1)))}")
+    return out.draft(draft.intent if not draft.abstained else "task", topic="count")
