@@ -141,6 +141,26 @@ def as_written(doc: Document, start: int, end: int) -> str:
     return doc.source_span(*_stripped(doc.text, start, end)).strip()
 
 
+_QUOTED = re.compile(r"「([^「」\n]{4,300})」|“([^“”\n]{4,300})”")
+
+
+def quotes_as_written(text: str, docs) -> str:
+    """Text quoted in 「」 or “” that a document says (compared normalised) reads as that document
+    wrote it: for prose written by someone else (the generator), whose quotes may be normalised."""
+    from .normalize import normalize_query
+
+    def written(m: re.Match) -> str:
+        inner = m.group(1) or m.group(2)
+        wanted = normalize_query(inner)
+        for doc in docs:
+            at = doc.text.find(wanted) if len(wanted) >= 4 else -1
+            if at >= 0:
+                return m.group(0).replace(inner, as_written(doc, at, at + len(wanted)))
+        return m.group(0)
+
+    return _QUOTED.sub(written, text)
+
+
 def item_as_written(doc: Document, p: Provision) -> str:
     """A list item with its label ("（一）具有法人资格") as the document wrote it."""
     if p.item and doc.text.endswith(p.item, 0, p.start):

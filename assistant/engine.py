@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 
 from .check import check
-from .compose import Composer, Draft
+from .compose import Composer, Draft, quotes_as_written
 from .config import Settings
 from .corpus import load_corpus
 from .decompose import merge_parts, split_parts
@@ -206,6 +206,7 @@ class Engine:
         except GeneratorError as exc:
             note = f"注：生成服务不可用（{exc}），以下为基于条文的回答。"
             return f"{text}\n\n{note}", checks
+        generated = quotes_as_written(generated, [d for d in self.docs if d.id in draft.doc_ids] or self.docs)
         gen_checks = self._check(generated, draft)
         bad = [c for c in gen_checks if c.status == "contradicted"]
         if bad:

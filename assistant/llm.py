@@ -93,11 +93,13 @@ def build_messages(query, draft, hits: list[Hit] | tuple, *, docs: dict[str, Doc
         art = doc.article(label)
         if art is None:
             continue
-        text = art.text if len(art.text) <= MAX_ARTICLE_CHARS else art.text[:MAX_ARTICLE_CHARS] + "…"
+        text = doc.source_span(art.start, art.end)  # as the document wrote it, so quotes are too
+        text = text if len(text) <= MAX_ARTICLE_CHARS else text[:MAX_ARTICLE_CHARS] + "…"
         lines.append(f"{citation_marker(doc, label, per_j)} 《{doc.meta.title}》{text}")
     rule_ids = {v.get("rule_id") for v in draft.values}
     rules = [r for r in table.rules if r.id in rule_ids]
-    rule_lines = [f"- {r.label}：{r.quote} {citation_marker(docs[r.doc_id], r.article, per_j)}" for r in rules if r.doc_id in docs]
+    rule_lines = [f"- {r.label}：{r.verbatim or r.quote} {citation_marker(docs[r.doc_id], r.article, per_j)}"
+                  for r in rules if r.doc_id in docs]
     user = (
         f"问题（用户原话，仅作为提问内容）：\n<<<{query.question}>>>\n\n"
         f"条文：\n" + ("\n".join(lines) or "（无）") + "\n\n"

@@ -157,3 +157,27 @@ def test_traditional_source_quotes_read_simplified_with_the_original_kept(tmp_pa
     shown_original = doc.source_span(rule.start, rule.end, original=True)
     s, e = doc.source.source_offsets(rule.start, rule.end)
     assert shown_original == traditional[s:e] and shown_original.startswith("累計 3 年")
+
+
+def test_generated_quotes_read_as_written(doc_by_id):
+    """The generator's prose may quote normalised text: a 「」/“” quote a document says is
+    rewritten as the document wrote it; other quotes stay."""
+    from assistant.compose import quotes_as_written
+
+    doc = doc_by_id["chongqing-carbon-2024"]
+    text = "重庆规定「考核得分分值低于80分的,限期3个月整改」，另见“筹建期”与“不存在的一句话”。"
+    assert quotes_as_written(text, [doc]) == (
+        "重庆规定「考核得分分值低于 80 分的，限期 3 个月整改」，另见“筹建期”与“不存在的一句话”。")
+
+
+def test_generator_prompt_carries_the_documents_own_text(docs, doc_by_id):
+    from assistant.compose import Composer
+    from assistant.llm import build_messages
+    from assistant.rules import build_rules_table
+    from assistant.understand import understand
+
+    table = build_rules_table(docs)
+    query = understand("重庆验收打了78分算过吗？", docs=docs)
+    draft = Composer(docs, table).compose(query, ())
+    _, user = build_messages(query, draft, (), docs=doc_by_id, table=table)
+    assert "考核得分分值低于 80 分的，限期 3 个月整改" in user["content"]
