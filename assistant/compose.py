@@ -1632,25 +1632,25 @@ class Composer:
         clauses: list[tuple[Document, str, set[str]]] = []
         for d in scope:
             for a, s, e in cells[d.id]:
-                for part in re.split(r"[,;:。]", d.text[s:e]):
-                    part = part.strip()
+                for m in re.finditer(r"[^,;:。]+", d.text[s:e]):
+                    part = m.group(0).strip()
                     g = bigrams(self._neutral(part))
-                    if len(part) >= 4 and len(g) >= 3:
-                        clauses.append((d, part, g))
+                    if len(part) >= 4 and len(g) >= 3:  # compared normalised, shown as written
+                        clauses.append((d, part, g, as_written(d, s + m.start(), s + m.end())))
         context: dict[str, list[set[str]]] = {}  # every clause of the articles each cell quotes from
         for d in scope:
             for a in {a.label: a for a, _, _ in cells[d.id]}.values():
                 context.setdefault(d.id, []).extend(
                     bigrams(self._neutral(p)) for p in re.split(r"[,;:。\n]", a.text) if len(p.strip()) >= 4)
         statements, used = [], set()
-        for d, part, g in clauses:
+        for d, part, g, shown in clauses:
             if part in used:
                 continue
             holders = [x for x in scope
                        if any(len(g & g2) / len(g) >= 0.6 for g2 in context.get(x.id, ()) if g2)]
             if len(holders) < len(scope):
                 used.add(part)
-                statements.append((holders, part))
+                statements.append((holders, shown))
         empty = [d for d in scope if not cells[d.id]]
         if not statements and not empty:
             return f"{self.docs_phrase(scope)}的规定基本相同（见下表）。"
