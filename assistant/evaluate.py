@@ -33,19 +33,19 @@ Nothing here knows a particular question: the same rules score any file in the s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import statistics
 import time
 from pathlib import Path
 
-from .errors import AssistantError
+from .components import FALLBACK, intents
 from .jsonl import JsonlError, read_rows
 from .normalize import normalize_query
 from .numbers import find_quantities, normalise, same_value
 from .types import Answer, Document
 
-TYPES = ("numeric", "eligibility", "timeline", "task", "procedure", "comparison", "revocation", "unanswerable")
+# question types: one per answer component (the fallback "other" is no type of its own), and abstentions
+TYPES = tuple(i for i in intents() if i != FALLBACK) + ("unanswerable",)
 _PUNCT = re.compile(r"[\s,，。.;；:：、!！?？\"'“”‘’《》<>()（）\[\]【】〔〕·—\-–~/|*_#>]+")
 
 

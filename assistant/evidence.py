@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 
-from .compose import Composer, Draft, _Out, _sentences
+from .compose import Composer
+from .writer import Draft, Writer, sentence_spans
 from .numbers import find_quantities
 from .types import Hit
 from .understand import Query
@@ -68,7 +69,7 @@ def _best(composer: Composer, q: Query, hit: Hit, retriever=None):
     if len(grams) < MIN_GRAMS:
         return None
     dense = _dense(retriever, q, hit, doc)
-    scored = sorted(((composer.coverage(grams, doc.text[s:e]) + dense(s, e), s, e) for s, e in _sentences(doc, art)),
+    scored = sorted(((composer.coverage(grams, doc.text[s:e]) + dense(s, e), s, e) for s, e in sentence_spans(doc, art)),
                     key=lambda x: -x[0])
     if not scored:
         return None
@@ -76,7 +77,7 @@ def _best(composer: Composer, q: Query, hit: Hit, retriever=None):
     return scored[0][0], doc, art, spans
 
 
-def _quote(composer: Composer, out: _Out, best) -> str:
+def _quote(composer: Composer, out: Writer, best) -> str:
     _, doc, art, spans = best
     quotes = "".join(f"{composer.quote_span(out, doc, art, s, e)}。" for s, e in spans)
     return f"{composer.who(doc)}{art.label}：{quotes}"
@@ -113,7 +114,7 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
     best = _best(composer, q, top[0], retriever)
     if best is None or best[0] < MATCH or not _states_asked(q, best):
         return draft
-    out = _Out(composer)
+    out = Writer(composer)
     if draft.abstained:
         agree = top[0].ranks.get("bm25") == 1 and top[0].ranks.get("dense") == 1
         if not agree or best[0] < STRONG:

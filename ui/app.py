@@ -22,6 +22,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from assistant.components import REGISTRY
 from assistant.errors import AssistantError, without_paths
 from assistant.manage import MAX_UPLOAD_BYTES
 
@@ -30,15 +31,8 @@ from . import render
 log = logging.getLogger(__name__)
 
 ALL = "全部"
-EXAMPLES = [  # one per intent: (label, question, jurisdiction filter)
-    ("数值", "重庆的碳计量中心批下来以后，筹建最多给几年？", "重庆"),
-    ("申请条件", "申请湖北省级碳计量中心要满足哪些条件？", "湖北"),
-    ("时间线", "我们2024年6月1日拿到重庆碳计量中心的批筹文件，验收申请最晚哪天前得交？", "重庆"),
-    ("主要任务", "湖北省级碳计量中心主要干哪些活？", "湖北"),
-    ("办理流程", "在湖北申请碳计量中心，大致走什么流程？", "湖北"),
-    ("对比", "湖北、重庆、天津的筹建期限一样吗？", ALL),
-    ("撤销情形", "重庆碳计量中心哪些情况下会被摘牌？", "重庆"),
-    ("其他", "东营市计量发展有哪些目标？", "东营"),
+EXAMPLES = [  # one per answer component, from the registry: (label, question, jurisdiction filter)
+    (c.label, c.example, c.example_filter or ALL) for c in REGISTRY.values() if c.example
 ]
 EMPTY_HINT = "请输入一个问题，例如：重庆的碳计量中心筹建期是几年？（或点击下方的示例问题）"
 SOURCES_PLACEHOLDER = '<p class="pa-muted">提问后，这里显示每个引用条款的全文，引用的句子高亮。</p>'

@@ -14,6 +14,7 @@ import re
 from ..check import COUNT_UNITS
 from ..numbers import find_quantities, parse_number
 from ..types import Article, Document
+from .lists import best_lists
 
 ASKS = re.compile(r"(?:几|多少)(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
 _WORD = re.compile(r"(?:几|多少)(\w)")
@@ -30,7 +31,7 @@ def _lists(c, q, doc: Document, bonus):
     """(score, article, items) of the document's best list article (any provision kind)."""
     best = None
     for kind in dict.fromkeys(p.kind for p in c.table.provisions if p.doc_id == doc.id and p.kind != "priority"):
-        for d, art, items in c._lists(q, [doc], kind):
+        for d, art, items in best_lists(c, q, [doc], kind):
             grams = c.qgrams(q, d)
             intro = d.text[art.start:items[0].start]
             score = c.coverage(grams, intro) + 0.5 * c.coverage(grams, art.text) + bonus.get((d.id, art.label), 0)

@@ -1,0 +1,128 @@
+"""Abstentions: unreadable questions, places and subjects the corpus does not cover, a
+manifest field asked for, a kind of document a place lacks, a topic the documents in scope
+are silent on (saying what they do say nearby, and whose rule it would be elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from ..types import Document
+from ..understand import Query, doc_kind, kind_name
+from ..writer import (Draft, Writer, date_cn, sentence_spans)
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def unreadable(ctx: "Composer", q: Query, out: Writer) -> Draft:
+    out.line("没有识别出问题内容，无法回答。请用中文描述您的问题，例如“重庆碳计量中心筹建期几年？”。")
+    return out.draft("other", abstained=True)
+
+
+def foreign(ctx: "Composer", q: Query, out: Writer) -> Draft:
+    places = "、".join(q.foreign)
+    have = "、".join(dict.fromkeys(d.meta.jurisdiction for d in ctx.doc_list))
+    out.line(f"语料中没有{places}的文件，无法回答{places}的问题。"
+             f"The corpus has no document for {places}; it has: {have}.")
+    for note in q.notes:
+        out.line(note)
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if q.kinds and scope and len(scope) < len(ctx.doc_list):
+        out.line(f"语料中与之同类的文件有：{'、'.join(ctx.name(d) for d in scope)}（分别适用于"
+                 f"{'、'.join(dict.fromkeys(d.meta.jurisdiction for d in scope))}，不适用于{places}）。")
+    else:
+        out.line(f"现有文件：{ctx.corpus_summary()}。")
+    return out.draft(q.intent, abstained=True)
+
+
+def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
+    """Fees, subsidies, appeals …: abstain when no document in scope mentions the subject."""
+    if not q.subjects:
+        return None
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    for spec in ctx.vocab.raw.get("subjects", ()):
+        if spec["name"] not in q.subjects:
+            continue
+        if any(w in d.text for d in scope for w in spec.get("evidence", ())):
+            continue
+        who = "、".join(ctx.who(d) for d in scope) or "语料中的文件"
+        out.line(f"{who}没有关于{spec['name']}的规定，无法回答这一问题。")
+        nearby = []
+        for d in scope:
+            for art in d.articles:
+                for s, e in sentence_spans(d, art):
+                    if any(w in d.text[s:e] for w in spec.get("nearby", ())):
+                        nearby.append((d, art, s, e))
+        if nearby:
+            out.line("相关的规定只有：")
+            for d, art, s, e in nearby[:3]:
+                out.line(f"- {ctx.who(d)}：{ctx.quote_span(out, d, art, s, e)}")
+        return out.draft(q.intent, abstained=True)
+    return None
+
+
+def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs][:3]
+    field_name = {"doc_number": "文号", "issued": "发布日期", "issuer": "发文机关"}.get(q.metadata, q.metadata)
+    found, missing = [], []
+    for d in scope:
+        value = getattr(d.meta, q.metadata, "")
+        if isinstance(value, dt.date):
+            value = date_cn(value)
+        (found if value else missing).append((d, value))
+    if not found:
+        out.line(f"{'、'.join(ctx.name(d) for d, _ in missing)}的材料中没有给出{field_name}，无法回答。")
+        refs = [m for d, _ in missing for m in re.findall(r"〔\d{4}〕\d+号", d.text)]
+        if refs:
+            out.line(f"文中只引用了其他文件的文号（如{'、'.join(dict.fromkeys(refs))}），不是该文件本身的文号。")
+        return out.draft("numeric", abstained=True)
+    for d, value in found:
+        out.line(f"{ctx.name(d)}的{field_name}：{value}（据语料清单）。")
+    for d, _ in missing:
+        out.line(f"{ctx.name(d)}未给出{field_name}。")
+    return out.draft("numeric")
+
+
+def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
+    kind = kind_name(q.kinds[0], ctx.vocab)
+    for j in q.missing_kind:
+        have = [d for d in ctx.doc_list if d.meta.jurisdiction == j]
+        out.line(f"语料中{j}没有{kind}方面的文件，无法按{j}的{kind}回答。")
+        if have:
+            out.line(f"{j}现有的文件是{'、'.join(ctx.name(d) for d in have)}。")
+    others = [d for d in ctx.doc_list if doc_kind(d, ctx.vocab) == q.kinds[0]]
+    if others:
+        out.line(f"有{kind}办法的是：{'、'.join(dict.fromkeys(d.meta.jurisdiction for d in others))}。")
+    return out.draft(q.intent, abstained=True)
+
+
+def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: list[Document]) -> Draft:
+    """The documents asked about are silent on a topic: say so, quote what they do say about
+    it, and name the jurisdictions whose documents state it (as theirs)."""
+    label = ctx.label(topic)
+    who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
+    out.line(f"{who}未规定{label}，无法给出这一数字。")
+    keywords = ctx.topics.topic(topic).keywords if ctx.topics.topic(topic) else ()
+    for d in scope:
+        mention = ctx.mention(q, d, keywords)
+        if mention:
+            art, s, e = mention
+            out.line(f"{ctx.who(d)}只规定：{ctx.quote_span(out, d, art, s, e)}。")
+    kinds = {doc_kind(d, ctx.vocab) for d in scope}
+    in_scope = {d.id for d in scope}
+    others = [r for r in ctx._by_topic.get(topic, ()) if r.doc_id not in in_scope]
+    others.sort(key=lambda r: doc_kind(ctx.docs[r.doc_id], ctx.vocab) not in kinds)
+    seen = set()
+    for r in others:
+        if r.doc_id in seen:
+            continue
+        seen.add(r.doc_id)
+        d = ctx.docs[r.doc_id]
+        out.line(f"{ctx.who(d)}规定：{ctx.quote_rule(out, r, full=False)}（这是{d.meta.jurisdiction}的规定，"
+                 f"不适用于{'、'.join(dict.fromkeys(x.meta.jurisdiction for x in scope))}）。")
+        if len(seen) >= 2:
+            break
+    return out.draft(q.intent, abstained=True, topic=topic)

@@ -1,0 +1,296 @@
+"""Comparisons: a markdown table with one column per document (rules-table topics, or the
+best clauses of the matching articles) and a one-line summary first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+
+from ..compare import compare, short_title
+from ..types import Article, Document, Rule
+from ..understand import Query, bigrams
+from ..writer import (Draft, Writer, MAX_CHAT_COMPARE, as_written, date_cn, sentence_spans, span_in)
+
+from .eligibility import eligibility
+from .extractive import extractive
+from .lists import revocation, task
+from .numeric import numeric
+from .procedure import procedure
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def comparison(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    """Every document asked for gets its column (at most MAX_CHAT_COMPARE in chat; then the
+    documents whose rules state the compared topic come first)."""
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    topics = [t for t in q.topics if ctx.has_topic(t) and t != "target"]
+    if topics and any(d.meta.kind == "regulation" for d in scope):  # plans/news only when they state it
+        scope = [d for d in scope if d.meta.kind == "regulation" or any(ctx.rules(t, [d.id]) for t in topics)]
+    compared = scope
+    if topics and len(scope) > MAX_CHAT_COMPARE:
+        stating = [d for d in scope if ctx.rules(topics[0], [d.id])]
+        scope = stating if len(stating) >= 2 else scope
+    scope, note = ctx.readable(scope, hits)
+    if note:
+        out.line(note)
+    if len(scope) < 2:  # one document left to compare: answer it as its base question
+        single = {"eligibility": eligibility, "task": task, "revocation": revocation,
+                  "procedure": procedure}.get(base_intent(ctx, q), numeric if topics else extractive)
+        return single(ctx, q, hits, out)
+    if topics:
+        return compare_rules(ctx, q, topics, scope, out, compared=compared)
+    return compare_text(ctx, q, hits, scope, out)
+
+
+def base_intent(ctx: "Composer", q: Query) -> str:
+    spec = ctx.vocab.intents
+    best, score = "", 0
+    for name in ("eligibility", "revocation", "task", "procedure"):
+        cues = spec.get(name, {})
+        s = 2 * sum(c in q.text for c in cues.get("strong", ())) + sum(c in q.text for c in cues.get("weak", ()))
+        if s > score:
+            best, score = name, s
+    return best
+
+
+def header(ctx: "Composer", d: Document) -> str:
+    if ctx._per_j.get(d.meta.jurisdiction, 1) > 1:
+        return f"{d.meta.jurisdiction}·{short_title(d)}"
+    return d.meta.jurisdiction
+
+
+def compare_rules(ctx: "Composer", q: Query, topics: list[str], scope: list[Document], out: Writer, *,
+                   compared: list[Document] | None = None) -> Draft:
+    primary = topics[0]
+    rows = [t for t in dict.fromkeys(t for t in (q.clause_topics or topics[:1]) if t in topics)][:2]
+    rows = rows or [primary]
+    for t in topics[1:3]:  # a second topic the question names
+        if t not in rows and len(rows) < 3:
+            rows.append(t)
+    siblings = []
+    in_scope = {d.id for d in scope}
+    # what the next sentence adds (合格线 → 低于80分限期整改), rules in table order
+    for r in sorted((r for t in set(rows) for r in ctx._by_topic.get(t, ())), key=lambda r: ctx._pos[r.id]):
+        if r.doc_id in in_scope:
+            doc = ctx.docs[r.doc_id]
+            art = doc.article(r.article)
+            _, end = span_in(doc.text, r.start, r.end, art.start, art.end)
+            nxt = span_in(doc.text, end + 1, end + 1, art.start, art.end) if end + 1 < art.end else None
+            for x in ctx._by_article.get((r.doc_id, r.article), ()):
+                if (nxt and nxt[0] <= x.start < nxt[1]
+                        and x.topic not in rows and x.topic not in ("other", "issued_date", "target")
+                        and x.topic not in siblings):
+                    siblings.append(x.topic)
+    rows += siblings[: max(0, 3 - len(rows))]
+    cmp = compare(ctx.table, ctx.doc_list, doc_ids=[d.id for d in scope], topics=rows)
+    cells: dict[tuple[str, str], str] = {}
+    found: dict[str, list[tuple[Document, Rule]]] = {}
+    for t in rows:
+        for d in scope:
+            c = cmp.cell(t, d.id)
+            if c.status == "found":
+                r = ctx.headline(t, d)
+                cells[(t, d.id)] = ctx.quote_rule(out, r, full=False)
+                found.setdefault(t, []).append((d, r))
+            else:
+                mention = ctx.mention(q, d, ctx.topics.topic(t).keywords if ctx.topics.topic(t) else ())
+                if mention and c.mentions:
+                    art, s, e = mention
+                    cells[(t, d.id)] = f"未规定（只规定：{ctx.quote_span(out, d, art, s, e)}）"
+                else:
+                    cells[(t, d.id)] = "未规定"
+                    out.use(d)
+    summary = [rule_summary(ctx, q, t, scope, found.get(t, []), compared=compared) for t in rows]
+    out.line(summary[0])
+    for s in summary[1:]:
+        out.line(s)
+    out.line("")
+    out.line("| 项目 | " + " | ".join(header(ctx, d) for d in scope) + " |")
+    out.line("|---|" + "---|" * len(scope))
+    for t in rows:
+        out.line(f"| {ctx.label(t)} | " + " | ".join(cells[(t, d.id)] for d in scope) + " |")
+    return out.draft("comparison", topic=primary)
+
+
+def rule_summary(ctx: "Composer", q: Query, topic: str, scope: list[Document], found, *,
+                  compared: list[Document] | None = None) -> str:
+    """One line per compared topic. "只有X规定了" is said only when the rules of every compared
+    document were looked at: documents compared but not shown (more than MAX_CHAT_COMPARE)
+    that state the topic are counted, never silently left out."""
+    label = ctx.label(topic)
+    silent = [d for d in scope if d not in [x for x, _ in found]]
+    shown_ids = {d.id for d in scope}
+    unshown = [d for d in (compared or ()) if d.id not in shown_ids and ctx.rules(topic, [d.id])]
+    if unshown:
+        more = f"另有{len(unshown)}份未列出的文件也规定了{label}（见完整对比）"
+        text = rule_summary(ctx, q, topic, scope, found).rstrip("。").replace("只有", "")
+        return f"{text}；{more}。"
+    if not found:
+        return f"{label}：{ctx.docs_phrase(scope)}均未规定。"
+    values = [(d, r) for d, r in found]
+    same = len({ctx.value_key(r) for _, r in values}) == 1
+    shown = ctx.written  # the verbatim clause carries the number
+    if same and values[0][1].unit != "date":
+        r0 = values[0][1]
+        if not silent:
+            return f"{label}：{ctx.docs_phrase([d for d, _ in values])}的规定相同，均为{ctx.shown_value(r0)}。"
+        return (f"{label}：只有{ctx.docs_phrase([d for d, _ in values])}规定了（{shown(r0)}）；"
+                f"{ctx.docs_phrase(silent)}未规定。")
+    if values[0][1].unit == "date":
+        ordered = sorted(values, key=lambda x: str(x[1].value))
+        parts = [f"{ctx.who(d)}自{date_cn(dt.date.fromisoformat(str(r.value)))}起施行" for d, r in ordered]
+        text = f"{label}：{ctx.who(ordered[0][0])}在先" + ("；" + "，".join(parts) if len(ordered) > 1 else "")
+        if len(ordered) > 1 and any(w in q.text for w in ("差", "相隔", "间隔", "隔了")):
+            a = dt.date.fromisoformat(str(ordered[0][1].value))
+            b = dt.date.fromisoformat(str(ordered[-1][1].value))
+            delta = relativedelta(b, a)
+            text += f"；前后相差约{delta.years}年{delta.months}个月"
+        if silent:
+            text += f"；{ctx.docs_phrase(silent)}未规定"
+        return text + "。"
+    parts = [f"{ctx.who(d)}{shown(r)}" for d, r in values]
+    text = f"{label}：各地规定不同——" + "；".join(parts)
+    if silent:
+        text += f"；{ctx.docs_phrase(silent)}未规定"
+    return text + "。"
+
+
+def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer) -> Draft:
+    """Non-numeric aspects: per document the provisions or sentences that answer the question."""
+    base = base_intent(ctx, q)
+    kind = {"eligibility": "conditions", "task": "tasks", "revocation": "revocation"}.get(base, "")
+    cells: dict[str, list[tuple[Article, int, int]]] = {}
+    best_art: dict[str, Article] = {}
+    provs = {d.id: [p for p in ctx.table.provisions if p.doc_id == d.id and p.kind == kind] if kind else []
+             for d in scope}
+    grams_of = {d.id: ctx.qgrams(q, d, drop_intent="comparison") - ctx.qgrams_generic(base) for d in scope}
+    scored = {d.id: [(ctx.coverage(grams_of[d.id], p.text) if grams_of[d.id] else 0.0, p) for p in provs[d.id]]
+              for d in scope}
+    specific = any(sc >= 0.35 for d in scope for sc, _ in scored[d.id])
+    years = "年" in q.asked_units and all(d.meta.kind != "regulation" for d in scope)
+    for d in scope:
+        grams = grams_of[d.id]
+        picks: list[tuple[Article, int, int]] = []
+        if years:
+            picks = milestones(ctx, d)
+        elif scored[d.id] and specific:
+            top = max(sc for sc, _ in scored[d.id])
+            for sc, p in sorted(scored[d.id], key=lambda x: -x[0])[:2]:
+                if sc >= 0.75 * top and sc > 0:
+                    cs, ce = ctx.best_clause(grams, d, p.start, p.end)
+                    picks.append((d.article(p.article), cs, ce))
+        elif scored[d.id]:
+            for _, p in scored[d.id]:
+                head_end = p.text.find("。")
+                e = p.start + (head_end if 0 < head_end <= 40 else min(len(p.text), 40))
+                picks.append((d.article(p.article), p.start, e))
+        if not picks and not years:
+            ranked = ctx.rank_articles(q, hits, [d.id], drop_intent="comparison")
+            if ranked and ranked[0][0] >= 0.2:
+                best_art[d.id] = ranked[0][2]
+        cells[d.id] = sorted(picks, key=lambda x: x[1])
+    for d in scope:  # sentences of the best article: relevant first, then what the others lack
+        art = best_art.get(d.id)
+        if art is None or cells[d.id]:
+            continue
+        others = [bigrams(neutral(ctx, x.text)) for did, x in best_art.items() if did != d.id]
+        scored_s = []
+        for s, e in sentence_spans(d, art, "。;\n"):
+            g = bigrams(neutral(ctx, d.text[s:e]))
+            cov = ctx.coverage(grams_of[d.id], d.text[s:e])
+            distinct = 1 - min((len(g & o) / len(g) for o in others), default=1.0) if g else 0.0
+            scored_s.append((cov + (0.5 * distinct if cov > 0 else 0.0), s, e))
+        for _, s, e in sorted(sorted(scored_s, key=lambda x: -x[0])[:2], key=lambda x: x[1]):
+            cells[d.id].append((art, *ctx.best_clause(grams_of[d.id], d, s, e, limit=90)))
+    summary = text_summary(ctx, q, scope, cells, out)
+    out.line(summary)
+    out.line("")
+    out.line("| " + " | ".join(header(ctx, d) for d in scope) + " |")
+    out.line("|" + "---|" * len(scope))
+    row = []
+    for d in scope:
+        parts = []
+        for a, s, e in cells[d.id]:
+            lead = ""
+            if kind == "revocation" and a.items and a.items[0].start <= s:
+                ls, le = ctx.intro(d, a)
+                lead = as_written(d, ls, le) + "："
+            parts.append(lead + ctx.quote_span(out, d, a, s, e))
+        row.append("；".join(parts) if parts else "未规定")
+        if not parts:
+            out.use(d)
+    out.line("| " + " | ".join(row) + " |")
+    for d in scope:
+        for a, s, e in cells[d.id]:
+            for r in ctx.table.rules:
+                if r.doc_id == d.id and s <= r.start < e:
+                    out.value(r)
+    return out.draft("comparison", topic=kind or base)
+
+
+def milestones(ctx: "Composer", doc: Document) -> list[tuple[Article, int, int]]:
+    """Sentences of a plan that set a target year ("到2025年,…")."""
+    out = []
+    for art in doc.articles:
+        for m in re.finditer(r"到\d{4}年", art.text):
+            s, e = span_in(doc.text, art.start + m.start(), art.start + m.end(), art.start, art.end, "。;\n")
+            s, e = ctx.best_clause(set(), doc, s, e, limit=60, anchor=art.start + m.start())
+            if all(x[1] != s for x in out):
+                out.append((art, s, e))
+    return out
+
+
+def text_summary(ctx: "Composer", q: Query, scope: list[Document], cells, out: Writer) -> str:
+    """One line on the differences: clauses only some of the documents have."""
+    clauses: list[tuple[Document, str, set[str]]] = []
+    for d in scope:
+        for a, s, e in cells[d.id]:
+            for m in re.finditer(r"[^,;:。]+", d.text[s:e]):
+                part = m.group(0).strip()
+                g = bigrams(neutral(ctx, part))
+                if len(part) >= 4 and len(g) >= 3:  # compared normalised, shown as written
+                    clauses.append((d, part, g, as_written(d, s + m.start(), s + m.end())))
+    context: dict[str, list[set[str]]] = {}  # every clause of the articles each cell quotes from
+    for d in scope:
+        for a in {a.label: a for a, _, _ in cells[d.id]}.values():
+            context.setdefault(d.id, []).extend(
+                bigrams(neutral(ctx, p)) for p in re.split(r"[,;:。\n]", a.text) if len(p.strip()) >= 4)
+    statements, used = [], set()
+    for d, part, g, shown in clauses:
+        if part in used:
+            continue
+        holders = [x for x in scope
+                   if any(len(g & g2) / len(g) >= 0.6 for g2 in context.get(x.id, ()) if g2)]
+        if len(holders) < len(scope):
+            used.add(part)
+            statements.append((holders, shown))
+    empty = [d for d in scope if not cells[d.id]]
+    if not statements and not empty:
+        return f"{ctx.docs_phrase(scope)}的规定基本相同（见下表）。"
+    parts, seen_holders = [], []
+    for holders, part in statements:
+        key = tuple(h.id for h in holders)
+        if seen_holders.count(key) >= 1 and len(statements) > 3:
+            continue
+        seen_holders.append(key)
+        who = "、".join(ctx.who(h) for h in holders)
+        parts.append(f"只有{who}：{part}" if len(scope) > 2 or len(holders) > 1 else f"{who}：{part}")
+        if len(parts) >= 4:
+            break
+    text = "主要差异——" + "；".join(parts) if parts else "主要差异见下表"
+    if empty:
+        text += f"；{ctx.docs_phrase(empty)}未规定"
+    return text + "。"
+
+
+def neutral(ctx: "Composer", text: str) -> str:
+    """Drop the documents' own names (省/市市场监管局, 中心/基地 …) before comparing wording."""
+    for w in sorted(ctx.vocab.raw.get("neutral_words", ()), key=len, reverse=True):
+        text = text.replace(w, "")
+    return text

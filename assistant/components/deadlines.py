@@ -1,0 +1,160 @@
+"""Timelines: dates computed by the timeline engine from a date in the question, with the rule
+behind each and the reading used; yearly obligations in a given year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from .. import timeline as tl
+from ..numbers import normalise
+from ..types import Document, Event
+from ..understand import Query
+from ..writer import (Draft, Writer, date_cn, prose_punctuation)
+
+from .abstain import abstain_topic
+from .extractive import extractive
+from .numeric import numeric
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    topics = [t for t in q.topics if ctx.has_topic(t)]
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if not q.dates and q.years:
+        return yearly(ctx, q, topics, scope, out)
+    if not q.dates:
+        return numeric(ctx, q, hits, out)
+    date = q.dates[0]
+    event = asked_event(ctx, q, topics)
+    need = {"approved": "construction_period", "assessed": "rectification_period",
+            "notice": "public_notice_min", "change": "change_report_deadline",
+            "acceptance_submitted": "initial_review_deadline", "established": "review_cycle",
+            "rectification_notice": "failed_rectification_max"}.get(event, topics[0] if topics else "")
+    if not need:
+        return extractive(ctx, q, hits, out)
+    have = [d for d in scope if ctx.rules(need, [d.id])]
+    if not have:
+        return abstain_topic(ctx, q, need, out, [d for d in scope if d.meta.kind == "regulation"] or scope)
+    if event == "assessed" and q.scores:
+        passed = [d for d in have for r in ctx.rules("pass_score", [d.id])[:1]
+                  if r.comparator == ">=" and q.scores[0] >= r.value]
+        if passed and len(passed) == len(have):
+            d = passed[0]
+            out.line(f"您的得分已达到合格分数，无需整改：{ctx.quote_rule(out, ctx.rules('pass_score', [d.id])[0])}。")
+            return out.draft("timeline", topic="pass_score")
+    if not q.jurisdictions and len(have) < len(scope):
+        out.line(f"只有{'、'.join(ctx.who(d) for d in have)}规定了{ctx.label(need)}，以下按其计算。")
+    for n, d in enumerate(have[:3]):
+        events = events_for(ctx, d, event, date, need)
+        wanted = relevant(ctx, events, topics)
+        if not wanted:
+            continue
+        main = wanted[0]
+        prefix = "" if len(have) == 1 else f"{ctx.who(d)}："
+        out.line(f"{prefix}按{ctx.name(d)}计算：{event_sentence(ctx, out, d, main)}")
+        for e in events:
+            if e is main:
+                continue
+            out.line(f"- {event_sentence(ctx, out, d, e)}")
+        for e in events:
+            out.event(e)
+    if not q.jurisdictions and len(have) > 3:  # say which documents answered, and which were left out
+        out.line(ctx.left_out(have[3:], ctx.label(need)))
+    readings = []
+    for e in out.events:
+        for r in (e.reading or "").split(";"):
+            r = reading_text(r)
+            if r and r not in readings:
+                readings.append(r)
+    if readings:
+        out.line("")
+        out.line("读法：" + "；".join(readings) + "。")
+    return out.draft("timeline", topic=need)
+
+
+def event_sentence(ctx: "Composer", out: Writer, doc: Document, e: Event) -> str:
+    """"名称：日期（另一读法）。依据：条文 [marker]。" — the date and the citation stay in
+    separate sentences, so the citation vouches only for the rule it quotes."""
+    rule = next((r for r in ctx.table.rules if r.id == e.rule_id), None)
+    alt = f"（另一读法：{date_cn(e.alternative)}）" if e.alternative and e.alternative != e.date else ""
+    basis = f"依据：{ctx.quote_rule(out, rule, full=False)}。" if rule else ""
+    return f"{prose_punctuation(e.name)}：{date_cn(e.date)}{alt}。{basis}"
+
+
+def reading_text(reading: str) -> str:
+    """A timeline reading in words: statute references and day counts are said, not numbered
+    (they are not rules of the documents, so the checker would have nothing to verify)."""
+    text = re.sub(r"\((民法典|依据)[^()]*\)", "（依民法典关于期间计算的规定）", reading)
+    text = text.replace("届满日提前一日", "届满日相应提早").replace("提前一日", "相应提早")
+    return prose_punctuation(text)
+
+
+def relevant(ctx: "Composer", events: list[Event], topics: list[str]) -> list[Event]:
+    """Events in the order the question asks for them (its topics), then the rest."""
+    by_rule = {r.id: r.topic for r in ctx.table.rules}
+    ranked = sorted(events, key=lambda e: (topics.index(by_rule.get(e.rule_id, ""))
+                                           if by_rule.get(e.rule_id, "") in topics else len(topics), e.date))
+    order = {id(e): n for n, e in enumerate(ranked)}
+    events.sort(key=lambda e: order[id(e)])
+    return events
+
+
+def asked_event(ctx: "Composer", q: Query, topics: list[str]) -> str:
+    spec = ctx.vocab.raw.get("timeline_events", {})
+    text = q.text
+    date_pos = min((m.start() for m in re.finditer(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}", text)),
+                   default=0)
+    best = None
+    for event, cues in spec.items():
+        for cue in cues:
+            for m in re.finditer(re.escape(cue), text):
+                dist = abs(m.start() - date_pos) + (0 if m.start() >= date_pos else 3)
+                if best is None or dist < best[0]:
+                    best = (dist, event)
+    if best:
+        return best[1]
+    mapping = ctx.vocab.raw.get("event_topics", {})
+    return next((mapping[t] for t in topics if t in mapping), "")
+
+
+def events_for(ctx: "Composer", doc: Document, event: str, date: dt.date, need: str) -> list[Event]:
+    if event in tl.EVENTS:
+        return tl.compute_timeline(doc, ctx.table, event=event, date=date)
+    rule = ctx.rules(need, [doc.id])[0]
+    try:
+        end = tl.add_period(date, rule.value, rule.unit)
+    except tl.TimelineError:  # not a period (a date such as 施行日期): nothing to count
+        return []
+    _, canon = normalise(rule.value, rule.unit)
+    if canon == "工作日":
+        return [Event(name=f"{ctx.label(need)}届满", date=end, rule_id=rule.id, article=rule.article,
+                      reading=tl.working_days_reading(date, end), doc_id=doc.id)]
+    return [Event(name=f"{ctx.label(need)}届满", date=end, rule_id=rule.id, article=rule.article,
+                  reading=f"{tl.READING};{tl.READING_ALT}", alternative=end - dt.timedelta(days=1), doc_id=doc.id)]
+
+
+def yearly(ctx: "Composer", q: Query, topics: list[str], scope: list[Document], out: Writer) -> Draft:
+    """A yearly obligation in a given year (e.g. 2025年度工作总结 → the last day of its month)."""
+    topic = next((t for t in topics if any(r.unit == "月份" for r in ctx.rules(t, q.doc_ids))), "")
+    if not topic:
+        return numeric(ctx, q, (), out)
+    year = q.years[0]
+    for d in scope:
+        for r in ctx.rules(topic, [d.id])[:1]:
+            month = int(r.value)
+            due = dt.date(year, month, calendar.monthrange(year, month)[1])
+            e = Event(name=f"{year}年度{ctx.label(topic)}最迟报送日", date=due, rule_id=r.id, article=r.article,
+                      reading=f"每年{month}月报送的，以当月月末为最迟日期", doc_id=d.id)
+            out.line(f"按{ctx.name(d)}计算：{e.name}：{date_cn(due)}。依据：{ctx.quote_rule(out, r)}。")
+            out.event(e)
+    if not out.events:
+        return abstain_topic(ctx, q, topic, out, scope)
+    out.line("")
+    out.line("读法：" + "；".join(dict.fromkeys(e.reading for e in out.events)) + "。")
+    return out.draft("timeline", topic=topic)

@@ -1,0 +1,142 @@
+"""Eligibility: the conditions of the documents in scope, with a verdict per condition when the
+user describes their unit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..types import Document, Provision
+from ..understand import Query
+from ..writer import (Draft, Writer, item_as_written)
+
+from .extractive import extractive
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
+    if not scope:
+        return extractive(ctx, q, hits, out)
+    first = True
+    for d in scope[:3]:
+        conds = [p for p in ctx.table.provisions if p.doc_id == d.id and p.kind == "conditions"]
+        prio = [p for p in ctx.table.provisions if p.doc_id == d.id and p.kind == "priority"]
+        if not conds:
+            continue
+        art = d.article(conds[0].article)
+        grams = ctx.qgrams(q, d, drop_intent="eligibility")
+        verdicts = [verdict(ctx, q, p) for p in conds]
+        lead_s, lead_e = ctx.intro(d, art, conds[0].start)
+        scores = [ctx.coverage(grams, p.text) for p in conds]
+        prio_score = max((ctx.coverage(grams, p.text) for p in prio), default=0.0)
+        focus = max(range(len(conds)), key=lambda i: scores[i]) if scores and max(scores) >= 0.5 else None
+        head = eligibility_head(ctx, q, d, conds, verdicts, focus, prio if prio_score >= 0.5 else [], out)
+        out.line(head if first or len(scope) == 1 else f"{ctx.who(d)}：{head}")
+        first = False
+        out.line(f"{ctx.name(d)}{art.label}：{d.text[lead_s:lead_e]} {out.cite(d, art.label, lead_s, lead_e)}：")
+        for p, v in zip(conds, verdicts):
+            mark = {"meets": "✓ 符合", "fails": "✗ 不符合", "unknown": "？待核实"}[v[0]] if q.facts else ""
+            why = f"（{v[1]}）" if q.facts and v[1] else ""
+            text = item_as_written(d, p)
+            out.line(f"- {text}{' — ' + mark if mark else ''}{why} {out.cite(d, p.article, p.start, p.end)}")
+        for p in prio:
+            out.line(f"- 优先支持：{p.text} {out.cite(d, p.article, p.start, p.end)}")
+        for p in conds:
+            for r in ctx.table.rules:
+                if r.doc_id == d.id and p.start <= r.start < p.end:
+                    out.value(r)
+    if first:
+        return extractive(ctx, q, hits, out)
+    rest = [d for d in scope[3:] if any(p.doc_id == d.id and p.kind == "conditions" for p in ctx.table.provisions)]
+    if rest and not q.jurisdictions:  # say which documents answered, and which were left out
+        out.line(ctx.left_out(rest, "申请条件"))
+    return out.draft("eligibility", topic="conditions")
+
+
+def eligibility_head(ctx: "Composer", q: Query, d: Document, conds, verdicts, focus, prio, out: Writer) -> str:
+    fails = [p for p, v in zip(conds, verdicts) if v[0] == "fails"]
+    meets = [p for p, v in zip(conds, verdicts) if v[0] == "meets"]
+    unknown = [p for p, v in zip(conds, verdicts) if v[0] == "unknown" and v[1]]
+    if fails:
+        items = "、".join(p.item for p in fails)
+        return f"按您描述的情况，不符合{ctx.name(d)}的申请条件：第{conds[0].article[1:-1]}条{items}项不满足（见下）。"
+    if meets and not unknown:
+        items = "、".join(p.item for p in meets)
+        return (f"可以申请：按您描述的情况，符合{ctx.name(d)}申请条件中的{items}项；"
+                f"其余条件仍须逐项满足（见下）。")
+    if unknown:
+        return f"能否申请取决于下列条件，您描述的情况还不足以判断：{'、'.join(p.item for p in unknown)}项（见下）。"
+    entity = [f.value for f in q.facts if f.feature == "entity"]
+    listed = [t for t in (ctx.vocab.raw["facts"]["entity"].get("types") or {}) if any(t in p.text for p in conds)]
+    if entity and not listed:
+        return (f"{ctx.name(d)}没有限定申请单位的类型（{entity[0]}也可以申请），"
+                f"但须同时满足以下条件：")
+    if prio:
+        return f"{ctx.who(d)}规定：{prio[0].text} {out.cite(d, prio[0].article, prio[0].start, prio[0].end)}。"
+    if focus is not None:
+        p = conds[focus]
+        return f"{ctx.who(d)}对此的要求是：{p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}。"
+    return f"申请{ctx.name(d)}须同时满足以下条件："
+
+
+def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
+    """(meets|fails|unknown, reason) of one condition given what the user said."""
+    spec = ctx.vocab.raw["facts"]
+    text = p.text
+    facts = {f.feature: f for f in q.facts}
+    results = []
+    if any(c in text for c in spec["legal_person"]["condition"]):
+        lp, auth = facts.get("legal_person"), facts.get("authorization")
+        allows_auth = any(c in text for c in spec["authorization"]["condition"])
+        if lp and lp.polarity > 0:
+            results.append(("meets", "您具有法人资格"))
+        elif lp and lp.polarity < 0:
+            if allows_auth and auth and auth.polarity > 0:
+                results.append(("meets", "没有独立法人资格，但已取得独立法人授权，本条允许"))
+            elif allows_auth:
+                results.append(("unknown", "没有独立法人资格的，须取得独立法人授权"))
+            else:
+                results.append(("fails", "本条要求具有法人资格，您说明没有"))
+        elif auth and auth.polarity > 0 and allows_auth:
+            results.append(("meets", "经独立法人授权，本条允许"))
+    entity = [f for f in q.facts if f.feature == "entity"]
+    listed = [t for t in (spec["entity"].get("types") or {}) if t in text]
+    if entity and listed:
+        if any(f.value in listed for f in entity):
+            results.append(("meets", f"{entity[0].value}在申报主体范围内"))
+    for feature in ("blacklist", "safety_incident", "violation"):
+        f = facts.get(feature)
+        if not f or not any(c in text for c in spec[feature]["condition"]):
+            continue
+        if f.polarity < 0:
+            results.append(("meets", "您说明没有此类情况"))
+            continue
+        window = re.search(r"(\d+|[一二三四五六七八九十])年内", text)
+        if feature == "violation" and "失信名单" in text and not facts.get("blacklist"):
+            results.append(("unknown", "受过处罚不等于列入严重违法失信名单"))
+            continue
+        if window:
+            from ..numbers import parse_number
+
+            years = parse_number(window.group(1))
+            if f.years_ago is None:
+                results.append(("unknown", f"本条看{years}年内的记录，请确认发生时间"))
+            elif f.years_ago == years:
+                results.append(("unknown", f"恰在{years}年的边界上，请按处罚或事故的具体日期核对"))
+            elif f.years_ago < years:
+                results.append(("fails", f"您说明的情况发生在{years}年内"))
+            else:
+                results.append(("meets", f"您说明的情况已超过{years}年"))
+        else:
+            results.append(("fails", "您说明有此类情况"))
+    if not results:
+        return ("unknown", "")
+    for status in ("fails", "unknown", "meets"):
+        hit = [r for r in results if r[0] == status]
+        if hit:
+            return hit[0]
+    return ("unknown", "")

@@ -1,0 +1,182 @@
+"""Lists: main tasks and revocation grounds (the items of the best list article, or the item the
+question is about), and sections that introduce a list in plan/news texts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..types import Article, Document, Provision
+from ..understand import Query, bigrams
+from ..writer import (Draft, Writer, MATCH, LABEL, as_written)
+
+from .extractive import extractive
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def task(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    lists = best_lists(ctx, q, scope, "tasks")
+    if lists:
+        words = [w for w in q.terms.split() if len(w) >= 2]
+        if any(w in d.text[slice(*ctx.intro(d, a, items[0].start))] and not bigrams(w) <= ctx._title_grams[d.id]
+               for d, a, items in lists for w in words):  # the question names the list (任务, 建设方向 …)
+            return render_lists(ctx, q, lists, out, "task")
+        list_arts = {(d.id, a.label) for d, a, _ in lists}
+        ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent="task")
+        list_score = max((sc for sc, d, a in ranked if (d.id, a.label) in list_arts), default=0.0)
+        other = next(((sc, d, a) for sc, d, a in ranked if (d.id, a.label) not in list_arts), None)
+        if not (other and other[0] > list_score + 0.25):
+            return render_lists(ctx, q, lists, out, "task")
+    return sections(ctx, q, hits, scope, out, "task")
+
+
+def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
+    topics = [t for t in q.topics if ctx.has_topic(t) and t not in ("target",)]
+    provs = [p for p in ctx.table.provisions if p.kind == "revocation" and p.doc_id in {d.id for d in scope}]
+    if not provs:
+        return extractive(ctx, q, hits, out)
+    scored = []
+    for p in provs:
+        d = ctx.docs[p.doc_id]
+        grams = ctx.qgrams(q, d, drop_intent="revocation")
+        art = d.article(p.article)
+        own = ctx.coverage(grams, p.text) if grams else 0.0
+        context = ctx.coverage(grams, art.text) if grams and art and not art.items else own
+        scored.append((0.6 * own + 0.4 * context, p))
+    best = max(s for s, _ in scored)
+    specific = best >= MATCH
+    if not specific:
+        # a ground the question names that another jurisdiction's documents have
+        elsewhere = []
+        for p in ctx.table.provisions:
+            if p.kind != "revocation" or p.doc_id in {d.id for d in scope}:
+                continue
+            grams = ctx.qgrams(q, ctx.docs[p.doc_id], drop_intent="revocation")
+            if grams and ctx.coverage(grams, p.text) >= 0.7:
+                elsewhere.append(p)
+        topic_elsewhere = [t for t in topics if not ctx.rules(t, [d.id for d in scope]) and
+                           t in ctx._by_topic]
+        if elsewhere or topic_elsewhere:
+            who = "、".join(ctx.who(d) for d in scope)
+            out.line(f"{who}没有这样的撤销规定，无法回答。")
+            out.line(f"{who}规定的撤销情形是：")
+            for p in sorted(provs, key=lambda p: p.start):
+                out.line(f"- {p.text} {out.cite(ctx.docs[p.doc_id], p.article, p.start, p.end)}")
+            for p in elsewhere[:2]:
+                d = ctx.docs[p.doc_id]
+                out.line(f"{ctx.who(d)}倒是规定：{p.text} {out.cite(d, p.article, p.start, p.end)}"
+                         f"（这是{d.meta.jurisdiction}的规定，不适用于{'、'.join(x.meta.jurisdiction for x in scope)}）。")
+            return out.draft("revocation", abstained=True, topic="revocation")
+    if specific:
+        chosen = [p for s, p in scored if s >= max(MATCH, 0.75 * best)]
+        chosen.sort(key=lambda p: (q.doc_ids.index(p.doc_id), p.start))
+        lead = chosen[0]
+        d = ctx.docs[lead.doc_id]
+        verb = "会被取消筹建资格" if "筹建资格" in lead.text else "会被撤销资格"
+        out.line(f"{verb}：{ctx.who(d)}规定，{provision_quote(ctx, out, lead)}。")
+        for p in chosen[1:]:
+            out.line(f"- {ctx.who(ctx.docs[p.doc_id])}：{provision_quote(ctx, out, p)}")
+        values_in(ctx, out, chosen)
+        return out.draft("revocation", topic="revocation")
+    for d in scope:
+        mine = sorted((p for p in provs if p.doc_id == d.id), key=lambda p: p.start)
+        if not mine:
+            continue
+        out.line(f"{ctx.who(d)}规定以下情形会被撤销资格（或取消筹建资格）：")
+        for p in mine:
+            out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
+        values_in(ctx, out, mine)
+    return out.draft("revocation", topic="revocation")
+
+
+def provision_quote(ctx: "Composer", out: Writer, p: Provision) -> str:
+    d = ctx.docs[p.doc_id]
+    art = d.article(p.article)
+    s, e = p.start, p.end
+    if p.item and art and art.items:  # an item of a list: the lead-in says what the list means
+        ls, le = ctx.intro(d, art)
+        return f"{as_written(d, ls, le)}：{p.item}{d.text[s:e]} {out.cite(d, p.article, s, e)}"
+    return f"{as_written(d, s, e)} {out.cite(d, p.article, s, e)}"
+
+
+def values_in(ctx: "Composer", out: Writer, provs) -> None:
+    for p in provs:
+        for r in ctx.table.rules:
+            if r.doc_id == p.doc_id and p.start <= r.start < p.end:
+                out.value(r)
+
+
+def best_lists(ctx: "Composer", q: Query, scope: list[Document], kind: str) -> list[tuple[Document, Article, list[Provision]]]:
+    """The best list article of this kind per document (by its lead-in and items)."""
+    out = []
+    for d in scope:
+        provs = [p for p in ctx.table.provisions if p.doc_id == d.id and p.kind == kind]
+        if not provs:
+            continue
+        grams = ctx.qgrams(q, d)
+        by_art: dict[str, list[Provision]] = {}
+        for p in provs:
+            by_art.setdefault(p.article, []).append(p)
+        best = None
+        for label, items in by_art.items():
+            art = d.article(label)
+            intro = d.text[art.start:items[0].start]
+            score = 2 * ctx.coverage(grams, intro) + ctx.coverage(grams, art.text)
+            if best is None or score > best[0]:
+                best = (score, art, items)
+        out.append((d, best[1], best[2]))
+    return out
+
+
+def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> Draft:
+    for d, art, items in lists[:3]:
+        grams = ctx.qgrams(q, d, drop_intent=intent)
+        scores = [ctx.coverage(grams, p.text) if grams else 0.0 for p in items]
+        top = max(scores) if scores else 0.0
+        ls, le = ctx.intro(d, art, items[0].start)
+        lead = as_written(d, ls, le)
+        lead_marker = out.cite(d, art.label, ls, le)
+        if top >= 0.5:  # a particular item is asked about: give it in full
+            chosen = [p for p, s in zip(items, scores) if s >= 0.8 * top][:2]
+            for n, p in enumerate(chosen):
+                prefix = f"{ctx.who(d)}{art.label}（{lead}）" if n == 0 else "另见"
+                out.line(f"{prefix}：{p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
+            values_in(ctx, out, chosen)
+            continue
+        out.line(f"{ctx.who(d)}{art.label}（共{len(items)}项）：{lead} {lead_marker}：")
+        for p in items:
+            head_end = p.text.find("。")
+            head = p.text[: head_end] if 0 < head_end <= 40 else p.text
+            out.line(f"- {p.item}{head} {out.cite(d, p.article, p.start, p.start + len(head))}")
+    return out.draft(intent, topic="tasks" if intent == "task" else intent)
+
+
+def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer, intent: str) -> Draft:
+    """Articles/sections without an extracted list: the best one, and when it introduces a
+    list ("包括:", "以下几个方面"), the headings of the sections that follow."""
+    ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent=intent)
+    if not ranked or ranked[0][0] < 0.25:
+        return extractive(ctx, q, hits, out)
+    score, d, art = ranked[0]
+    body_s = art.start
+    m = LABEL.match(d.text, body_s)
+    if m and not art.is_section:
+        body_s = m.end()
+    if art.end - body_s <= 420:
+        out.line(f"{ctx.who(d)}：{ctx.quote_span(out, d, art, body_s, art.end)}")
+    else:
+        grams = ctx.qgrams(q, d, drop_intent=intent)
+        for n, (sc, s, e) in enumerate(ctx.best_sentences(q, d, art, grams, n=3)):
+            out.line(f"{ctx.who(d) + '：' if n == 0 else '- '}{ctx.quote_span(out, d, art, s, e)}")
+    if ctx.is_intro(d.text[art.start:art.end]):
+        for sib in ctx.following(d, art):
+            s, e = ctx.heading_span(d, sib)
+            out.line(f"- {ctx.quote_span(out, d, sib, s, e)}")
+    for r in ctx.table.rules:
+        if r.doc_id == d.id and r.article == art.label:
+            out.value(r)
+    return out.draft(intent)

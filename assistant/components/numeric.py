@@ -1,0 +1,223 @@
+"""Numbers: the rules-table value of the asked topic with its article quote (and a pass/fail
+verdict for a score the user gives); plan/news quantities whose sentence best matches.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..rules import target_year
+from ..types import Article, Document
+from ..understand import Query
+from ..writer import (Draft, Writer, MATCH, LABEL, SENT, article_quantities, span_in)
+
+from .abstain import abstain_topic
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def asked_topics(ctx: "Composer", q: Query) -> list[str]:
+    topics = [t for t in (q.clause_topics or q.topics) if ctx.has_topic(t)]
+    if not topics:
+        topics = [t for t in q.topics if ctx.has_topic(t)]
+    return topics
+
+
+def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    topics = [t for t in asked_topics(ctx, q) if t != "target"]
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if not topics or all(d.meta.kind != "regulation" for d in scope):
+        return quantities(ctx, q, hits, out)
+    primary = topics[0]
+    have = [d for d in scope if ctx.rules(primary, [d.id])]
+    if not have and not q.asks_number:  # "搬家要报告吗？": what the documents say, without a number
+        keywords = ctx.topics.topic(primary).keywords if ctx.topics.topic(primary) else ()
+        said = [(d, ctx.mention(q, d, keywords)) for d in scope]
+        said = [(d, m) for d, m in said if m]
+        if said:
+            for d, (art, s, e) in said:
+                out.line(f"{ctx.who(d)}未规定具体的{ctx.label(primary)}，只规定：{ctx.quote_span(out, d, art, s, e)}。")
+            return out.draft("other", topic=primary)
+    if not have:
+        if q.jurisdictions or len(scope) < len(ctx.doc_list):
+            return abstain_topic(ctx, q, primary, out, scope)
+        return abstain_topic(ctx, q, primary, out, [d for d in scope if d.meta.kind == "regulation"])
+    silent = [d for d in scope if d not in have and d.meta.kind == "regulation" and q.jurisdictions]
+    shown, note = ctx.readable(have, hits)
+    if note:  # many documents state it: the best-retrieved ones, and where to see them all
+        scope = shown
+    first = True
+    for topic in topics[:3]:
+        docs = [d for d in scope if ctx.rules(topic, [d.id])]
+        if not docs:
+            continue
+        state_topic(ctx, q, topic, docs, out, lead=first)
+        first = False
+    for d in silent:
+        out.line(f"{ctx.who(d)}未规定{ctx.label(primary)}。")
+    if note:
+        out.line(note)
+    return out.draft("numeric", topic=primary)
+
+
+def state_topic(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Writer, *, lead: bool) -> None:
+    heads = [(d, ctx.headline(topic, d)) for d in docs]
+    label = ctx.label(topic)
+    verdict = score_verdict(ctx, q, topic, heads) if lead else ""
+    same = len({ctx.value_key(r) for _, r in heads}) == 1
+    shown = {c for c in out.citations}
+    if all((d.id, r.article, *ctx.rule_span(r)) in shown for d, r in heads):
+        for _, r in heads:  # already quoted for an earlier part of the question
+            out.value(r)
+        return
+    if len(heads) == 1:
+        d, r = heads[0]
+        out.line(f"{verdict}{ctx.who(d)}规定（{label}）：{ctx.quote_rule(out, r)}。")
+    else:
+        if same:
+            out.line(f"{verdict}{ctx.docs_phrase(docs)}的规定相同（{label}）：{ctx.written(heads[0][1])}。")
+        else:
+            out.line(f"{verdict}{ctx.docs_phrase(docs)}的规定不同（{label}）：")
+        for d, r in heads:
+            out.line(f"- {ctx.who(d)}：{ctx.quote_rule(out, r)}")
+    if verdict.startswith("不"):  # below the pass score: what follows (限期整改)
+        for d, _ in heads:
+            for r in ctx.rules("rectification_period", [d.id])[:1]:
+                out.line(f"- {ctx.quote_rule(out, r)}")
+
+
+def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
+    if topic != "pass_score" or not q.scores:
+        return ""
+    score = q.scores[0]
+    verdicts = set()
+    for _, r in heads:
+        if r.comparator == ">=" and isinstance(r.value, (int, float)):
+            verdicts.add(score >= r.value)
+    if verdicts == {True}:
+        return "算合格：您的得分达到合格分数。"
+    if verdicts == {False}:
+        return "不算合格：您的得分低于合格分数，应限期整改。"
+    return ""
+
+
+def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    """Numbers of plan/news texts (targets, counts, years): the stated quantities whose
+    sentence best matches the question; abstain when none does."""
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    cands = quantity_candidates(ctx, q, scope)
+    who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
+    if q.years:
+        known_years = sorted({y for d in scope for y in years(ctx, d)})
+        if known_years and not set(q.years) & set(known_years):
+            out.line(f"{who}只给出了{'、'.join(f'{y}年' for y in known_years)}的目标，"
+                     f"没有{'、'.join(f'{y}年' for y in q.years)}的目标，无法回答。")
+            return out.draft("numeric", abstained=True)
+        cands = [c for c in cands if c[4] is None or c[4] in q.years]
+    good = [c for c in cands if c[0] >= MATCH]
+    if not good:
+        out.line(f"{who}没有给出这一数字，无法回答。")
+        others = [c for c in quantity_candidates(ctx, q, [d for d in ctx.doc_list if d not in scope])
+                  if c[0] >= 0.6 and (not q.years or c[4] in q.years)]
+        if others:
+            c = others[0]
+            d = ctx.docs[c[1]]
+            out.line(f"{ctx.who(d)}有相关目标：{ctx.quote_span(out, d, c[2], c[6], c[7])}"
+                     f"（这是{d.meta.jurisdiction}的目标，不适用于{'、'.join(x.meta.jurisdiction for x in scope)}）。")
+        return out.draft("numeric", abstained=True)
+    best = good[0][0]
+    asks = max(1, sum(len(re.findall(re.escape(cue), q.text))
+                      for cues in (ctx.vocab.raw.get("asked_units") or {}).values() for cue in cues
+                      if len(cue) >= 2))
+    chosen, seen = [], set()
+    for n, c in enumerate(good):
+        if (c[0] < 0.85 * best and n >= asks) or len(chosen) >= 3:
+            break
+        key = (c[1], c[6], c[7])
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(c)
+    lines = []
+    for score, doc_id, art, rule, year, _, s, e in chosen:
+        d = ctx.docs[doc_id]
+        if rule is not None:
+            out.value(rule)
+        lead = lead_sentence(ctx, d, art, s)
+        when = f"到{year}年，" if year and f"{year}年" not in d.text[s:e] and (not lead or str(year) not in lead) else ""
+        lines.append((d, f"{lead}{when}{ctx.quote_span(out, d, art, s, e)}"))
+    d0, first = lines[0]
+    out.line(f"{ctx.who(d0)}：{first}。")
+    for d, text in lines[1:]:
+        out.line(f"- 另有：{text}")
+    art0 = chosen[0][2]
+    if ctx.is_intro(art0.text):  # "提出了四项保障措施包括:" — name them
+        for sib in ctx.following(d0, art0):
+            s, e = ctx.heading_span(d0, sib)
+            out.line(f"- {ctx.quote_span(out, d0, sib, s, e)}")
+    return out.draft("numeric", topic="target")
+
+
+def lead_sentence(ctx: "Composer", doc: Document, art: Article, pos: int) -> str:
+    """A short heading sentence right before ``pos`` ("五是开展双碳标准计量试点行动。")."""
+    s, _ = span_in(doc.text, pos, pos, art.start, art.end)
+    if s <= art.start + 1:
+        return ""
+    ps, pe = span_in(doc.text, s - 2, s - 1, art.start, art.end)
+    raw_start = ps
+    while raw_start > art.start and doc.text[raw_start - 1] not in SENT:
+        raw_start -= 1
+    if pe - ps <= 24 and LABEL.match(doc.text, raw_start):
+        return doc.text[ps:pe] + "："
+    return ""
+
+
+def years(ctx: "Composer", doc: Document) -> list[int]:
+    return [int(y) for y in re.findall(r"到(\d{4})年", doc.text)]
+
+
+def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document]):
+    """(score, doc_id, article, rule|None, year|None, paragraph, start, end), best first."""
+    asked = set(q.asked_units)
+    out = []
+    for d in scope:
+        grams = ctx.qgrams(q, d)
+        if not grams:
+            continue
+        seen_spans = set()
+        for art in d.articles:
+            para_score = ctx.coverage(grams, art.text)
+            rules = ctx._by_article.get((d.id, art.label), [])
+            quantities = [(r.start, r.end, r.unit, r) for r in rules if r.unit != "date"]
+            years_here: dict[int, int] = {}
+            for qt in article_quantities(art.text):
+                s, e = art.start + qt.start, art.start + qt.end
+                if qt.unit == "年份" and ("年" in asked) and art.text[max(0, qt.start - 1):qt.start] == "到":
+                    quantities.append((s, e, "年份", None))
+                    years_here[s] = int(qt.value)
+            for s, e, unit, rule in quantities:
+                ss, se = span_in(d.text, s, e, art.start, art.end, SENT + ",")
+                if (ss, se) in seen_spans:
+                    continue
+                seen_spans.add((ss, se))
+                ls, le = span_in(d.text, s, e, art.start, art.end)
+                clause_score = ctx.coverage(grams, d.text[ss:se])
+                sent_score = ctx.coverage(grams, d.text[ls:le])
+                score = 0.6 * clause_score + 0.4 * max(para_score, sent_score)
+                if unit == "年份":  # "到2035年,…,建成…": the subject is elsewhere in the sentence
+                    score = max(score, 0.9 * sent_score)
+                fam = {"年份": "年", "名": "人"}.get(unit, unit)
+                if asked and fam not in asked and unit not in asked:
+                    score *= 0.5
+                year = target_year(rule) if rule is not None else years_here.get(s)
+                if year is None:
+                    m = re.findall(r"到(\d{4})年", art.text)
+                    year = int(m[0]) if m else None
+                if unit == "年份":
+                    cs, ce = ctx.best_clause(grams, d, ls, le, limit=70, extend=False)
+                else:
+                    cs, ce = ctx.best_clause(grams, d, ls, le, limit=70, anchor=s, extend=False)
+                out.append((score, d.id, art, rule, year, art.text, cs, ce))
+    return sorted(out, key=lambda c: -c[0])

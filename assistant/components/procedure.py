@@ -1,0 +1,83 @@
+"""Procedure: the articles that describe how to apply, submit or be assessed, and the materials
+to submit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..types import Article, Document
+from ..understand import Query
+from ..writer import (Draft, Writer, sentence_spans)
+
+from .extractive import extractive
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+
+def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in ctx.rules(t, q.doc_ids)}
+    if "材料" in q.text and len(scope) <= 2 and not topic_arts:
+        drafted = materials(ctx, q, scope, out)
+        if drafted:
+            return drafted
+    ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent="procedure")
+    if topic_arts:  # a rules topic the question names (年度报告 …): its articles first
+        ranked = sorted(((sc + 0.2 if (d.id, a.label) in topic_arts else sc, d, a) for sc, d, a in ranked),
+                        key=lambda x: -x[0])
+    listed = {(p.doc_id, p.article) for p in ctx.table.provisions if p.kind in ("conditions", "tasks")}
+    ranked = [x for x in ranked if (x[1].id, x[2].label) not in listed]
+    if not ranked or ranked[0][0] < 0.2:
+        return extractive(ctx, q, hits, out)
+    top, doc, best = ranked[0]
+    if any(w in q.text for w in ctx.vocab.raw.get("process", ())):
+        # a process: from the matched step to the end of its chapter, in order
+        chapter = [a for a in doc.articles if a.chapter == best.chapter and a.number >= best.number
+                   and (doc.id, a.label) not in listed]
+        chosen = chapter[:3] or [best]
+    else:
+        chosen = [a for sc, d, a in ranked if d.id == doc.id and sc >= 0.75 * top][:3]
+    for n, art in enumerate(chosen):
+        prefix = "" if n == 0 else "- "
+        out.line(f"{prefix}{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out)}")
+    return out.draft("procedure")
+
+
+def article_body(ctx: "Composer", q: Query, doc: Document, art: Article, out: Writer, *, limit: int = 260) -> str:
+    """An article's text (without its label) when short; else its first, best and last sentences."""
+    sents = sentence_spans(doc, art)
+    if not sents:
+        return ""
+    if sents[-1][1] - sents[0][0] <= limit:
+        picked = sents
+    else:
+        grams = ctx.qgrams(q, doc, drop_intent="procedure")
+        best = max(sents, key=lambda x: ctx.coverage(grams, doc.text[x[0]:x[1]]))
+        picked = sorted({sents[0], best, sents[-1]})
+    for r in ctx.table.rules:
+        if r.doc_id == doc.id and r.article == art.label and any(s <= r.start < e for s, e in picked):
+            out.value(r)
+    return "".join(f"{ctx.quote_span(out, doc, art, s, e)}。" for s, e in picked)
+
+
+def materials(ctx: "Composer", q: Query, scope: list[Document], out: Writer) -> Draft | None:
+    provs = [p for p in ctx.table.provisions if p.kind == "materials" and p.doc_id in q.doc_ids]
+    for d in scope:
+        mine = sorted((p for p in provs if p.doc_id == d.id), key=lambda p: p.start)
+        if not mine:
+            continue
+        art = d.article(mine[0].article)
+        if not art.items:  # a sentence names the materials: the article says to whom, how
+            out.line(f"{ctx.who(d)}{art.label}：{article_body(ctx, q, d, art, out)}")
+            continue
+        ls, le = ctx.intro(d, art)
+        out.line(f"{ctx.who(d)}{art.label}：{d.text[ls:le]} {out.cite(d, art.label, ls, le)}：")
+        for p in mine:
+            out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
+        covered = [(p.start, p.end) for p in mine] + ([ctx.intro(d, art)] if art.items else [])
+        for s, e in sentence_spans(d, art):
+            if not any(a <= s < b or s <= a < e for a, b in covered):
+                out.line(f"- {ctx.quote_span(out, d, art, s, e)}")
+    return out.draft("procedure", topic="materials") if out.lines else None

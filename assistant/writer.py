@@ -1,0 +1,230 @@
+"""What every answer component writes with: the draft, the writer that collects its lines,
+citations, values and events, and how quotes, citation markers, dates and sentences are written.
+
+Every fact carries a citation marker ``[重庆·第十四条]`` (jurisdiction, or the title stem when a
+jurisdiction has several documents: ``[湖北省碳计量中心·第十一条]``), which the checker reads.
+Quotes read as the document wrote them (``as_written``); offsets stay on the normalised text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .numbers import find_quantities, format_quantity
+from .types import Article, Citation, Document, Event, Provision, Rule
+
+if TYPE_CHECKING:
+    from .compose import Composer
+
+SENT = "。;!?\n"
+LABEL = re.compile(r"\s*(第[零一二三四五六七八九十百千]+条\s*|\([一二三四五六七八九十]+\)\s*|\d+\.\s*|[一二三四五六七八九十]+是)")
+MAX_QUOTE = 170
+MATCH = 0.42  # lexical coverage above which a sentence/provision is taken as answering the question
+
+
+@dataclass
+class Draft:
+    """A composed answer before checking."""
+
+    text: str
+    intent: str
+    citations: list[Citation] = field(default_factory=list)
+    values: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    abstained: bool = False
+    doc_ids: list[str] = field(default_factory=list)  # documents whose rules the text states
+    topic: str = ""
+
+
+class Writer:
+    """Collects answer lines, citations, values and events."""
+
+    def __init__(self, composer: "Composer"):
+        self.c = composer
+        self.lines: list[str] = []
+        self.citations: dict[tuple, Citation] = {}
+        self.values: list[dict] = []
+        self.events: list[Event] = []
+        self.doc_ids: list[str] = []
+        self.cited_docs: dict[str, Document] = {}
+
+    def line(self, text: str = "") -> None:
+        self.lines.append(text)
+
+    def cite(self, doc: Document, label: str, start: int, end: int) -> str:
+        """The marker for doc.text[start:end]; its citation quotes the document's own text."""
+        key = (doc.id, label, start, end)
+        if key not in self.citations:
+            self.citations[key] = Citation(doc_id=doc.id, title=doc.meta.title, jurisdiction=doc.meta.jurisdiction,
+                                           article=label, quote=as_written(doc, start, end), start=start, end=end)
+            self.cited_docs[doc.id] = doc
+        self.use(doc)
+        return self.c.marker(doc, label)
+
+    def use(self, doc: Document) -> None:
+        if doc.id not in self.doc_ids:
+            self.doc_ids.append(doc.id)
+
+    def value(self, rule: Rule) -> None:
+        if any(v.get("rule_id") == rule.id for v in self.values):
+            return
+        value = list(rule.value) if isinstance(rule.value, tuple) else rule.value
+        self.values.append({"value": value, "unit": rule.unit, "comparator": rule.comparator, "rule_id": rule.id,
+                            "text": format_quantity(rule.value, rule.unit, rule.comparator, rule.note)})
+
+    def event(self, e: Event) -> None:
+        self.events.append(e)
+        self.values.append({"value": e.date.isoformat(), "unit": "date",
+                            "alternatives": [e.alternative.isoformat()] if e.alternative else [],
+                            "rule_id": e.rule_id, "text": e.name})
+
+    def draft(self, intent: str, *, abstained: bool = False, topic: str = "") -> Draft:
+        text = "\n".join(self.lines).strip()
+        text = re.sub(r"\n{3,}", "\n\n", text)
+        text = self.written_quotes(text)
+        return Draft(text=text, intent=intent, citations=list(self.citations.values()), values=self.values,
+                     events=self.events, abstained=abstained, doc_ids=self.doc_ids, topic=topic)
+
+    def written_quotes(self, text: str) -> str:
+        """Every cited span written right before its marker ("…normalised text… [重庆·第十四条]"),
+        with an item label ("(一)") right before it, reads as the document wrote it (full-width
+        punctuation, spaces as in the source). The checker and the eval normalise the answer
+        again, so they see what they saw before."""
+        for (doc_id, label, start, end) in self.citations:
+            doc = self.cited_docs[doc_id]
+            s, e = _stripped(doc.text, start, end)
+            normalised, marker = doc.text[s:e], f" {self.c.marker(doc, label)}"
+            if not normalised or f"{normalised}{marker}" not in text:
+                continue
+            m = _ITEM_BEFORE.search(doc.text, max(0, s - 8), s)
+            item = m.group(0) if m else ""
+            out, pos = [], 0
+            while (at := text.find(f"{normalised}{marker}", pos)) >= 0:
+                lo = at - len(item) if item and text.endswith(item, 0, at) else at
+                out.append(text[pos:lo])
+                out.append(as_written(doc, s - (at - lo), e))
+                pos = at + len(normalised)
+            text = "".join(out) + text[pos:]
+        return text
+
+
+_ITEM_BEFORE = re.compile(r"(\([一二三四五六七八九十]+\)|\d+\.)$")
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def as_written(doc: Document, start: int, end: int) -> str:
+    """What a person reads for doc.text[start:end]: the document's own text, without the
+    whitespace at the ends."""
+    return doc.source_span(*_stripped(doc.text, start, end)).strip()
+
+
+_QUOTED = re.compile(r"「([^「」\n]{4,300})」|“([^“”\n]{4,300})”")
+
+
+def quotes_as_written(text: str, docs) -> str:
+    """Text quoted in 「」 or “” that a document says (compared normalised) reads as that document
+    wrote it: for prose written by someone else (the generator), whose quotes may be normalised."""
+    from .normalize import normalize_query
+
+    def written(m: re.Match) -> str:
+        inner = m.group(1) or m.group(2)
+        wanted = normalize_query(inner)
+        for doc in docs:
+            at = doc.text.find(wanted) if len(wanted) >= 4 else -1
+            if at >= 0:
+                return m.group(0).replace(inner, as_written(doc, at, at + len(wanted)))
+        return m.group(0)
+
+    return _QUOTED.sub(written, text)
+
+
+def item_as_written(doc: Document, p: Provision) -> str:
+    """A list item with its label ("（一）具有法人资格") as the document wrote it."""
+    if p.item and doc.text.endswith(p.item, 0, p.start):
+        return as_written(doc, p.start - len(p.item), p.end)
+    return p.item + as_written(doc, p.start, p.end)
+
+
+_PROSE_PUNCT = re.compile(r"[,:;()]")
+_FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+def prose_punctuation(text: str) -> str:
+    """Engine prose in Chinese punctuation: "另一读法:开始当日计入,…" → "另一读法：开始当日计入，…"
+    (a mark between two ASCII letters or digits, as in "1,000" or "10:30", stays)."""
+    def full(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+            return m.group(0)
+        return _FULL[m.group(0)]
+    return _PROSE_PUNCT.sub(full, text)
+
+
+def citation_marker(doc: Document, label: str, docs_per_jurisdiction: dict[str, int]) -> str:
+    """[重庆·第十四条]; the title stem when a jurisdiction has several documents
+    ([湖北省碳计量中心·第十一条]), which the checker resolves by title prefix."""
+    short = label.split("·")[-1]
+    if docs_per_jurisdiction.get(doc.meta.jurisdiction, 1) == 1:
+        prefix = doc.meta.jurisdiction
+    else:
+        prefix = re.sub(r"(建设管理办法|管理办法|办法)(\(试行\))?$", "", doc.meta.title)
+    return f"[{prefix}·{short}]"
+
+
+def date_cn(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def span_in(text: str, start: int, end: int, lo: int, hi: int, seps: str = SENT) -> tuple[int, int]:
+    """The sentence around [start, end) inside [lo, hi), without a leading article/item label."""
+    s = start
+    while s > lo and text[s - 1] not in seps:
+        s -= 1
+    e = end
+    while e < hi and text[e] not in seps:
+        e += 1
+    m = LABEL.match(text, s)
+    if m and m.end() <= start:
+        s = m.end()
+    while s < e and text[s] in " \u3000":
+        s += 1
+    return s, e
+
+
+def sentence_spans(doc: Document, art: Article, seps: str = SENT) -> list[tuple[int, int]]:
+    """Sentence spans (document offsets) of an article, labels stripped, empty ones dropped."""
+    out, s = [], art.start
+    text = doc.text
+    for i in range(art.start, art.end + 1):
+        if i == art.end or text[i] in seps:
+            a, b = s, i
+            m = LABEL.match(text, a)
+            while m and m.end() <= b and m.end() > a:
+                a = m.end()
+                m = LABEL.match(text, a)
+            while a < b and text[a] in " \u3000":
+                a += 1
+            if b - a >= 2:
+                out.append((a, b))
+            s = i + 1
+    return out
+
+
+MAX_CHAT_COMPARE = 12  # documents side by side in one chat answer
+
+
+@functools.lru_cache(maxsize=8192)
+def article_quantities(text: str) -> tuple:
+    """find_quantities of an article's text, cached (articles are scanned question after question)."""
+    return tuple(find_quantities(text))

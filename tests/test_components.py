@@ -1,0 +1,53 @@
+"""The answer components' registry: dispatch, intents, examples."""
+
+import pytest
+
+from assistant.components import REGISTRY, component, intents, register
+from assistant.understand import INTENTS
+
+
+def test_every_intent_the_understanding_step_gives_has_a_component():
+    assert set(INTENTS) == set(intents())
+
+
+def test_unknown_intent_gets_the_fallback():
+    assert component("no-such-intent") is REGISTRY["other"]
+
+
+def test_an_intent_registers_once():
+    with pytest.raises(ValueError, match="numeric"):
+        register("numeric", label="x")(lambda *a: None)
+
+
+def test_each_component_has_a_label_and_an_example():
+    for c in REGISTRY.values():
+        assert c.label and c.example and callable(c.run)
+
+
+def test_eval_types_and_ui_examples_come_from_the_registry():
+    from assistant.evaluate import TYPES
+    from ui.app import EXAMPLES
+
+    assert set(TYPES) == (set(REGISTRY) - {"other"}) | {"unanswerable"}
+    assert [q for _, q, _ in EXAMPLES] == [c.example for c in REGISTRY.values()]
+
+
+@pytest.mark.slow
+def test_compose_dispatches_through_the_registry(index_settings, monkeypatch):
+    """Replacing a registered component changes what its intent answers, and nothing else."""
+    from dataclasses import replace
+
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    seen = []
+
+    def fake(ctx, q, hits, out):
+        seen.append(q.intent)
+        out.line("（测试组件）")
+        return out.draft(q.intent, abstained=True)
+
+    monkeypatch.setitem(REGISTRY, "revocation", replace(REGISTRY["revocation"], run=fake))
+    assert engine.composer.compose(engine.understand("重庆碳计量中心哪些情况下会被摘牌？")).text == "（测试组件）"
+    assert seen == ["revocation"]
+    assert "3年" in engine.composer.compose(engine.understand("重庆碳计量中心筹建期几年？")).text
