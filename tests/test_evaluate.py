@@ -31,6 +31,9 @@ def _answer(text, *, values=(), citations=(), abstained=False, checks=()):
     ("人数原则为3—5人", {"value": [3, 5], "unit": "人"}, True),  # a range holds both ends
     ("至少3人，至多5人", {"value": [3, 5], "unit": "人"}, True),
     ("至少3人", {"value": [3, 5], "unit": "人"}, False),
+    ("人数原则为3—5人", {"value": 3, "unit": "人"}, True),  # each end of a stated range is stated
+    ("人数原则为3—5人", {"value": 5, "unit": "人"}, True),
+    ("人数原则为3—5人", {"value": 4, "unit": "人"}, False),
     ("到2035年建成现代先进测量体系", {"value": 2035, "unit": "年"}, True),  # a year
     ("每年11月底前报送", {"value": 11, "unit": "月份"}, True),
     ("应在2027年3月1日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, True),
