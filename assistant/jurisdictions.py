@@ -193,6 +193,20 @@ def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, .
     return words, lengths, patterns
 
 
+def _leading_abbreviation(text: str, patterns) -> list[tuple[int, int, str]]:
+    """A one-character abbreviation opening a terse question ("鄂验收专家组几人？", "渝公示期？")
+    names its place unless it starts a dictionary word with the next character (津贴, 川菜, 京东)."""
+    lead = re.match(r"\s*(?:请问|想问一下|想问|问一下|那么|那)?\s*", text)
+    i = lead.end() if lead else 0
+    ch = text[i:i + 1]
+    canon = next((c for c, p in patterns if p.pattern.startswith("(?<![\\u4e00-\\u9fff])" + re.escape(ch))), None)
+    if not ch or canon is None or not re.match(r"[\u4e00-\u9fff]{2}", text[i + 1:i + 3]):
+        return []
+    from .tokenize import word_frequency  # the segmenter's dictionary (loaded once, shared)
+
+    return [] if word_frequency(text[i:i + 2]) else [(i, i + 1, canon)]
+
+
 def find_spans(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[tuple[int, int, str]]:
     """(start, end, canonical name) of every jurisdiction mention, left to right; where two
     names overlap the longer one wins (岭西省 over 岭西, 天津市 over 津)."""
@@ -207,6 +221,7 @@ def find_spans(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[tupl
             if canon:
                 found.append((i, i + n, canon))
                 break
+    found += _leading_abbreviation(text, patterns)
     out: list[tuple[int, int, str]] = []
     # longest first; of two equally long, one starting with a conjunction loses (东营和江西: 江西, not 和江)
     for start, end, canon in sorted(found, key=lambda f: (-(f[1] - f[0]), text[f[0]] in _JOINERS, f[0])):

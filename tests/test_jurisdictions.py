@@ -138,3 +138,16 @@ def test_of_two_equally_long_names_the_one_after_a_conjunction_wins():
     names = corpus_names(_docs(("东营", ()), ("江西", ()), ("和江", ())))  # 和江: a name the scale bench invents
     assert find_in_text("东营和江西的目标", names=names) == ["东营", "江西"]
     assert find_in_text("和江的公示期", names=names) == ["和江"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("鄂验收专家组几人？", ["湖北"]),
+    ("渝验收78分，过没过？", ["重庆"]),
+    ("请问渝公示期多久？", ["重庆"]),
+    ("津贴多少？", []),  # 津贴 is a word: no place
+    ("川菜好吃吗", []),
+])
+def test_a_leading_abbreviation_names_its_place(text, expected):
+    """A terse question opening with a one-character abbreviation ("鄂验收…") names the place,
+    unless the character starts a dictionary word with the next one."""
+    assert find_in_text(text) == expected
