@@ -90,6 +90,10 @@ class Composer:
         rules = [r for r in self._by_topic.get(topic, ()) if r.doc_id in order]
         return sorted(rules, key=lambda r: (order[r.doc_id], r.start))
 
+    def rules_in(self, doc_id: str, article: str) -> list[Rule]:
+        """The numeric rules an article states, in text order."""
+        return list(self._by_article.get((doc_id, article), ()))
+
     def has_topic(self, topic: str) -> bool:
         return topic in self._by_topic
 

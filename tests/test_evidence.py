@@ -43,3 +43,12 @@ def test_review_leaves_a_draft_citing_the_top_article(engine):
     draft = engine.composer.compose(query, hits)
     before = draft.text
     assert review(engine.composer, query, hits, draft, retriever=engine.retriever).text == before
+
+
+def test_the_evidence_names_the_event_when_no_cue_does(engine):
+    """"调整了负责人" is no event cue: the best retrieved article (changes must be reported within
+    7 working days) names the event, and the deadline is computed from the date given."""
+    answer = engine.ask("重庆的中心2025年3月3日调整了负责人，最晚哪天要报告市局？")
+    assert answer.intent == "timeline" and not answer.abstained
+    assert any(v.get("unit") == "date" and v["value"] == "2025-03-12" for v in answer.values)
+    assert any(c.article == "第二十四条" for c in answer.citations)

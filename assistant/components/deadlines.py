@@ -31,7 +31,7 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not q.dates:
         return numeric(ctx, q, hits, out)
     date = q.dates[0]
-    event = asked_event(ctx, q, topics)
+    event = asked_event(ctx, q, topics, hits)
     need = {"approved": "construction_period", "assessed": "rectification_period",
             "notice": "public_notice_min", "change": "change_report_deadline",
             "acceptance_submitted": "initial_review_deadline", "established": "review_cycle",
@@ -105,7 +105,7 @@ def relevant(ctx: "Composer", events: list[Event], topics: list[str]) -> list[Ev
     return events
 
 
-def asked_event(ctx: "Composer", q: Query, topics: list[str]) -> str:
+def asked_event(ctx: "Composer", q: Query, topics: list[str], hits=()) -> str:
     spec = ctx.vocab.raw.get("timeline_events", {})
     text = q.text
     date_pos = min((m.start() for m in re.finditer(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}", text)),
@@ -120,7 +120,19 @@ def asked_event(ctx: "Composer", q: Query, topics: list[str]) -> str:
     if best:
         return best[1]
     mapping = ctx.vocab.raw.get("event_topics", {})
-    return next((mapping[t] for t in topics if t in mapping), "")
+    named = next((mapping[t] for t in topics if t in mapping), "")
+    if named:
+        return named
+    # no cue names the event: the evidence does — the first rule with an event in the best
+    # retrieved articles in scope ("负责人换了" → the article on changes → its report deadline)
+    for hit in [h for h in hits if h.chunk.doc_id in q.doc_ids][:EVIDENCE_ARTICLES]:
+        for rule in ctx.rules_in(hit.chunk.doc_id, hit.chunk.article):
+            if rule.topic in mapping:
+                return mapping[rule.topic]
+    return ""
+
+
+EVIDENCE_ARTICLES = 2  # the best retrieved articles that may name the event when no cue does
 
 
 def events_for(ctx: "Composer", doc: Document, event: str, date: dt.date, need: str) -> list[Event]:
