@@ -27,6 +27,7 @@ _MARKER = re.compile(r"\[([^\[\]·]{1,40})·(第[零一二三四五六七八九�
 # 《计量法》第十条), not into the documents in context; "本办法"/"重庆办法" stay ours
 _OTHER_TEXT = re.compile(r"(?:《([^《》]{1,60})》|([\u4e00-\u9fff]{0,12}(?:法典|[^办]法|条例)))的?\s*$")
 _OURS = re.compile(r"本(?:办法|规定|细则|条例|法|意见|通知)$")
+_SUM = re.compile(r"\s*[（(]([^（）()＋+]{1,40})[＋+]([^（）()＋+]{1,40})[）)]")  # "4年（3年＋1年）"
 _COUNTED = re.compile(r"共列?$")  # "共列7项" counts an article's items
 COUNT_UNITS = ("项", "条", "个", "种", "类", "点", "份")
 _SENTENCE = "。;!?\n"
@@ -125,6 +126,9 @@ class _Checker:
         rules = [r for r in self.rules if r.doc_id in scope_ids]
         if q.unit in ("date", "年月", "年份"):
             return self.date(q, rules)
+        total = self.total(text, q)
+        if total is not None:
+            return total
         same = [r for r in rules if same_value(q.value, q.unit, r.value, r.unit) and _direction_ok(q.comparator, r.comparator)]
         s, e = _span(text, q.start, _SENTENCE)
         quoted = [r for r in same if len(r.quote) >= 6 and r.quote in text[s:e] and
@@ -146,6 +150,28 @@ class _Checker:
             best = sorted(same, key=lambda r: r.topic == OTHER)[0]
             return Check(q.text, "verified", best.id)
         return Check(q.text, "unsupported")
+
+    def total(self, text: str, q: Quantity) -> Check | None:
+        """A sum the answer works out, written "最长4年（筹建期限3年＋延期上限1年）": verified when
+        each addend is verified against the rules and they add up (after unit normalisation),
+        contradicted when they do not; None when no sum follows the number."""
+        m = _SUM.match(text, q.end)
+        if not m or isinstance(q.value, tuple):
+            return None
+        addends = []
+        for group in (1, 2):
+            found = find_quantities(m.group(group))
+            if len(found) != 1 or isinstance(found[0].value, tuple):
+                return None
+            a = found[0]
+            addends.append(replace(a, start=m.start(group) + a.start, end=m.start(group) + a.end))
+        checks = [self.number(text, a) for a in addends]
+        (x, ux), (y, uy), (t, ut) = (normalise(a.value, a.unit) for a in (*addends, q))
+        if not (ux == uy == ut) or any(c.status != "verified" for c in checks):
+            return Check(q.text, "unsupported")
+        if x + y != t:
+            return Check(q.text, "contradicted", "", f"{addends[0].text}＋{addends[1].text}")
+        return Check(q.text, "verified", "+".join(c.rule_id for c in checks))
 
     def topics(self, text: str, q: Quantity) -> list[str]:
         """Topics named by the claim's clause (else sentence), best first, unit-compatible."""

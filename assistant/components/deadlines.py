@@ -17,7 +17,7 @@ from ..writer import (Draft, Writer, date_cn, prose_punctuation)
 
 from .abstain import abstain_topic
 from .extractive import extractive
-from .numeric import numeric
+from .numeric import longest_period, numeric
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -64,6 +64,10 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             out.line(f"- {event_sentence(ctx, out, d, e)}")
         for e in events:
             out.event(e)
+        if event == "approved":
+            total = longest_period(ctx, d)
+            if total:
+                out.line(f"- {total}")
     if not q.jurisdictions and len(have) > 3:  # say which documents answered, and which were left out
         out.line(ctx.left_out(have[3:], ctx.label(need)))
     readings = []

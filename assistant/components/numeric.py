@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..numbers import format_value, normalise
 from ..rules import target_year
 from ..types import Article, Document
 from ..understand import Query
@@ -55,11 +56,32 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             continue
         state_topic(ctx, q, topic, docs, out, lead=first)
         first = False
+    if "extension_max" in topics[:3]:  # the longest the whole construction may take
+        for d in scope:
+            total = longest_period(ctx, d)
+            if total:
+                out.line(f"{ctx.who(d)}{total}" if len(scope) > 1 else total)
     for d in silent:
         out.line(f"{ctx.who(d)}未规定{ctx.label(primary)}。")
     if note:
         out.line(note)
     return out.draft("numeric", topic=primary)
+
+
+def longest_period(ctx: "Composer", doc: Document) -> str:
+    """"自批准筹建起最长4年（筹建期限3年＋延期上限1年）": the construction period and the
+    longest extension added up, when both are periods of one unit family."""
+    period = next(iter(ctx.rules("construction_period", [doc.id])), None)
+    extension = next(iter(ctx.rules("extension_max", [doc.id])), None)
+    if period is None or extension is None or isinstance(period.value, (list, tuple)):
+        return ""
+    (a, unit_a), (b, unit_b) = normalise(period.value, period.unit), normalise(extension.value, extension.unit)
+    if unit_a != unit_b or unit_a != "个月":
+        return ""
+    months = a + b
+    total = f"{months // 12:g}年" if months % 12 == 0 else f"{months:g}个月"
+    return (f"合计：自批准筹建起最长{total}（{ctx.label('construction_period')}{format_value(period.value, period.unit)}"
+            f"＋{ctx.label('extension_max')}{format_value(extension.value, extension.unit)}）。")
 
 
 def state_topic(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Writer, *, lead: bool) -> None:

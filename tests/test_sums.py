@@ -1,0 +1,37 @@
+"""Sums the answer works out ("最长4年（筹建期限3年＋延期上限1年）"): computed from the rules,
+checked by recomputing them."""
+
+import pytest
+
+from assistant.check import check
+from assistant.rules import build_rules_table
+
+
+@pytest.fixture(scope="module")
+def table(docs):
+    return build_rules_table(docs)
+
+
+def _status(text, table, docs, claim):
+    return next(c.status for c in check(text, table=table, docs=docs) if c.claim == claim)
+
+
+def test_a_sum_of_verified_addends_is_verified(table, docs):
+    assert _status("重庆办法：合计最长4年（筹建期限3年＋延期上限1年）。", table, docs, "最长4年") == "verified"
+
+
+def test_a_wrong_total_is_contradicted(table, docs):
+    assert _status("重庆办法：合计最长5年（筹建期限3年＋延期上限1年）。", table, docs, "最长5年") == "contradicted"
+
+
+def test_a_total_of_an_unverified_addend_is_not_verified(table, docs):
+    assert _status("重庆办法：合计最长4年（筹建期限3年＋延期上限2年）。", table, docs, "最长4年") == "unsupported"
+
+
+@pytest.mark.slow
+def test_the_timeline_adds_the_longest_extension(index_settings):
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask("重庆碳计量中心2024年7月10日批准筹建，延期用足的话从批准算起最长几年？")
+    assert "最长4年（筹建期限3年＋延期上限1年）" in answer.answer
+    assert next(c.status for c in answer.checks if c.claim == "最长4年") == "verified"
