@@ -164,7 +164,7 @@ def resolve(name: str, known, *, aliases=()) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, ...], list]:
+def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, ...], list, dict]:
     """Every surface form → canonical name: multi-character Chinese forms for the longest-match
     scan (with their lengths, longest first), and regexes for one-character and Latin forms.
     The corpus' names (and aliases) override the built-in ones."""
@@ -178,28 +178,30 @@ def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, .
         table[canon] = canon
         for a in aliases:
             table[a] = canon
-    words, patterns = {}, []
+    words, patterns, singles = {}, [], {}
     for alias, canon in table.items():
         if not alias:
             continue
         if len(alias) == 1:
-            pattern = rf"(?<![\u4e00-\u9fff]){re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$|{_KIND_AFTER})"
+            singles[alias] = canon
+            pattern = (rf"(?:(?<![\u4e00-\u9fff])|(?<=[和与及跟、]))"
+                       rf"{re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$|{_KIND_AFTER})")
             patterns.append((canon, re.compile(pattern)))
         elif alias.isascii():
             patterns.append((canon, re.compile(rf"\b{re.escape(alias)}\b", re.I)))
         else:
             words[alias] = canon
     lengths = tuple(sorted({len(w) for w in words}, reverse=True))
-    return words, lengths, patterns
+    return words, lengths, patterns, singles
 
 
-def _leading_abbreviation(text: str, patterns) -> list[tuple[int, int, str]]:
+def _leading_abbreviation(text: str, singles: dict) -> list[tuple[int, int, str]]:
     """A one-character abbreviation opening a terse question ("鄂验收专家组几人？", "渝公示期？")
     names its place unless it starts a dictionary word with the next character (津贴, 川菜, 京东)."""
     lead = re.match(r"\s*(?:请问|想问一下|想问|问一下|那么|那)?\s*", text)
     i = lead.end() if lead else 0
     ch = text[i:i + 1]
-    canon = next((c for c, p in patterns if p.pattern.startswith("(?<![\\u4e00-\\u9fff])" + re.escape(ch))), None)
+    canon = singles.get(ch)
     if not ch or canon is None or not re.match(r"[\u4e00-\u9fff]{2}", text[i + 1:i + 3]):
         return []
     from .tokenize import word_frequency  # the segmenter's dictionary (loaded once, shared)
@@ -210,7 +212,7 @@ def _leading_abbreviation(text: str, patterns) -> list[tuple[int, int, str]]:
 def find_spans(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[tuple[int, int, str]]:
     """(start, end, canonical name) of every jurisdiction mention, left to right; where two
     names overlap the longer one wins (岭西省 over 岭西, 天津市 over 津)."""
-    words, lengths, patterns = _gazetteer(tuple(extra), tuple(names))
+    words, lengths, patterns, singles = _gazetteer(tuple(extra), tuple(names))
     found: list[tuple[int, int, str]] = []
     for canon, pattern in patterns:
         for m in pattern.finditer(text):
@@ -221,7 +223,7 @@ def find_spans(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[tupl
             if canon:
                 found.append((i, i + n, canon))
                 break
-    found += _leading_abbreviation(text, patterns)
+    found += _leading_abbreviation(text, singles)
     out: list[tuple[int, int, str]] = []
     # longest first; of two equally long, one starting with a conjunction loses (东营和江西: 江西, not 和江)
     for start, end, canon in sorted(found, key=lambda f: (-(f[1] - f[0]), text[f[0]] in _JOINERS, f[0])):

@@ -51,3 +51,25 @@ def test_compose_dispatches_through_the_registry(index_settings, monkeypatch):
     assert engine.composer.compose(engine.understand("重庆碳计量中心哪些情况下会被摘牌？")).text == "（测试组件）"
     assert seen == ["revocation"]
     assert "3年" in engine.composer.compose(engine.understand("重庆碳计量中心筹建期几年？")).text
+
+
+@pytest.mark.slow
+def test_a_question_in_the_lists_own_words_gets_the_whole_list(index_settings):
+    """"什么情况下会撤销…资格" repeats the lead-in of the grounds list: every ground is listed,
+    not only the catch-all item that repeats the same words; a named ground stays specific."""
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    whole = engine.ask("什么情况下重庆会撤销市级碳计量中心的资格？").answer
+    assert "(一)" in whole and "(九)" in whole
+    one = engine.ask("重庆碳计量中心伪造测试数据会怎样？").answer
+    assert "伪造" in one and "(一)" not in one
+
+
+@pytest.mark.slow
+def test_a_condition_list_says_how_many_items_it_has(index_settings):
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask("申请湖北省级碳计量中心要满足哪些条件？")
+    assert "第七条（共6项）" in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]

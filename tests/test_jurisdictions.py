@@ -151,3 +151,8 @@ def test_a_leading_abbreviation_names_its_place(text, expected):
     """A terse question opening with a one-character abbreviation ("鄂验收…") names the place,
     unless the character starts a dictionary word with the next one."""
     assert find_in_text(text) == expected
+
+
+def test_an_abbreviation_after_a_conjunction_counts():
+    assert find_in_text("鄂和渝的碳计量中心验收专家组人数规定有啥不同？") == ["湖北", "重庆"]
+    assert find_in_text("和平") == []

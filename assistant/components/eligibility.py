@@ -37,7 +37,8 @@ def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         head = eligibility_head(ctx, q, d, conds, verdicts, focus, prio if prio_score >= 0.5 else [], out)
         out.line(head if first or len(scope) == 1 else f"{ctx.who(d)}：{head}")
         first = False
-        out.line(f"{ctx.name(d)}{art.label}：{d.text[lead_s:lead_e]} {out.cite(d, art.label, lead_s, lead_e)}：")
+        listed = sum(1 for p in conds if p.article == art.label)
+        out.line(f"{ctx.name(d)}{art.label}（共{listed}项）：{d.text[lead_s:lead_e]} {out.cite(d, art.label, lead_s, lead_e)}：")
         for p, v in zip(conds, verdicts):
             mark = {"meets": "✓ 符合", "fails": "✗ 不符合", "unknown": "？待核实"}[v[0]] if q.facts else ""
             why = f"（{v[1]}）" if q.facts and v[1] else ""

@@ -47,8 +47,8 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         own = ctx.coverage(grams, p.text) if grams else 0.0
         context = ctx.coverage(grams, art.text) if grams and art and not art.items else own
         scored.append((0.6 * own + 0.4 * context, p))
-    best = max(s for s, _ in scored)
-    specific = best >= MATCH
+    best, top = max(scored, key=lambda x: x[0])
+    specific = best >= MATCH and not about_the_list(ctx, q, top)
     if not specific:
         # a ground the question names that another jurisdiction's documents have
         elsewhere = []
@@ -91,6 +91,18 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
         values_in(ctx, out, mine)
     return out.draft("revocation", topic="revocation")
+
+
+def about_the_list(ctx: "Composer", q: Query, p: Provision) -> bool:
+    """The question's words are the list's own lead-in ("什么情况下会撤销…资格？" against "有下列
+    情形之一的，应撤销其…资格"): it asks for the whole list, not for the item that repeats them."""
+    d = ctx.docs[p.doc_id]
+    art = d.article(p.article)
+    if art is None or not art.items:
+        return False
+    grams = ctx.qgrams(q, d, drop_intent="revocation")
+    intro = d.text[art.start:art.items[0].start]
+    return bool(grams) and ctx.coverage(grams, intro) >= ctx.coverage(grams, p.text)
 
 
 def provision_quote(ctx: "Composer", out: Writer, p: Provision) -> str:
