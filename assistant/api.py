@@ -13,10 +13,8 @@ import datetime as dt
 import io
 import json
 import logging
-import os
 import re
 import secrets
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -39,14 +37,8 @@ log = logging.getLogger(__name__)
 
 MODEL_ID = "policy-assistant"
 MAX_BODY_BYTES = 256 * 1024  # a question plus a long history fits many times over
-MAX_HISTORY_MESSAGES = 20  # older turns are dropped (follow-ups need only the recent ones)
-MAX_HISTORY_CHARS = 12_000
 STREAM_PIECE_CHARS = 24
 LIMITED_PREFIXES = ("/api/", "/v1/")
-# An answer is CPU work (query embedding, then Python); more answers at once than cores only
-# trade the GIL and torch threads back and forth. Requests beyond it wait their turn.
-ENGINE_GATE = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                             else (os.cpu_count() or 1)))
 
 
 # --------------------------------------------------------------------------- JSON helpers
@@ -213,50 +205,12 @@ class ChatCompletionRequest(BaseModel):
 
 # --------------------------------------------------------------------------- engine calls
 
-def trim_history(history: list[dict], *, max_messages: int = MAX_HISTORY_MESSAGES,
-                 max_chars: int = MAX_HISTORY_CHARS) -> list[dict]:
-    """The most recent turns that fit both limits (system turns are dropped)."""
-    turns = [h for h in history if h.get("role") in ("user", "assistant") and (h.get("content") or "").strip()]
-    turns = turns[-max_messages:]
-    out, used = [], 0
-    for turn in reversed(turns):
-        used += len(turn["content"])
-        if used > max_chars and out:
-            break
-        out.append({"role": turn["role"], "content": turn["content"][-max_chars:]})
-    return list(reversed(out))
-
-
-def _scope(engine, jurisdiction):
-    """One jurisdiction filters; several (a comparison) are validated and left to the question."""
-    if isinstance(jurisdiction, list):
-        names = [j for j in jurisdiction if j and j.strip()]
-        if len(names) > 1:
-            from .corpus import jurisdictions
-            from .jurisdictions import corpus_names, resolve
-
-            known = jurisdictions(engine.docs)
-            for name in names:
-                resolve(name, known, aliases=corpus_names(engine.docs))
-            return None
-        return names[0] if names else None
-    return jurisdiction or None
-
-
-def ask(engine, settings: Settings, question: str, *, jurisdiction=None, doc_id=None, history=()) -> dict:
-    """engine.ask → Answer JSON, with the server's own input limits applied first."""
+def answer_json(engine, settings: Settings, question: str, **kwargs) -> dict:
+    """service.ask (limits, history, the engine gate) → Answer JSON, the API's edge."""
     from .engine import answer_to_dict
+    from .service import ask
 
-    question = (question or "").strip()
-    if not question:
-        raise BadQuestionError("问题为空，请输入一个问题。 The question is empty.")
-    if len(question) > settings.max_question_chars:
-        raise BadQuestionError(f"问题过长（{len(question)} 字，上限 {settings.max_question_chars} 字），请精简后再问。"
-                               f" The question is too long (limit {settings.max_question_chars} characters).")
-    scope, turns = _scope(engine, jurisdiction), tuple(trim_history(list(history)))
-    with ENGINE_GATE:
-        answer = engine.ask(question, jurisdiction=scope, doc_id=doc_id or None, history=turns)
-    return answer_to_dict(answer)
+    return answer_to_dict(ask(engine, settings, question, **kwargs))
 
 
 def message_text(content) -> str:
@@ -509,8 +463,8 @@ def _api_router(live, settings: Settings) -> APIRouter:
     @router.post("/ask", summary="Answer a question (Answer JSON)")
     def post_ask(body: AskRequest):
         engine = live.current()
-        return ask(engine, settings, body.question, jurisdiction=body.jurisdiction, doc_id=body.doc_id,
-                   history=[t.model_dump() for t in body.history])
+        return answer_json(engine, settings, body.question, jurisdiction=body.jurisdiction, doc_id=body.doc_id,
+                           history=[t.model_dump() for t in body.history])
 
     @router.post("/search", summary="Hybrid (BM25 + dense) search over articles")
     def post_search(body: SearchRequest):
@@ -649,7 +603,7 @@ def _openai_router(live, settings: Settings) -> APIRouter:
         if not turns or turns[-1]["role"] != "user":
             raise BadQuestionError("messages 的最后一条必须是 user 消息。 The last message must have role 'user'.")
         question = turns[-1]["content"]
-        answer = await run_in_threadpool(ask, engine, settings, question, jurisdiction=body.jurisdiction,
+        answer = await run_in_threadpool(answer_json, engine, settings, question, jurisdiction=body.jurisdiction,
                                          doc_id=body.doc_id, history=turns[:-1])
         completion_id = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())

@@ -253,3 +253,29 @@ def answer_to_dict(answer: Answer) -> dict:
         "doc_ids": list(answer.doc_ids),
         "parts": [asdict(p) for p in answer.parts],
     }
+
+
+def answer_from_dict(data: dict) -> Answer:
+    """An Answer from Answer JSON (what the API returns), for renderers that take typed answers;
+    missing fields get their defaults."""
+    from .types import Citation
+
+    def citation(c: dict) -> Citation:
+        return Citation(doc_id=c.get("doc_id", ""), title=c.get("title", ""), jurisdiction=c.get("jurisdiction", ""),
+                        article=c.get("article", ""), quote=c.get("quote", ""), start=int(c.get("start") or 0),
+                        end=int(c.get("end") or 0))
+
+    def check(c: dict) -> Check:
+        return Check(claim=c.get("claim", ""), status=c.get("status", ""), rule_id=c.get("rule_id", ""),
+                     expected=c.get("expected", ""))
+
+    return Answer(question=data.get("question", ""), answer=data.get("answer", ""), intent=data.get("intent", ""),
+                  jurisdictions=tuple(data.get("jurisdictions") or ()), abstained=bool(data.get("abstained")),
+                  citations=tuple(citation(c) for c in data.get("citations") or ()),
+                  values=tuple(data.get("values") or ()), checks=tuple(check(c) for c in data.get("checks") or ()),
+                  timings_ms=dict(data.get("timings_ms") or {}), topic=data.get("topic", ""),
+                  doc_ids=tuple(data.get("doc_ids") or ()),
+                  parts=tuple(AnswerPart(text=p.get("text", ""), intent=p.get("intent", ""), topic=p.get("topic", ""),
+                                         abstained=bool(p.get("abstained")), citations=tuple(p.get("citations") or ()))
+                              for p in data.get("parts") or ()))
+

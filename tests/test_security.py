@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.engine import answer_from_dict
+
 from server_util import ROOT, start_server
 from workspace import copy_workspace
 
@@ -199,9 +201,9 @@ def test_markup_in_a_question_never_becomes_html(http, question):
     assert answer["question"] == question
     assert "<script" not in answer["answer"] and "<img" not in answer["answer"]
     # the UI renders the answer with every tag neutralised
-    md = answer_markdown(answer)
+    md = answer_markdown(answer_from_dict(answer))
     assert "<script" not in md and "<img" not in md
-    html = sources_html(answer, {})
+    html = sources_html(answer_from_dict(answer), {})
     assert "<script" not in html and "<img" not in html
     # the OpenAI-compatible path gives the same plain text
     r = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": question}]})
@@ -215,7 +217,7 @@ def test_ui_render_helpers_escape_document_text():
             "citations": [{"doc_id": "d", "title": "<b>标题</b>", "jurisdiction": "<i>x</i>",
                            "article": "第一条", "quote": "<script>alert(2)</script>", "start": 0, "end": 1}],
             "checks": [{"claim": "<img src=y onerror=alert(3)>", "status": "unsupported"}]}
-    md = answer_markdown(evil)
+    md = answer_markdown(answer_from_dict(evil))
     for tag in ("<img", "<script", "<b>", "<i>"):
         assert tag not in md
     assert md_safe("<a href='javascript:alert(1)'>x</a>").startswith("&lt;a")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.engine import answer_from_dict
+
 from server_util import start_server
 
 # ----------------------------------------------------------------------------- renderers (no server)
@@ -33,7 +35,7 @@ def test_answer_markdown_numbers_citations_and_badges():
                          {"claim": "100分", "status": "unsupported"},
                          {"claim": "[重庆·第十四条]", "status": "verified"},
                          {"claim": "[重庆·第十四条]", "status": "verified"}]}
-    md = answer_markdown(answer)
+    md = answer_markdown(answer_from_dict(answer))
     assert "[重庆·第十四条]<sup>[1]</sup>" in md
     assert "1. 重庆市市级碳计量中心管理办法（重庆）第十四条" in md
     # the checks on one line, once: numbers as badges, article references counted
@@ -45,9 +47,9 @@ def test_answer_markdown_numbers_citations_and_badges():
 def test_check_summary_names_a_reference_that_does_not_hold():
     from ui.render import check_summary_md
 
-    line = check_summary_md([{"claim": "3年", "status": "verified"},
-                             {"claim": "[湖北·第九十条]", "status": "unsupported"},
-                             {"claim": "[重庆·第十四条]", "status": "verified"}])
+    line = check_summary_md(answer_from_dict({"checks": [{"claim": "3年", "status": "verified"},
+                                                         {"claim": "[湖北·第九十条]", "status": "unsupported"},
+                                                         {"claim": "[重庆·第十四条]", "status": "verified"}]}).checks)
     assert line == "**核对** ✔ 3年 · ? [湖北·第九十条] · ✔ 其余条款引用 1 处"
     assert check_summary_md([]) == ""
 
@@ -59,10 +61,10 @@ def test_sources_html_shows_the_whole_article_with_the_quote_marked(doc_by_id):
     art = doc.article("第十四条")
     quote = "筹建单位应在3年内完成建设工作"
     start = doc.text.index(quote, art.start)
-    html = sources_html({"citations": [{"doc_id": doc.id, "title": doc.meta.title, "jurisdiction": "重庆",
-                                        "article": "第十四条", "quote": quote, "start": start,
-                                        "end": start + len(quote)}],
-                         "checks": [{"claim": "3年", "status": "verified"}]}, doc_by_id)
+    html = sources_html(answer_from_dict({"citations": [{"doc_id": doc.id, "title": doc.meta.title, "jurisdiction": "重庆",
+                                                         "article": "第十四条", "quote": quote, "start": start,
+                                                         "end": start + len(quote)}],
+                                          "checks": [{"claim": "3年", "status": "verified"}]}), doc_by_id)
     assert f"<mark>{quote}</mark>" in html and art.text[:10] in html
     # the checks are shown once, in the chat message: not again beside it
     assert "pa-badge" not in html and "核对" not in html

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.engine import answer_from_dict
+
 from assistant.check import check
 from assistant.engine import Engine
 from assistant.evaluate import load_questions
@@ -131,9 +133,9 @@ def test_ui_panel_shows_the_article_as_written(doc_by_id):
     start = doc.text.index(normalised, art.start)
     quote = doc.source_span(start, start + len(normalised))
     assert quote == "考核得分分值低于 80 分的，限期 3 个月整改"
-    html = sources_html({"citations": [{"doc_id": doc.id, "title": doc.meta.title, "jurisdiction": "重庆",
-                                        "article": "第十九条", "quote": quote, "start": start,
-                                        "end": start + len(normalised)}]}, doc_by_id)
+    html = sources_html(answer_from_dict({"citations": [{"doc_id": doc.id, "title": doc.meta.title, "jurisdiction": "重庆",
+                                                         "article": "第十九条", "quote": quote, "start": start,
+                                                         "end": start + len(normalised)}]}), doc_by_id)
     assert f"<mark>{quote}</mark>" in html and "满分为100分，" in html
     assert f"<mark>{quote}</mark>" in article_html(doc, "第十九条", quote, start)
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from assistant.components import REGISTRY
 from assistant.errors import AssistantError, without_paths
+from assistant.types import Answer
 from assistant.manage import MAX_UPLOAD_BYTES
 
 from . import render
@@ -264,7 +265,7 @@ class UI:
         """One chat turn → (chat messages, turns, display, side panel, cleared input, hint,
         comparison selection). The selection ({"doc_ids", "topics"}, or None) is that of an answer
         comparing documents: the chat's button opens the 对比 tab with it."""
-        from assistant.api import ask
+        from assistant.service import ask
 
         turns, display = list(turns or []), list(display or [])
         message = (message or "").strip()
@@ -281,7 +282,7 @@ class UI:
             reply = render.md_safe(_error_text(exc))
             display += [{"role": "user", "content": render.md_safe(message)}, {"role": "assistant", "content": reply}]
             return display, turns, display, gr.skip(), "", "", None
-        turns += [{"role": "user", "content": message}, {"role": "assistant", "content": answer["answer"]}]
+        turns += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}]
         display += [{"role": "user", "content": render.md_safe(message)},
                     {"role": "assistant", "content": render.answer_markdown(answer)}]
         display = display[-MAX_DISPLAY_TURNS:]
@@ -289,16 +290,16 @@ class UI:
         return (display, turns, display, render.sources_html(answer, view.docs_by_id), "", "",
                 self.comparison_selection(answer, view))
 
-    def comparison_selection(self, answer: dict, view: View) -> dict | None:
+    def comparison_selection(self, answer: Answer, view: View) -> dict | None:
         """{"doc_ids", "topics"} of an answer that states topics for several documents (a
         comparison), for the 对比 tab; None for any other answer. The topics are those of the
         values it states (rule ids read doc:article:topic:n), else the question's topic."""
-        doc_ids = [d for d in answer.get("doc_ids") or () if d in view.docs_by_id]
+        doc_ids = [d for d in answer.doc_ids if d in view.docs_by_id]
         known = {t for _, t in view.topic_choices(self.vocab)}
-        stated = [str(v.get("rule_id", "")).split(":")[2] for v in answer.get("values") or ()
+        stated = [str(v.get("rule_id", "")).split(":")[2] for v in answer.values
                   if str(v.get("rule_id", "")).count(":") >= 3]
-        topics = [t for t in dict.fromkeys([*stated, answer.get("topic")]) if t in known]
-        if answer.get("abstained") or len(doc_ids) < 2 or not topics:
+        topics = [t for t in dict.fromkeys([*stated, answer.topic]) if t in known]
+        if answer.abstained or len(doc_ids) < 2 or not topics:
             return None
         return {"doc_ids": doc_ids, "topics": topics}
 

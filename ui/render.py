@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from assistant.types import Answer, Check, Citation
+
 STATUS_MARK = {"verified": "✔", "contradicted": "✘", "unsupported": "?"}  # 已核实 · 与原文矛盾 · 无依据
 DOC_KIND_LABEL = {"regulation": "法规", "plan": "规划", "news": "新闻"}  # a document's kind, as shown
 KIND_LABEL = {"numeric": "数值", "conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形",
@@ -29,14 +31,14 @@ def md_safe(text: str) -> str:
 
 # --------------------------------------------------------------------------- chat
 
-def citation_key(c: dict) -> tuple[str, str]:
-    return (c.get("doc_id", ""), c.get("article", ""))
+def citation_key(c: Citation) -> tuple[str, str]:
+    return (c.doc_id, c.article)
 
 
-def numbered_citations(answer: dict) -> list[tuple[int, dict]]:
+def numbered_citations(answer: Answer) -> list[tuple[int, Citation]]:
     """Citations numbered [1], [2] … in order, one number per (document, article)."""
     out, seen = [], {}
-    for c in answer.get("citations") or ():
+    for c in answer.citations:
         key = citation_key(c)
         if key not in seen:
             seen[key] = len(seen) + 1
@@ -47,22 +49,22 @@ def numbered_citations(answer: dict) -> list[tuple[int, dict]]:
 _REFERENCE = re.compile(r"^(\[[^\[\]]+\]|第[零一二三四五六七八九十百千两\d]+条)$")
 
 
-def grouped_checks(checks) -> tuple[list[tuple[dict, int]], list[tuple[dict, int]]]:
+def grouped_checks(checks) -> tuple[list[tuple[Check, int]], list[tuple[Check, int]]]:
     """(number checks, article-reference checks), identical ones merged with a count."""
     numbers: dict[tuple, list] = {}
     references: dict[tuple, list] = {}
     for chk in checks or ():
-        key = (chk.get("claim", ""), chk.get("status", ""), chk.get("expected", ""))
+        key = (chk.claim, chk.status, chk.expected)
         bucket = references if _REFERENCE.match(key[0].strip()) else numbers
         bucket.setdefault(key, [chk, 0])[1] += 1
     return [tuple(v) for v in numbers.values()], [tuple(v) for v in references.values()]
 
 
-def _badge_text(chk: dict, count: int) -> str:
-    mark = STATUS_MARK.get(chk.get("status"), "?")
-    text = f"{mark} {chk.get('claim', '')}"
-    if chk.get("status") == "contradicted" and chk.get("expected"):
-        text += f"（原文: {chk['expected']}）"
+def _badge_text(chk: Check, count: int) -> str:
+    mark = STATUS_MARK.get(chk.status, "?")
+    text = f"{mark} {chk.claim}"
+    if chk.status == "contradicted" and chk.expected:
+        text += f"（原文: {chk.expected}）"
     return text + (f" ×{count}" if count > 1 else "")
 
 
@@ -72,30 +74,30 @@ def check_summary_md(checks) -> str:
     counted when they all hold, named when one does not."""
     numbers, references = grouped_checks(checks)
     badges = [_badge_text(c, n) for c, n in numbers]
-    failed = [(c, n) for c, n in references if c.get("status") != "verified"]
-    held = sum(n for c, n in references if c.get("status") == "verified")
+    failed = [(c, n) for c, n in references if c.status != "verified"]
+    held = sum(n for c, n in references if c.status == "verified")
     badges += [_badge_text(c, n) for c, n in failed]
     if held:
         badges.append(f"✔ {'其余' if failed else ''}条款引用 {held} 处")
     return ("**核对** " + " · ".join(badges)) if badges else ""
 
 
-def answer_markdown(answer: dict) -> str:
+def answer_markdown(answer: Answer) -> str:
     """The chat message: the answer (markdown), numbered sources and the one-line check summary.
 
     Markers the composer writes (``[重庆·第十四条]``) get their citation number appended, so
     each claim points at the numbered source list below and at the side panel.
     """
     # the answer is markdown, never HTML: markup from a document is shown as text
-    text = md_safe((answer.get("answer") or "").strip())
+    text = md_safe((answer.answer or "").strip())
     numbered = numbered_citations(answer)
 
     def number_marker(m: re.Match) -> str:
         prefix, article = m.group(1).strip(), m.group(2).strip()
-        n = next((n for n, c in numbered if c.get("article") == article
-                  and (prefix == c.get("jurisdiction") or str(c.get("title", "")).startswith(prefix))), None)
+        n = next((n for n, c in numbered if c.article == article
+                  and (prefix == c.jurisdiction or c.title.startswith(prefix))), None)
         if n is None:  # a marker whose prefix we cannot place: the first citation of that article
-            n = next((n for n, c in numbered if c.get("article") == article), None)
+            n = next((n for n, c in numbered if c.article == article), None)
         return f"{m.group(0)}<sup>[{n}]</sup>" if n else m.group(0)
 
     text = _MARKER.sub(number_marker, text)
@@ -103,11 +105,11 @@ def answer_markdown(answer: dict) -> str:
     if numbered:
         lines += ["", "**来源**"]
         for n, c in numbered:
-            quote = (c.get("quote") or "").replace("\n", " ")
+            quote = (c.quote or "").replace("\n", " ")
             short = quote if len(quote) <= 60 else quote[:60] + "…"
-            lines.append(md_safe(f"{n}. {c.get('title', '')}（{c.get('jurisdiction', '')}）{c.get('article', '')}"
+            lines.append(md_safe(f"{n}. {c.title}（{c.jurisdiction}）{c.article}"
                                  + (f"：“{short}”" if short else "")))
-    summary = check_summary_md(answer.get("checks"))
+    summary = check_summary_md(answer.checks)
     if summary:
         lines += ["", md_safe(summary)]
     return "\n".join(lines)
@@ -177,26 +179,26 @@ def article_spans(doc, article, quotes: list[tuple[str, int, int]]) -> list[tupl
     return spans
 
 
-def sources_html(answer: dict, docs_by_id: dict) -> str:
+def sources_html(answer: Answer, docs_by_id: dict) -> str:
     """Side panel: each cited article's full text with the quoted spans highlighted (the checks
     are in the chat message: shown once)."""
     numbered = numbered_citations(answer)
     parts = ['<div class="pa-sources">']
     if not numbered:
-        note = "未找到可引用的条款。" if answer.get("abstained") else "本回答没有引用条款。"
+        note = "未找到可引用的条款。" if answer.abstained else "本回答没有引用条款。"
         parts.append(f'<p class="pa-muted">{esc(note)}</p>')
     for n, c in numbered:
-        doc = docs_by_id.get(c.get("doc_id"))
-        article = doc.article(c.get("article", "")) if doc else None
-        quotes = [(x.get("quote", ""), int(x.get("start") or 0), int(x.get("end") or 0))
-                  for x in answer.get("citations") or () if citation_key(x) == citation_key(c)]
-        head = f"[{n}] {c.get('title', '')} · {c.get('article', '')}"
+        doc = docs_by_id.get(c.doc_id)
+        article = doc.article(c.article) if doc else None
+        quotes = [(x.quote, int(x.start or 0), int(x.end or 0))
+                  for x in answer.citations if citation_key(x) == citation_key(c)]
+        head = f"[{n}] {c.title} · {c.article}"
         parts.append(f'<div class="pa-cite" id="pa-cite-{n}"><div class="pa-cite-head">{esc(head)}'
-                     f' <span class="pa-tag">{esc(c.get("jurisdiction", ""))}</span></div>')
+                     f' <span class="pa-tag">{esc(c.jurisdiction)}</span></div>')
         if article is not None:
             body = marked_article(doc, article, quotes)
         else:
-            body = highlight(c.get("quote", ""), [(0, len(c.get("quote", "")))])
+            body = highlight(c.quote, [(0, len(c.quote))])
         parts.append(f'<div class="pa-article-text">{body}</div></div>')
     parts.append("</div>")
     return "".join(parts)
