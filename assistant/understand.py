@@ -112,11 +112,59 @@ def load_vocabulary(path: str | None = None, places_path: str | None = None) -> 
     for key in ("intents", "topics", "doc_kinds", "facts", "synonyms", "stopwords"):
         if key not in raw:
             raise AssistantError(f"{path}: 缺少 `{key}`。 The vocabulary needs a `{key}:` section.")
+    _validate(raw, VOCABULARY_SCHEMA, path=path)
     places = {}
     for province, cities in (places_raw.get("places") or {}).items():
         for city in cities or ():
             places[str(city)] = str(province)
     return Vocabulary(raw=raw, places=places)
+
+
+_WORDS = [str]  # a list of cue words
+# The shape of intents.yaml: a dict of known keys ("*" any key), a list of one element's shape,
+# or the type of a leaf. An unknown or misspelt key, or a value of the wrong type, is an error
+# naming the file and the key (a typo would otherwise read as an empty list of cues).
+VOCABULARY_SCHEMA = {
+    "intents": {"order": _WORDS, "*": {"strong": _WORDS, "weak": _WORDS, "multi": _WORDS}},
+    "topics": {"*": {"cues": _WORDS, "weight": (int, float)}},
+    "timeline_events": {"*": {"needs": str, "cues": _WORDS}},
+    "event_topics": {"*": str},
+    "asked_units": {"*": _WORDS},
+    "doc_kinds": {"*": {"name": str, "cues": _WORDS, "title": _WORDS, "kinds": _WORDS, "strip": bool}},
+    "all_jurisdictions": _WORDS,
+    "followup": {"prefixes": _WORDS, "suffixes": _WORDS, "max_chars": int},
+    "facts": {"*": {"condition": _WORDS, "negative": _WORDS, "positive": _WORDS, "events": _WORDS,
+                    "types": {"*": _WORDS}}},
+    "years_ago": {"*": (int, float)},
+    "subjects": [{"name": str, "cues": _WORDS, "evidence": _WORDS, "nearby": _WORDS}],
+    "metadata": {"*": _WORDS},
+    "synonyms": {"*": str},
+    "generic": {"*": _WORDS},
+    "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "score_verbs": _WORDS,
+    "injection": _WORDS, "neutral_words": _WORDS,
+}
+
+
+def _validate(value, shape, *, path: Path, key: str = "") -> None:
+    """Check ``value`` against ``shape`` (VOCABULARY_SCHEMA); raise naming the file and key."""
+    where = key or "(top level)"
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise AssistantError(f"{path}: `{where}` 应为映射。 `{where}` must be a mapping.")
+        for k, v in value.items():
+            sub = shape.get(str(k), shape.get("*"))
+            if sub is None:
+                known = ", ".join(sorted(x for x in shape if x != "*"))
+                name = f"{key}.{k}" if key else str(k)
+                raise AssistantError(f"{path}: 未知的键 `{name}`（可用：{known}）。 Unknown key {name!r}; known: {known}.")
+            _validate(v, sub, path=path, key=f"{key}.{k}" if key else str(k))
+    elif isinstance(shape, list):
+        if not isinstance(value, list):
+            raise AssistantError(f"{path}: `{where}` 应为列表。 `{where}` must be a list.")
+        for n, item in enumerate(value):
+            _validate(item, shape[0], path=path, key=f"{where}[{n}]")
+    elif not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
+        raise AssistantError(f"{path}: `{where}` 的值类型不对（{type(value).__name__}）。 `{where}` has the wrong type.")
 
 
 def doc_kind(doc: Document, vocab: Vocabulary | None = None) -> str:

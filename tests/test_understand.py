@@ -276,3 +276,23 @@ def test_corpus_jurisdictions_of_any_name(docs, topic_units):
         assert set(q.doc_ids) <= {d.id for d in corpus if d.meta.jurisdiction in expected}
     q = understand("筹建期限是多久？", docs=corpus, topic_units=topic_units, jurisdiction="岚")
     assert q.jurisdictions == ("青岚自治区",) and q.doc_ids == ("qinglan",)
+
+
+@pytest.mark.parametrize("yaml_text, key", [
+    ("intents: {order: [numeric], numeric: {strnog: [几年]}}", "intents.numeric.strnog"),
+    ("timeline_events: {approved: {need: construction_period, cues: [批筹]}}", "timeline_events.approved.need"),
+    ("followups: {prefixes: [那]}", "followups"),
+])
+def test_a_misspelt_vocabulary_key_is_an_error_naming_it(tmp_path, yaml_text, key):
+    """A typo in intents.yaml would read as an empty list of cues: it is an error naming the key."""
+    import yaml
+
+    from assistant.errors import AssistantError
+    from assistant.understand import DATA_DIR, load_vocabulary
+
+    raw = yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    raw.update(yaml.safe_load(yaml_text))
+    path = tmp_path / "intents.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(AssistantError, match=key.replace(".", r"\.")):
+        load_vocabulary(str(path))
