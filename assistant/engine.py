@@ -32,6 +32,7 @@ from .errors import BadQuestionError
 from .evidence import review
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
+from .jurisdictions import corpus_names
 from .translate import english_lead, gloss, is_english, load_glossary
 from .understand import Lexicon, Query, load_vocabulary, understand
 
@@ -68,7 +69,7 @@ class Engine:
         for r in table.rules:
             self.topic_units.setdefault(r.topic, set()).add(r.unit)
         self.generator = generator
-        self.glossary = load_glossary()
+        self.glossary = load_glossary().with_places(corpus_names(self.docs))
         self.understand("筹建期几年")  # load the tokenizer now, not on the first question
 
     @classmethod

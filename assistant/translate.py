@@ -50,6 +50,15 @@ class Glossary:
     def place_name(self, zh: str) -> str:
         return self.places.get(zh, zh)
 
+    def with_places(self, names) -> "Glossary":
+        """The glossary plus the corpus' own Latin-script aliases (``add --alias Lanzhou``):
+        an added jurisdiction is read in English questions like the built-in places."""
+        extra = [(en, zh) for zh, aliases in names for en in aliases if en.isascii() and en.strip()]
+        if not extra:
+            return self
+        entries = tuple((_pattern(en), zh) for en, zh in sorted(extra, key=lambda p: -len(p[0]))) + self.entries
+        return Glossary(entries=entries, places={**self.places, **{zh: en for en, zh in extra}})
+
 
 def _pattern(phrase: str) -> re.Pattern:
     words = []

@@ -48,3 +48,11 @@ def test_english_question_is_answered_like_its_chinese_twin(index_settings):
     assert not en.abstained and en.question.startswith("How many years")
     assert {(c.doc_id, c.article) for c in en.citations} >= {(c.doc_id, c.article) for c in zh.citations}
     assert en.answer.startswith("In brief:") and "3年" in en.answer
+
+
+def test_an_added_jurisdiction_is_read_by_its_latin_alias():
+    """`add --alias Lanzhou`: English questions name the added place like a built-in one."""
+    glossary = load_glossary().with_places((("澜州市", ("澜", "Lanzhou")),))
+    assert "澜州市" in gloss("What is the pass mark in Lanzhou?", glossary)
+    assert glossary.place_name("澜州市") == "Lanzhou"
+    assert "澜州市" not in gloss("What is the pass mark in Lanzhou?")  # unknown without the alias
