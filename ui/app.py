@@ -377,17 +377,12 @@ class UI:
     # -------------------------------------------------------------- timeline
     def timeline(self, doc: str, event: str, date):
         """→ (table, chart, note); no timeline (an error, no dates): an empty table and no chart."""
-        from assistant.timeline import EVENTS, compute_timeline
+        from assistant.timeline import EVENTS
 
         empty = pd.DataFrame(columns=render.TIMELINE_COLUMNS)
         view = self.view()
         try:
-            from assistant.corpus import get_document
-
-            document = get_document(view.docs, doc or "")
-            key = next((k for k, v in EVENTS.items() if event in (k, v)), event)
-            day = _parse_date(date)
-            events = compute_timeline(document, view.table, event=key, date=day)
+            document, key, day, events = _timeline_of(view, doc, event, date)
         except Exception as exc:
             return empty, None, _error_text(exc)
         if not events:
@@ -401,16 +396,11 @@ class UI:
     def timeline_ics(self, doc: str, event: str, date):
         """The 下载日历 (.ics) button: the same timeline as a calendar file; hidden when there is none
         (the timeline handler beside it shows why)."""
-        from assistant.corpus import get_document
         from assistant.ics import ics_filename, timeline_ics
-        from assistant.timeline import EVENTS, compute_timeline
 
         view = self.view()
         try:
-            document = get_document(view.docs, doc or "")
-            key = next((k for k, v in EVENTS.items() if event in (k, v)), event)
-            day = _parse_date(date)
-            events = compute_timeline(document, view.table, event=key, date=day)
+            document, key, day, events = _timeline_of(view, doc, event, date)
         except Exception:
             return gr.update(value=None, visible=False)
         if not events:
@@ -604,6 +594,17 @@ class UI:
             gr.update(choices=docs, value=keep(d_d, doc_ids, doc_ids[0] if doc_ids else None)),
             gr.update(choices=docs, value=keep(rm_d, doc_ids, None)),
         )
+
+def _timeline_of(view, doc: str, event: str, date):
+    """(document, event key, start day, events) of the timeline tab's inputs; raises on bad input."""
+    from assistant.corpus import get_document
+    from assistant.timeline import EVENTS, compute_timeline
+
+    document = get_document(view.docs, doc or "")
+    key = next((k for k, v in EVENTS.items() if event in (k, v)), event)
+    day = _parse_date(date)
+    return document, key, day, compute_timeline(document, view.table, event=key, date=day)
+
 
 def _parse_date(value) -> dt.date:
     from assistant.errors import BadQuestionError
