@@ -9,6 +9,7 @@ unsupported: nothing in context states it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 
@@ -27,6 +28,7 @@ _MARKER = re.compile(r"\[([^\[\]·]{1,40})·(第[零一二三四五六七八九�
 # 《计量法》第十条), not into the documents in context; "本办法"/"重庆办法" stay ours
 _OTHER_TEXT = re.compile(r"(?:《([^《》]{1,60})》|([\u4e00-\u9fff]{0,12}(?:法典|[^办]法|条例)))的?\s*$")
 _OURS = re.compile(r"本(?:办法|规定|细则|条例|法|意见|通知)$")
+_GAP = re.compile(r"\s*[（(](\d{4})年(\d{1,2})月(\d{1,2})日至(\d{4})年(\d{1,2})月(\d{1,2})日[）)]")
 _SUM = re.compile(r"\s*[（(]([^（）()＋+]{1,40})[＋+]([^（）()＋+]{1,40})[）)]")  # "4年（3年＋1年）"
 _COUNTED = re.compile(r"共列?$")  # "共列7项" counts an article's items
 COUNT_UNITS = ("项", "条", "个", "种", "类", "点", "份")
@@ -129,6 +131,9 @@ class _Checker:
         total = self.total(text, q)
         if total is not None:
             return total
+        gap = _gap(text, q)
+        if gap is not None:
+            return gap
         same = [r for r in rules if same_value(q.value, q.unit, r.value, r.unit) and _direction_ok(q.comparator, r.comparator)]
         s, e = _span(text, q.start, _SENTENCE)
         quoted = [r for r in same if len(r.quote) >= 6 and r.quote in text[s:e] and
@@ -271,6 +276,18 @@ def _as_written(chk: Check, start: int, end: int, text: str, written: str, offse
         return chk
     s, e = offsets.source_offsets(start, end)
     return replace(chk, claim=written[s:e])
+
+
+def _gap(text: str, q: Quantity) -> Check | None:
+    """"相隔10天（2025年7月22日至2025年8月1日）": the days between the two dates, recomputed
+    (the dates themselves are checked where they stand); None when no span follows."""
+    m = _GAP.match(text, q.end)
+    if not m or q.unit not in ("天", "日") or isinstance(q.value, tuple):
+        return None
+    a, b = (dt.date(int(m.group(i)), int(m.group(i + 1)), int(m.group(i + 2))) for i in (1, 4))
+    if (b - a).days == q.value:
+        return Check(q.text, "verified")
+    return Check(q.text, "contradicted", "", f"{(b - a).days}天")
 
 
 def _is_count(text: str, q: Quantity) -> bool:

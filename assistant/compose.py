@@ -16,6 +16,7 @@ import re
 
 from .components import REGISTRY, abstain, component
 from .components.count import count
+from .components.dates import date_gap
 from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
@@ -265,13 +266,14 @@ class Composer:
         if missing:
             return missing
         if q.metadata:
-            return abstain.metadata(self, q, out)
+            return date_gap(self, q, abstain.metadata(self, q, out))
         if q.missing_kind and q.explicit_kind and q.intent != "comparison":
             return abstain.missing_kind(self, q, out)
         draft = component(q.intent).run(self, q, hits, out)
         counted = count(self, q, hits, draft, Writer)
         if counted is not None:
             draft = counted
+        draft = date_gap(self, q, draft)
         notes = list(q.notes)
         if q.foreign:
             notes.append(f"语料中没有{'、'.join(q.foreign)}的文件，以上只涉及{'、'.join(q.jurisdictions)}。")

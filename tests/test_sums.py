@@ -35,3 +35,25 @@ def test_the_timeline_adds_the_longest_extension(index_settings):
     answer = Engine.load(index_settings).ask("重庆碳计量中心2024年7月10日批准筹建，延期用足的话从批准算起最长几年？")
     assert "最长4年（筹建期限3年＋延期上限1年）" in answer.answer
     assert next(c.status for c in answer.checks if c.claim == "最长4年") == "verified"
+
+
+def test_a_date_gap_is_recomputed(table, docs):
+    right = "印发日期2025年7月22日，到施行相隔10天（2025年7月22日至2025年8月1日）。"
+    wrong = "印发日期2025年7月22日，到施行相隔12天（2025年7月22日至2025年8月1日）。"
+    assert _status(right, table, docs, "10天") == "verified"
+    assert _status(wrong, table, docs, "12天") == "contradicted"
+
+
+@pytest.mark.slow
+def test_the_gap_from_issue_to_effect_is_computed(index_settings):
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    answer = engine.ask("天津计量数据中心的管理办法从印发到施行相隔几天？")
+    doc = next(d for d in engine.docs if d.id == "tianjin-data-2025")
+    rule = engine.composer.rules("effective_date", [doc.id])[0]
+    import datetime as dt
+
+    days = (dt.date.fromisoformat(str(rule.value)) - doc.meta.issued).days
+    assert f"相隔{days}天" in answer.answer
+    assert next(c.status for c in answer.checks if c.claim == f"{days}天") == "verified"
