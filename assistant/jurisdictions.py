@@ -197,7 +197,7 @@ def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, .
 
 def _leading_abbreviation(text: str, singles: dict) -> list[tuple[int, int, str]]:
     """A one-character abbreviation opening a terse question ("鄂验收专家组几人？", "渝公示期？")
-    names its place unless it starts a dictionary word with the next character (津贴, 川菜, 京东)."""
+    names its place unless it starts a dictionary word with the next characters (津贴, 川菜, 渝中区)."""
     lead = re.match(r"\s*(?:请问|想问一下|想问|问一下|那么|那)?\s*", text)
     i = lead.end() if lead else 0
     ch = text[i:i + 1]
@@ -206,7 +206,8 @@ def _leading_abbreviation(text: str, singles: dict) -> list[tuple[int, int, str]
         return []
     from .tokenize import word_frequency  # the segmenter's dictionary (loaded once, shared)
 
-    return [] if word_frequency(text[i:i + 2]) else [(i, i + 1, canon)]
+    words = (text[i:i + 2], text[i:i + 3])  # 津贴, 渝中区
+    return [] if any(word_frequency(w) for w in words) else [(i, i + 1, canon)]
 
 
 def find_spans(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[tuple[int, int, str]]:

@@ -146,6 +146,7 @@ def test_of_two_equally_long_names_the_one_after_a_conjunction_wins():
     ("请问渝公示期多久？", ["重庆"]),
     ("津贴多少？", []),  # 津贴 is a word: no place
     ("川菜好吃吗", []),
+    ("渝中区有什么政策", []),  # 渝中区, a three-character word
 ])
 def test_a_leading_abbreviation_names_its_place(text, expected):
     """A terse question opening with a one-character abbreviation ("鄂验收…") names the place,
