@@ -269,6 +269,20 @@ class Lexicon:
         return sum(self.idf(g) for g in q & t) / total if total else 0.0
 
 
+    def match(self, terms: str | set[str], text: str) -> float:
+        """How well ``text`` and the query say the same thing: the harmonic mean of the share of
+        the query's bigrams in ``text`` and of ``text``'s bigrams in the query (idf-weighted), so
+        a long sentence does not win by containing many words."""
+        q = terms if isinstance(terms, set) else bigrams(terms)
+        t = text_bigrams(text)
+        common = sum(self.idf(g) for g in q & t)
+        if not common:
+            return 0.0
+        recall = common / sum(self.idf(g) for g in q)
+        precision = common / sum(self.idf(g) for g in t)
+        return 2 * recall * precision / (recall + precision)
+
+
 def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False) -> str:
     """The question's subject words: synonyms folded onto document wording, then names,
     kind words, intent cues and stop words removed (what is left says *what* is asked)."""

@@ -52,3 +52,11 @@ def test_the_evidence_names_the_event_when_no_cue_does(engine):
     assert answer.intent == "timeline" and not answer.abstained
     assert any(v.get("unit") == "date" and v["value"] == "2025-03-12" for v in answer.values)
     assert any(c.article == "第二十四条" for c in answer.citations)
+
+
+def test_a_period_question_no_cue_names_gets_the_rule_that_says_it(engine):
+    """"要多长时间把建设工作做完" names no topic: the period rule whose sentence says most nearly
+    the same answers it (the construction period), instead of an abstention."""
+    answer = engine.ask("我们拿到了重庆的批准筹建文件，想确认一下一共有多长时间来把建设工作做完？")
+    assert not answer.abstained
+    assert answer.topic == "construction_period" and "3年" in answer.answer

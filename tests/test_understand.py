@@ -296,3 +296,16 @@ def test_a_misspelt_vocabulary_key_is_an_error_naming_it(tmp_path, yaml_text, ke
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(AssistantError, match=key.replace(".", r"\.")):
         load_vocabulary(str(path))
+
+
+def test_lexicon_match_prefers_the_sentence_that_says_the_same_thing(docs):
+    """Lexicon.match: a short sentence saying what the question asks beats a long one that only
+    contains more of its words."""
+    from assistant.understand import Lexicon
+
+    lex = Lexicon.from_docs(docs)
+    question = "筹建 建设 工作 完成"
+    short = "筹建单位应在3年内完成建设工作"
+    long = "因特殊原因不能在筹建期内完成筹建任务的,应在筹建期限届满3个月前申请延期验收考核,说明延期原因及延期考核时间"
+    assert lex.match(question, short) > lex.match(question, long)
+    assert lex.match(question, "") == 0.0

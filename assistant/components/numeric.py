@@ -26,9 +26,37 @@ def asked_topics(ctx: "Composer", q: Query) -> list[str]:
     return topics
 
 
+PERIOD = re.compile(r"多长时间|多久|多长|几年|几个月|几天")
+PERIOD_UNITS = {"年", "个月", "日", "天", "工作日", "个工作日"}
+RULE_MATCH = 0.05  # a rule's sentence must share this much with the question (Lexicon.match) …
+CLEAR_WINNER = 1.3  # … and say it clearly better than any other topic's rule
+
+
+def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
+    """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
+    完？"): the topic of the period rule, among the documents in scope, whose sentence says most
+    nearly what the question says (Lexicon.match). The rules decide, not a cue list."""
+    if not PERIOD.search(q.text):
+        return ""
+    scores: dict[str, float] = {}
+    for d in scope:
+        grams = ctx.qgrams(q, d)
+        for rule in ctx.table.rules:
+            if rule.doc_id != d.id or rule.unit not in PERIOD_UNITS or rule.topic in ("target", "other"):
+                continue
+            s, e = ctx.rule_span(rule)
+            scores[rule.topic] = max(scores.get(rule.topic, 0.0), ctx.lexicon.match(grams, d.text[s:e]))
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0)]
+    (topic, best), (_, second) = ranked[0], ranked[1]
+    return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
+
+
 def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     topics = [t for t in asked_topics(ctx, q) if t != "target"]
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if not topics and any(d.meta.kind == "regulation" for d in scope):
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+        topics = [topic] if topic else []
     if not topics or all(d.meta.kind != "regulation" for d in scope):
         return quantities(ctx, q, hits, out)
     primary = topics[0]
