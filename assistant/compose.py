@@ -262,7 +262,7 @@ class Composer:
             return abstain.unreadable(self, q, out)
         if q.foreign and not q.jurisdictions:
             return abstain.foreign(self, q, out)
-        missing = abstain.uncovered_subject(self, q, out)
+        missing = abstain.uncovered_subject(self, q, out) or abstain.named_only(self, q, out)
         if missing:
             return missing
         if q.metadata:

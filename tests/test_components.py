@@ -73,3 +73,25 @@ def test_a_condition_list_says_how_many_items_it_has(index_settings):
     answer = Engine.load(index_settings).ask("申请湖北省级碳计量中心要满足哪些条件？")
     assert "第七条（共6项）" in answer.answer
     assert not [c for c in answer.checks if c.status == "contradicted"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, named", [
+    ("湖北碳计量中心的验收评审细则里具体有哪些考核项目？", "湖北省碳计量中心验收评审细则"),
+    ("天津计量数据中心的申报评审评分表里各项分值怎么定的？", "天津市计量数据建设应用中心申报评审评分表"),
+])
+def test_contents_of_a_document_the_corpus_only_names_are_not_answered(index_settings, question, named):
+    """An attachment or a 细则 that a document names but the corpus does not contain: the answer
+    says so (and where it is named) instead of quoting nearby articles."""
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask(question)
+    assert answer.abstained and f"《{named}》" in answer.answer and "没有它的正文" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_question_naming_a_form_for_something_else_is_still_answered(index_settings):
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask("湖北碳计量中心的申报书交给谁？")
+    assert not answer.abstained and "省市场监管局" in answer.answer

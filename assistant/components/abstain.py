@@ -10,8 +10,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..types import Document
-from ..understand import Query, doc_kind, kind_name
-from ..writer import (Draft, Writer, date_cn, sentence_spans)
+from ..understand import Query, bigrams, doc_kind, kind_name
+from ..writer import Draft, Writer, date_cn, sentence_spans, span_in
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -60,6 +60,50 @@ def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
             out.line("相关的规定只有：")
             for d, art, s, e in nearby[:3]:
                 out.line(f"- {ctx.who(d)}：{ctx.quote_span(out, d, art, s, e)}")
+        return out.draft(q.intent, abstained=True)
+    return None
+
+
+# a question about what a named document says inside ("评分表里各项分值", "任务书里要填哪些指标")
+_ASKS_CONTENT = re.compile(r"[里中内](?:的)?(?:各|具体|都|要求|规定|列|写|填|有)|具体内容|什么内容|哪些内容|分值|怎么分配"
+                           r"|指标|模板|样式|格式|列一下|全文|原文")
+NAMED_MATCH = 0.6  # share of a named document's own words (beyond the citing document's title) the question uses
+
+
+def _named_documents(d) -> list[str]:
+    """Documents a document names without containing them: its attachments and the 《titles》 it cites."""
+    names = [re.sub(r"^\d+[.、]\s*", "", a) for a in getattr(d, "attachments", ()) or ()]
+    names += re.findall(r"《([^《》]{4,40})》", d.text)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
+    """A question about the contents of a document the corpus only names (an attachment, a
+    评审细则, a form): say it is named but not included, and where it is named — instead of
+    answering from nearby articles."""
+    if not _ASKS_CONTENT.search(q.text):
+        return None
+    titles = {bigram for d in ctx.doc_list for bigram in bigrams(d.meta.title)}
+    corpus_titles = [d.meta.title for d in ctx.doc_list]
+    asked = bigrams(q.text)
+    best = None
+    for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]:
+        own = bigrams(d.meta.title)
+        for name in _named_documents(d):
+            if any(name in t or t in name for t in corpus_titles):
+                continue  # the corpus holds it
+            grams = bigrams(name) - own
+            share = len(grams & asked) / len(grams) if len(grams) >= 2 and not grams <= titles else 0.0
+            if share >= NAMED_MATCH and (best is None or (share, len(grams)) > best[:2]):
+                best = (share, len(grams), d, name)
+    if best is not None:
+        _, _, d, name = best
+        at = d.text.find(name)
+        art = next((a for a in d.articles if a.start <= at < a.end), None) if at >= 0 else None
+        out.line(f"{ctx.who(d)}提到了《{name}》，但语料中没有它的正文，无法回答其中的具体内容。")
+        if art is not None:
+            s, e = span_in(d.text, at, at + len(name), art.start, art.end)
+            out.line(f"提到它的条文：{ctx.quote_span(out, d, art, s, e)}。")
         return out.draft(q.intent, abstained=True)
     return None
 
