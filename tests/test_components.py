@@ -95,3 +95,16 @@ def test_a_question_naming_a_form_for_something_else_is_still_answered(index_set
 
     answer = Engine.load(index_settings).ask("湖北碳计量中心的申报书交给谁？")
     assert not answer.abstained and "省市场监管局" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_ground_needing_a_further_step_is_not_at_once(index_settings):
+    """"复查没通过会直接被撤销吗？" against "复查不合格,经整改后仍然达不到要求的…撤销": not at once —
+    the answer says what else has to happen; asked with that step, it is a plain yes."""
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    at_once = engine.ask("天津计量数据中心五年复查没通过，会直接被撤销吗？").answer
+    assert at_once.startswith("不会直接撤销资格（须经整改后仍然达不到要求才会）")
+    after = engine.ask("天津计量数据中心复查不合格，整改后还是不行，会被撤销吗？").answer
+    assert after.startswith("会被撤销资格")

@@ -4,6 +4,8 @@ question is about), and sections that introduce a list in plan/news texts.
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from ..types import Article, Document, Provision
@@ -77,6 +79,10 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         lead = chosen[0]
         d = ctx.docs[lead.doc_id]
         verb = "会被取消筹建资格" if "筹建资格" in lead.text else "会被撤销资格"
+        further = _FURTHER.search(lead.text)
+        if further and _AT_ONCE.search(q.text) and further.group(0)[:4] not in q.text:
+            # "复查没通过会直接被撤销吗？" — the ground needs more than what the user says happened
+            verb = f"不会直接{verb[2:]}（须{further.group(0).rstrip('的')}才会）"
         out.line(f"{verb}：{ctx.who(d)}规定，{provision_quote(ctx, out, lead)}。")
         for p in chosen[1:]:
             out.line(f"- {ctx.who(ctx.docs[p.doc_id])}：{provision_quote(ctx, out, p)}")
@@ -91,6 +97,12 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
         values_in(ctx, out, mine)
     return out.draft("revocation", topic="revocation")
+
+
+# a ground that needs a further step before it applies ("复查不合格,经整改后仍然达不到要求的")
+_FURTHER = re.compile(r"(?:经|限期)[^,，。；;]{0,8}整改[^,，。；;]{0,6}仍[^,，。；;]*")
+# a yes/no question whether it happens at once ("会直接被撤销吗？", "就会被摘牌？")
+_AT_ONCE = re.compile(r"(?:直接|立即|立刻|马上|当即|就会|就要|就被).{0,8}(?:吗|么|[?？]|$)")
 
 
 def about_the_list(ctx: "Composer", q: Query, p: Provision) -> bool:
