@@ -108,3 +108,16 @@ def test_a_ground_needing_a_further_step_is_not_at_once(index_settings):
     assert at_once.startswith("不会直接撤销资格（须经整改后仍然达不到要求才会）")
     after = engine.ask("天津计量数据中心复查不合格，整改后还是不行，会被撤销吗？").answer
     assert after.startswith("会被撤销资格")
+
+
+@pytest.mark.slow
+def test_plan_goals_by_year(index_settings):
+    """A question about a plan's goals asks for no number: each target year's goal sentence,
+    quoted and cited, instead of "没有给出这一数字"; a number asked for still abstains."""
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    answer = engine.ask("东营的实施意见定了哪几个目标年份？分别要达到什么程度？")
+    assert not answer.abstained and "2025年目标" in answer.answer and "2035年目标" in answer.answer
+    assert answer.citations and all(c.doc_id == "dongying-plan" for c in answer.citations)
+    assert engine.ask("东营到2025年社会公用计量标准要达到多少项？").abstained

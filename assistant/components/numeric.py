@@ -14,6 +14,7 @@ from ..understand import Query
 from ..writer import (Draft, Writer, MATCH, LABEL, SENT, article_quantities, span_in)
 
 from .abstain import abstain_topic
+from .goals import goals
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -168,6 +169,9 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         cands = [c for c in cands if c[4] is None or c[4] in q.years]
     good = [c for c in cands if c[0] >= MATCH]
     if not good:
+        goal = goals(ctx, q, scope, out)  # a goal asked without a number: the goal sentences by year
+        if goal is not None:
+            return goal
         out.line(f"{who}没有给出这一数字，无法回答。")
         others = [c for c in quantity_candidates(ctx, q, [d for d in ctx.doc_list if d not in scope])
                   if c[0] >= 0.6 and (not q.years or c[4] in q.years)]

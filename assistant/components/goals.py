@@ -1,0 +1,46 @@
+"""Plan goals by year: "东营2025年的目标是什么？", "按哪两个时间节点定目标？".
+
+Plan and news texts state their goals as "到2025年，全市初步建立……" paragraphs; a question about
+goals or stages that asks for no number is answered with the goal sentence of each target year
+(the asked years only, when it names some), quoted and cited to its section, instead of an
+abstention because no quantity matched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..understand import Query
+from ..writer import Draft, Writer, span_in
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+ASKS = re.compile(r"目标|节点|阶段|程度|愿景|达到什么|要实现|什么状态|什么水平")
+_GOAL = re.compile(r"(?:^|(?<=[。;；:：\n]))\s*到(20\d\d)年")
+
+
+def goals(ctx: "Composer", q: Query, scope, out: Writer) -> Draft | None:
+    """The goal sentences by year of the plan/news documents in scope, or None."""
+    if not ASKS.search(q.text) or q.asked_units:  # a number asked for (多少项, 占比) is no goal sentence
+        return None
+    found = []
+    for d in scope:
+        if d.meta.kind == "regulation":
+            continue
+        for art in d.articles:
+            for m in _GOAL.finditer(d.text, art.start, art.end):
+                year = int(m.group(1))
+                if q.years and year not in q.years:
+                    continue
+                s, e = span_in(d.text, m.start(1) - 1, m.end(), art.start, art.end)
+                found.append((d, art, year, s, e))
+    if not found:
+        return None
+    for d, art, year, s, e in found:
+        out.line(f"{ctx.who(d)}（{year}年目标）：{ctx.quote_span(out, d, art, s, e)}。")
+    years = sorted({y for _, _, y, _, _ in found})
+    if len(years) > 1 and not q.years:
+        out.line(f"目标年份：{'、'.join(f'{y}年' for y in years)}。")
+    return out.draft("numeric", topic="target")
