@@ -15,6 +15,7 @@ from typing import Optional
 
 import typer
 
+from . import interrupt
 from .config import Settings
 from .errors import AssistantError
 
@@ -49,7 +50,9 @@ def _root() -> None:
 
 
 def _terminated(signum, frame) -> None:
-    """SIGTERM unwinds like Ctrl-C: `finally` blocks run (a build removes its staging folder)."""
+    """SIGTERM unwinds like Ctrl-C: `finally` blocks run (a build removes its staging folder).
+    The request is also recorded (assistant/interrupt.py), so it is not lost when the exception is."""
+    interrupt.request(signum)
     raise SystemExit(128 + signum)
 
 
@@ -61,6 +64,9 @@ def main() -> None:
     except AssistantError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    finally:
+        if interrupt.pending():  # a stop whose SystemExit a library swallowed still ends with its code
+            sys.exit(128 + interrupt.pending())
 
 
 # Commands live in assistant/commands/, one module per pipeline area; importing registers them.

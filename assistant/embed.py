@@ -19,6 +19,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
+from . import interrupt
 from .config import EMBEDDING_INSTALL_HINT, offline_env
 from .errors import ModelMissingError
 from .kvcache import KeyValueCache
@@ -127,6 +128,7 @@ class Embedder:
             bar = tqdm(total=chars, desc=desc, unit="字", unit_scale=True, file=sys.stderr,
                        disable=not progress, leave=False)
             for b in range(0, len(todo), BATCH_SIZE):
+                interrupt.check()  # a stop requested (SIGTERM) ends the work between batches
                 idx = todo[b: b + BATCH_SIZE]
                 with batch_threads:
                     vecs = hf.get_text_embedding_batch([texts[i] for i in idx])

@@ -39,6 +39,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import interrupt
 from .config import Settings, offline_env
 from .errors import (CorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError,
                      StoreUnavailableError)
@@ -332,6 +333,7 @@ def _embed_and_write(collection, chunks: list[Chunk], texts: list[str], embedder
     embedded = 0
     steps = max(1, -(-total // STREAM_ENTRIES))
     for step, part in enumerate(_entry_steps(chunks, texts), start=1):
+        interrupt.check()
         desc = "向量化 embedding" + (f" {step}/{steps}" if steps > 1 else "")
         vectors, n = embedder.embed_texts_counted([e[3] for e in part], progress=progress, desc=desc)
         _write_vectors(collection, part, vectors)
@@ -539,6 +541,7 @@ def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -
                   "vector_rows": total,
                   "chunks": {c.id: c.content_hash for c in chunks}}
         _write_json_atomic(staging / "params.json", params)
+        interrupt.check()  # a stop requested while building: never switch to this build
         final = builds / build_id
         os.replace(staging, final)
     except BaseException as exc:
