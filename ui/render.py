@@ -163,22 +163,6 @@ def marked_article(doc, article, quotes: list[tuple[str, int, int]], *, start: i
     return highlight(text, spans)
 
 
-def article_spans(doc, article, quotes: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """Quote spans relative to the article text: by document offsets when they agree, else by search."""
-    spans = []
-    for quote, start, end in quotes:
-        if not quote:
-            continue
-        rel = start - article.start
-        if 0 <= rel and article.text[rel:rel + len(quote)] == quote:
-            spans.append((rel, rel + len(quote)))
-            continue
-        found = article.text.find(quote)
-        if found >= 0:
-            spans.append((found, found + len(quote)))
-    return spans
-
-
 def sources_html(answer: Answer, docs_by_id: dict) -> str:
     """Side panel: each cited article's full text with the quoted spans highlighted (the checks
     are in the chat message: shown once)."""
