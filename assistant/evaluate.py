@@ -13,7 +13,8 @@ field is gold metadata, never passed to the engine). Metrics:
   citations cited;
 - numeric exact match: share of answerable questions with gold values whose answer states every
   gold value, after unit normalisation (1年 = 12个月; 天 = 日; 工作日 ≠ 日; a year written
-  2035年 matches {"value": 2035, "unit": "年"}); a range [3, 5] is stated by "3—5" or by both
+  2035年 matches {"value": 2035, "unit": "年"}, and a month written 每年11月 matches
+  {"value": 11, "unit": "月"} — a bare 月 after a number is the calendar month); a range [3, 5] is stated by "3—5" or by both
   ends, and a stated range "3—5人" states each of its ends (3人, 5人); a date matches its value or any of its ``alternatives``. Stated values are the
   quantities found in the answer text plus the answer's ``values``;
 - must-mention coverage: share of must-mention phrases found in the answer text (compared
@@ -107,7 +108,7 @@ def value_found(gold: dict, stated: list[tuple[object, str]]) -> bool:
             continue
         if unit == "年" and u == "年份" and v == value:
             return True
-        if unit == "月份" and u == "月份" and v == value:
+        if unit in ("月份", "月") and u == "月份" and v == value:  # 11月 as written: the calendar month, like 2025年
             return True
         try:
             if not isinstance(v, str) and same_value(v, u, value, unit):

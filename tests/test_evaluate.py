@@ -36,6 +36,9 @@ def _answer(text, *, values=(), citations=(), abstained=False, checks=()):
     ("人数原则为3—5人", {"value": 4, "unit": "人"}, False),
     ("到2035年建成现代先进测量体系", {"value": 2035, "unit": "年"}, True),  # a year
     ("每年11月底前报送", {"value": 11, "unit": "月份"}, True),
+    ("每年11月报送", {"value": 11, "unit": "月"}, True),  # 11月 as written: the calendar month
+    ("每年11月报送", {"value": 10, "unit": "月"}, False),
+    ("限期11个月整改", {"value": 11, "unit": "月"}, True),  # and 月 still reads as a duration
     ("应在2027年3月1日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, True),
     ("应在2027年2月28日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, True),
     ("应在2027年3月2日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, False),
