@@ -265,8 +265,11 @@ class Lexicon:
         if not q:
             return 0.0
         t = text_bigrams(text)
-        total = sum(self.idf(g) for g in q)
-        return sum(self.idf(g) for g in q & t) / total if total else 0.0
+        # fsum: exact, so the same whatever order the set is walked in (a plain sum over a set
+        # of strings differs in the last bit from one process to the next — PYTHONHASHSEED —
+        # and ties between sentences broke differently run to run)
+        total = math.fsum(self.idf(g) for g in q)
+        return math.fsum(self.idf(g) for g in q & t) / total if total else 0.0
 
 
     def match(self, terms: str | set[str], text: str) -> float:
@@ -275,11 +278,11 @@ class Lexicon:
         a long sentence does not win by containing many words."""
         q = terms if isinstance(terms, set) else bigrams(terms)
         t = text_bigrams(text)
-        common = sum(self.idf(g) for g in q & t)
+        common = math.fsum(self.idf(g) for g in q & t)
         if not common:
             return 0.0
-        recall = common / sum(self.idf(g) for g in q)
-        precision = common / sum(self.idf(g) for g in t)
+        recall = common / math.fsum(self.idf(g) for g in q)
+        precision = common / math.fsum(self.idf(g) for g in t)
         return 2 * recall * precision / (recall + precision)
 
 
