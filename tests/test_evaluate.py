@@ -39,6 +39,8 @@ def _answer(text, *, values=(), citations=(), abstained=False, checks=()):
     ("每年11月报送", {"value": 11, "unit": "月"}, True),  # 11月 as written: the calendar month
     ("每年11月报送", {"value": 10, "unit": "月"}, False),
     ("限期11个月整改", {"value": 11, "unit": "月"}, True),  # and 月 still reads as a duration
+    ("第七条共列7条：", {"value": 7, "unit": "项"}, True),  # items of a list: 7条 = 7项
+    ("见第7条", {"value": 7, "unit": "项"}, False),  # 第7条 is a label
     ("应在2027年3月1日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, True),
     ("应在2027年2月28日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, True),
     ("应在2027年3月2日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, False),
