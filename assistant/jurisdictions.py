@@ -260,7 +260,10 @@ _PLACE_SUFFIX = ("特别行政区", "自治区", "自治州", "自治县", "省"
 # a place name never starts with these (本省, 全市, 各县, 哪个省, 我们市, 地级市 …)
 _NOT_FIRST = set("本全各外该我你您贵每某其此哪这那同两几一多个省市县区州级在对和与及跟的了是有地城都超上下大小新老副")
 # a suffix followed by these is part of another word (市场, 省级, 市局, 县域, 州府)
-_NOT_AFTER = set("场级局监长委政府属辖直管域内外民情况")
+_NOT_AFTER = set("场级局监长委政府属辖直管域内外民情况里")  # 市里/省里: "the city/province (government)"
+# a name found before 的 or a document kind never ends with these: they make a time or a place
+# relative to something (批筹前的公示, 验收后的…, 筹建期间的…)
+_NOT_LAST = set("前后时中内外里间期")
 # a name found this way never holds these (function words, numbers, dates, other suffixes: 要市州, 年全市)
 _NOT_INSIDE = set("全各本该年月日号的了是在和与及跟这那哪么们我你他比往到去向从对省市县州区")
 _BOUNDARY_CHARS = set("在对和与及跟同、问按据从到去至向于的,，。;；:：?？!！ ")
@@ -339,7 +342,7 @@ def place_candidates(text: str, *, taken=(), kind_cues=(), in_corpus=lambda word
             after = text[e:]
             placed = any(after.startswith(w) for w in _PLACE_AFTER) or (
                 s == lead and (after.startswith(("的", "呢")) or any(after.startswith(c) for c in kind_cues)))
-            if placed and name_like(s, e, e):
+            if placed and text[e - 1] not in _NOT_LAST and name_like(s, e, e):
                 add(s, e)
                 break
     return sorted(out)
