@@ -141,7 +141,7 @@ VOCABULARY_SCHEMA = {
     "synonyms": {"*": str},
     "generic": {"*": _WORDS},
     "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "score_verbs": _WORDS,
-    "injection": _WORDS, "neutral_words": _WORDS,
+    "injection": _WORDS, "neutral_words": _WORDS, "asks_other": _WORDS,
 }
 
 
@@ -392,7 +392,11 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     metadata = next((k for k, cues in (vocab.raw.get("metadata") or {}).items() if _any(text, cues)), "")
     injection = _any(text, vocab.raw.get("injection", ()))
     num_cues = vocab.intents.get("numeric", {})
-    asks_number = bool(asked_units or _any(text, num_cues.get("strong", ())) or _any(text, num_cues.get("weak", ()))
+    # weak cues are nouns (期限, 周期): a question asking which items, how or who ("改成哪些方式？")
+    # does not ask for a number because it names one of them
+    weak = [c for c in num_cues.get("weak", ()) if _any(text, (c,))]
+    weak_number = any(len(c) == 1 for c in weak) or (bool(weak) and not _any(text, vocab.raw.get("asks_other", ())))
+    asks_number = bool(asked_units or _any(text, num_cues.get("strong", ())) or weak_number
                        or _any(text, vocab.intents.get("timeline", {}).get("strong", ())))
     doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
                               paired=_pair_kinds(mentions, kind_mentions))

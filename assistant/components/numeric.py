@@ -162,7 +162,8 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
     if q.years:
         known_years = sorted({y for d in scope for y in years(ctx, d)})
-        if known_years and not set(q.years) & set(known_years):
+        mentioned = any(f"{y}年" in d.text for d in scope for y in q.years)  # 2023年5月20日 is no target year
+        if known_years and not set(q.years) & set(known_years) and not mentioned:
             out.line(f"{who}只给出了{'、'.join(f'{y}年' for y in known_years)}的目标，"
                      f"没有{'、'.join(f'{y}年' for y in q.years)}的目标，无法回答。")
             return out.draft("numeric", abstained=True)
