@@ -30,6 +30,9 @@ _OTHER_TEXT = re.compile(r"(?:《([^《》]{1,60})》|([\u4e00-\u9fff]{0,12}(?:�
 _OURS = re.compile(r"本(?:办法|规定|细则|条例|法|意见|通知)$")
 _GAP = re.compile(r"\s*[（(](\d{4})年(\d{1,2})月(\d{1,2})日至(\d{4})年(\d{1,2})月(\d{1,2})日[）)]")
 _SUM = re.compile(r"\s*[（(]([^（）()＋+]{1,40})[＋+]([^（）()＋+]{1,40})[）)]")  # "4年（3年＋1年）"
+_DIFF = re.compile(r"\s*[（(]([^（）()－\-]{1,40})[－\-]([^（）()－\-]{1,40})[）)]")  # "差8分（合格分数80分－您的得分72分）"
+# the user's own figure, repeated in an answer (您的得分72分): no claim about the documents
+_USERS = re.compile(r"(?:您的得分|您给出的|您说的)$")
 _COUNTED = re.compile(r"共列?$")  # "共列7项" counts an article's items
 COUNT_UNITS = ("项", "条", "个", "种", "类", "点", "份")
 _SENTENCE = "。;!?\n"
@@ -128,6 +131,8 @@ class _Checker:
         rules = [r for r in self.rules if r.doc_id in scope_ids]
         if q.unit in ("date", "年月", "年份"):
             return self.date(q, rules)
+        if _USERS.search(text[max(0, q.start - 6):q.start]):
+            return Check(q.text, "unsupported")  # the user's figure: neither verified nor contradicted
         total = self.total(text, q)
         if total is not None:
             return total
@@ -161,6 +166,8 @@ class _Checker:
         each addend is verified against the rules and they add up (after unit normalisation),
         contradicted when they do not; None when no sum follows the number."""
         m = _SUM.match(text, q.end)
+        if not m and _DIFF.match(text, q.end):
+            return self.difference(text, q, _DIFF.match(text, q.end))
         if not m or isinstance(q.value, tuple):
             return None
         addends = []
@@ -177,6 +184,24 @@ class _Checker:
         if x + y != t:
             return Check(q.text, "contradicted", "", f"{addends[0].text}＋{addends[1].text}")
         return Check(q.text, "verified", "+".join(c.rule_id for c in checks))
+
+    def difference(self, text: str, q: Quantity, m: re.Match) -> Check | None:
+        """"还差8分（合格分数80分－您的得分72分）": the rule's figure (verified against the rules)
+        minus the user's own figure, recomputed; None when the operands are not one number each."""
+        operands = []
+        for group in (1, 2):
+            found = find_quantities(m.group(group))
+            if len(found) != 1 or isinstance(found[0].value, tuple):
+                return None
+            a = found[0]
+            operands.append(replace(a, start=m.start(group) + a.start, end=m.start(group) + a.end))
+        rule = self.number(text, operands[0])
+        (x, ux), (y, uy), (t, ut) = (normalise(a.value, a.unit) for a in (*operands, q))
+        if not (ux == uy == ut) or rule.status != "verified":
+            return Check(q.text, "unsupported")
+        if x - y != t:
+            return Check(q.text, "contradicted", "", f"{operands[0].text}－{operands[1].text}")
+        return Check(q.text, "verified", rule.rule_id)
 
     def topics(self, text: str, q: Quantity) -> list[str]:
         """Topics named by the claim's clause (else sentence), best first, unit-compatible."""

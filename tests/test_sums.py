@@ -57,3 +57,26 @@ def test_the_gap_from_issue_to_effect_is_computed(index_settings):
     days = (dt.date.fromisoformat(str(rule.value)) - doc.meta.issued).days
     assert f"相隔{days}天" in answer.answer
     assert next(c.status for c in answer.checks if c.claim == f"{days}天") == "verified"
+
+
+def test_how_far_a_score_is_below_the_pass_mark_is_recomputed(table, docs):
+    text = "不算合格：您的得分72分，距合格还差8分（合格分数80分－您的得分72分）。重庆办法第十九条。"
+    assert _status(text, table, docs, "8分") == "verified"
+    wrong = text.replace("差8分", "差6分")
+    assert _status(wrong, table, docs, "6分") == "contradicted"
+    made_up = text.replace("合格分数80分", "合格分数78分").replace("差8分", "差6分")
+    assert _status(made_up, table, docs, "6分") != "verified"  # the pass mark itself must be the rule's
+
+
+def test_the_users_own_figure_is_neither_verified_nor_contradicted(table, docs):
+    assert _status("重庆办法：您的得分72分，合格分数为80分。", table, docs, "72分") == "unsupported"
+
+
+@pytest.mark.slow
+def test_a_score_below_the_pass_mark_gets_the_gap(index_settings):
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask("重庆碳计量中心验收考了78分，差几分合格？整改给多久？")
+    assert answer.answer.startswith("不算合格：您的得分78分，距合格还差2分（合格分数80分－您的得分78分）")
+    assert next(c.status for c in answer.checks if c.claim == "2分") == "verified"
+    assert "3个月" in answer.answer.replace(" ", "")

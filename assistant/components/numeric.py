@@ -85,7 +85,9 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             continue
         state_topic(ctx, q, topic, docs, out, lead=first)
         first = False
-    if "extension_max" in topics[:3]:  # the longest the whole construction may take
+    extension = {"extension_max", "extension_lead_time"} & set(q.topics)
+    if "extension_max" in topics[:3] or (extension and _any_word(q.text, ctx.vocab.raw.get("total_words", ()))):
+        # the longest the whole construction may take (asked as such: 一共/最长…能拖几年)
         for d in scope:
             total = longest_period(ctx, d)
             if total:
@@ -95,6 +97,10 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if note:
         out.line(note)
     return out.draft("numeric", topic=primary)
+
+
+def _any_word(text: str, words) -> bool:
+    return any(str(w) in text for w in words)
 
 
 def longest_period(ctx: "Composer", doc: Document) -> str:
@@ -150,6 +156,11 @@ def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
     if verdicts == {True}:
         return "算合格：您的得分达到合格分数。"
     if verdicts == {False}:
+        passes = {r.value for _, r in heads if r.comparator == ">=" and isinstance(r.value, (int, float))}
+        if len(passes) == 1:  # one pass score: how far the user's is below it, worked out
+            need = passes.pop()
+            return (f"不算合格：您的得分{score:g}分，距合格还差{need - score:g}分（合格分数{need:g}分－您的得分{score:g}分），"
+                    f"应限期整改。")
         return "不算合格：您的得分低于合格分数，应限期整改。"
     return ""
 
