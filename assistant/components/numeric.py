@@ -4,13 +4,14 @@ verdict for a score the user gives); plan/news quantities whose sentence best ma
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
 from ..numbers import format_value, normalise
 from ..rules import target_year
 from ..types import Article, Document
-from ..understand import Query
+from ..understand import Query, text_bigrams
 from ..writer import (Draft, Writer, MATCH, LABEL, SENT, article_quantities, span_in)
 
 from .abstain import abstain_topic
@@ -206,6 +207,7 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             continue
         seen.add(key)
         chosen.append(c)
+    chosen += other_subjects(ctx, q, cands, chosen, best)
     lines = []
     for score, doc_id, art, rule, year, _, s, e in chosen:
         d = ctx.docs[doc_id]
@@ -224,6 +226,35 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             s, e = ctx.heading_span(d0, sib)
             out.line(f"- {ctx.quote_span(out, d0, sib, s, e)}")
     return out.draft("numeric", topic="target")
+
+
+SUBJECT_GAIN = 0.15  # a further quantity must cover this much of the question no chosen one covers
+MAX_QUANTITIES = 4
+
+
+def other_subjects(ctx: "Composer", q: Query, good: list, chosen: list, best: float) -> list:
+    """Quantities for the question's other subjects ("计量标准、技术规范、标准物质分别要做到多少？",
+    "A和B的目标分别是多少？"): greedily, the next best candidate whose clause covers words of
+    the question that no chosen clause covers. The question's words decide, not a count of cues."""
+    out: list = []
+    keys = {(c[1], c[6], c[7]) for c in chosen}
+    for c in good:
+        if len(chosen) + len(out) >= MAX_QUANTITIES or c[0] < 0.5 * best:
+            break
+        if (c[1], c[6], c[7]) in keys:
+            continue
+        d = ctx.docs[c[1]]
+        grams = ctx.qgrams(q, d)
+        covered: set[str] = set()
+        for x in chosen + out:
+            if x[1] == c[1]:
+                covered |= grams & text_bigrams(d.text[x[6]:x[7]])
+        gained = (grams - covered) & text_bigrams(d.text[c[6]:c[7]])
+        total = math.fsum(ctx.lexicon.idf(g) for g in grams)
+        if total and math.fsum(ctx.lexicon.idf(g) for g in gained) / total >= SUBJECT_GAIN:
+            out.append(c)
+            keys.add((c[1], c[6], c[7]))
+    return out
 
 
 def lead_sentence(ctx: "Composer", doc: Document, art: Article, pos: int) -> str:
