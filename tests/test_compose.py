@@ -95,7 +95,9 @@ def test_score_verdict_and_what_follows(ask):
     draft = ask("重庆验收打了78分算过吗？")
     assert draft.text.startswith("不算合格")
     assert "80分及以上" in _read(draft.text) and "限期3个月整改" in _read(draft.text)
-    assert "78" not in draft.text  # the user's number is not restated as a claim
+    # the user's number is restated only as theirs (the checker neither verifies nor contradicts
+    # 您的得分78分), with the gap to the pass mark worked out
+    assert draft.text.replace("您的得分78分", "").count("78") == 0 and "还差2分" in draft.text
     assert ask("湖北碳计量中心考核得了85分，合格吗？").text.startswith("算合格")
 
 
