@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from ..compose import Composer
 
 
+CELL_SENTENCE = 80  # a rule's sentence this short goes whole into a table cell (满分为100分,…80分及以上的,…合格)
+
+
 def comparison(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     """Every document asked for gets its column (at most MAX_CHAT_COMPARE in chat; then the
     documents whose rules state the compared topic come first)."""
@@ -96,7 +99,7 @@ def compare_rules(ctx: "Composer", q: Query, topics: list[str], scope: list[Docu
             c = cmp.cell(t, d.id)
             if c.status == "found":
                 r = ctx.headline(t, d)
-                cells[(t, d.id)] = ctx.quote_rule(out, r, full=False)
+                cells[(t, d.id)] = ctx.quote_rule(out, r, full=len(range(*ctx.rule_span(r))) <= CELL_SENTENCE)
                 found.setdefault(t, []).append((d, r))
             else:
                 mention = ctx.mention(q, d, ctx.topics.topic(t).keywords if ctx.topics.topic(t) else ())
