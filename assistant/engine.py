@@ -164,6 +164,7 @@ class Engine:
         if len(parts) < 2:
             return draft, []
         turns = (*history, {"role": "user", "content": query.question})
+        whole_hits = None
         drafts = []
         for part in parts:
             q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id, history=turns)
@@ -172,6 +173,14 @@ class Engine:
                                     history=(*history, {"role": "user", "content": "、".join(query.jurisdictions)}))
             if draft.abstained and q.followup:  # it leans on the whole question, which nothing answers
                 drafts.append((part, draft))
+                continue
+            if q.followup:  # "要交哪些东西？": its own words say too little to be answered alone
+                whole_hits = whole_hits if whole_hits is not None else self.retrieve(query)
+                part_draft = self._compose(q, whole_hits)
+                top = {(h.chunk.doc_id, h.chunk.article) for h in whole_hits[:3]}
+                if not draft.abstained and not any((c.doc_id, c.article) in top for c in part_draft.citations):
+                    part_draft = draft  # off the question's evidence: the whole question's answer stands for it
+                drafts.append((part, part_draft))
                 continue
             drafts.append((part, self._compose(q, self.retrieve(q))))
         return merge_parts(draft, drafts)

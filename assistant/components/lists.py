@@ -27,6 +27,11 @@ def task(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                for d, a, items in lists for w in words):  # the question names the list (任务, 建设方向 …)
             return render_lists(ctx, q, lists, out, "task")
         list_arts = {(d.id, a.label) for d, a, _ in lists}
+        in_scope = [h for h in hits if h.chunk.doc_id in {d.id for d in scope}]
+        if in_scope and (in_scope[0].chunk.doc_id, in_scope[0].chunk.article) not in list_arts:
+            # the question does not name the list and the evidence puts another article first:
+            # that article answers ("要交哪些东西？" is no question about the main tasks)
+            return sections(ctx, q, hits, scope, out, "task")
         ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent="task")
         list_score = max((sc for sc, d, a in ranked if (d.id, a.label) in list_arts), default=0.0)
         other = next(((sc, d, a) for sc, d, a in ranked if (d.id, a.label) not in list_arts), None)
