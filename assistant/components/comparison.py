@@ -83,10 +83,11 @@ def compare_rules(ctx: "Composer", q: Query, topics: list[str], scope: list[Docu
         if r.doc_id in in_scope:
             doc = ctx.docs[r.doc_id]
             art = doc.article(r.article)
-            _, end = span_in(doc.text, r.start, r.end, art.start, art.end)
+            start, end = span_in(doc.text, r.start, r.end, art.start, art.end)
             nxt = span_in(doc.text, end + 1, end + 1, art.start, art.end) if end + 1 < art.end else None
             for x in ctx._by_article.get((r.doc_id, r.article), ()):
-                if (nxt and nxt[0] <= x.start < nxt[1]
+                # the same sentence (应在届满3个月前申请延期,…,延长时限不超过1年) or the next one
+                if ((start <= x.start < end or (nxt and nxt[0] <= x.start < nxt[1]))
                         and x.topic not in rows and x.topic not in ("other", "issued_date", "target")
                         and x.topic not in siblings):
                     siblings.append(x.topic)
