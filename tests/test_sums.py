@@ -80,3 +80,13 @@ def test_a_score_below_the_pass_mark_gets_the_gap(index_settings):
     assert answer.answer.startswith("不算合格：您的得分78分，距合格还差2分（合格分数80分－您的得分78分）")
     assert next(c.status for c in answer.checks if c.claim == "2分") == "verified"
     assert "3个月" in answer.answer.replace(" ", "")
+
+
+@pytest.mark.slow
+def test_a_plan_target_against_the_users_own_figure(index_settings):
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask("江西社会公用计量标准现在有1500项，离2025年目标还差多少？")
+    assert "距目标还差300项（目标1800项－您给出的1500项）" in answer.answer
+    assert next(c.status for c in answer.checks if c.claim == "300项") == "verified"
+    assert not any(c.status == "contradicted" for c in answer.checks)

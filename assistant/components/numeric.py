@@ -8,7 +8,8 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from ..numbers import format_value, normalise
+from ..normalize import normalize_query
+from ..numbers import find_quantities, format_value, normalise
 from ..rules import target_year
 from ..types import Article, Document
 from ..understand import Query, text_bigrams
@@ -220,12 +221,34 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     out.line(f"{ctx.who(d0)}：{first}。")
     for d, text in lines[1:]:
         out.line(f"- 另有：{text}")
+    gap = shortfall(ctx, q, chosen)
+    if gap:
+        out.line(gap)
     art0 = chosen[0][2]
     if ctx.is_intro(art0.text):  # "提出了四项保障措施包括:" — name them
         for sib in ctx.following(d0, art0):
             s, e = ctx.heading_span(d0, sib)
             out.line(f"- {ctx.quote_span(out, d0, sib, s, e)}")
     return out.draft("numeric", topic="target")
+
+
+def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
+    """"要是现在培育了4200家，还差多少？": the user's own figure against the target of the same
+    unit, worked out (the checker recomputes 目标5000家－您给出的4200家 and verifies the target)."""
+    if not _any_word(q.text, ctx.vocab.raw.get("gap_words", ())):
+        return ""
+    given = [x for x in find_quantities(normalize_query(q.text)) if x.comparator == "=" and not isinstance(x.value, tuple)
+             and x.unit not in ("date", "年份", "月份", "年月")]
+    for c in chosen:
+        rule = c[3]
+        if rule is None or rule.comparator not in (">=", "=") or isinstance(rule.value, (list, tuple)):
+            continue
+        mine = [x for x in given if x.unit == rule.unit and x.value < rule.value]
+        if len(mine) == 1:
+            target, have = rule.value, mine[0].value
+            return (f"按您给出的{have:g}{rule.unit}计，距目标还差{target - have:g}{rule.unit}"
+                    f"（目标{target:g}{rule.unit}－您给出的{have:g}{rule.unit}）。")
+    return ""
 
 
 SUBJECT_GAIN = 0.15  # a further quantity must cover this much of the question no chosen one covers
