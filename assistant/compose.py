@@ -17,6 +17,7 @@ import re
 from .components import REGISTRY, abstain, component
 from .components.count import count
 from .components.dates import date_gap
+from .components.in_time import in_time
 from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
@@ -282,6 +283,7 @@ class Composer:
         if counted is not None:
             draft = counted
         draft = date_gap(self, q, draft)
+        draft = in_time(self, q, draft)
         notes = list(q.notes)
         if q.foreign:
             notes.append(f"语料中没有{'、'.join(q.foreign)}的文件，以上只涉及{'、'.join(q.jurisdictions)}。")

@@ -1,0 +1,127 @@
+"""In time? "打算10月15日交验收申请，是不是晚了？", "今天11月30号，年报还来得及交吗？" — the
+deadline computed from the user's dates and the rule, then a plain verdict first.
+
+Two shapes of rule give a deadline from a date the user gives:
+- a lead time before an expiry ("应当在筹建期限届满3个月前申请验收考核"): the expiry is the
+  user's date that stands with 到期/届满/截止 (or after 到/至), else the later one; the deadline
+  is the expiry minus the period, with the engine's usual second reading one day earlier;
+- a yearly month ("每年11月底前报送"): the last day of that month in the user's year.
+The date the user means to act on is their other date (a month-day without a year takes the
+expiry's year), or the only date for a yearly rule ("今天…"). The deadline is added as a timeline
+event, so the checker verifies it; the user's own dates are theirs and are not claims.
+Applied after the component, like the date gaps (components/dates.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from .. import timeline as tl
+from ..normalize import normalize_query
+from ..types import Event
+from ..understand import Query
+from ..writer import Draft, Writer, date_cn
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+_FULL = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?|(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
+_EXPIRY_AFTER = re.compile(r"^.{0,3}(到期|届满|期满|截止|结束)")
+_EXPIRY_BEFORE = re.compile(r"(到|至|截止到|截至)$")
+DURATIONS = {"年", "个月", "月", "日", "天"}
+
+
+def _dates(text: str) -> list[tuple[int, int, dt.date]]:
+    """(start, end, date) of the dates a question writes; a month-day takes the first full date's year."""
+    out: list[tuple[int, int, dt.date]] = []
+    for m in _FULL.finditer(text):
+        y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+        try:
+            out.append((m.start(), m.end(), dt.date(y, mo, d)))
+        except ValueError:
+            continue
+    if out:
+        year = out[0][2].year
+        for m in _MONTH_DAY.finditer(text):
+            if any(s <= m.start() < e for s, e, _ in out):
+                continue
+            try:
+                out.append((m.start(), m.end(), dt.date(year, int(m.group(1)), int(m.group(2)))))
+            except ValueError:
+                continue
+    return sorted(out)
+
+
+def _expiry(text: str, dates) -> tuple[dt.date, list[dt.date]]:
+    """The expiry among the user's dates, and the others."""
+    marked = [d for s, e, d in dates if _EXPIRY_AFTER.search(text[e:e + 6]) or _EXPIRY_BEFORE.search(text[max(0, s - 4):s])]
+    expiry = marked[0] if marked else max(d for _, _, d in dates)
+    return expiry, [d for _, _, d in dates if d != expiry]
+
+
+def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
+    """The deadline and a verdict instead of the draft (the draft unchanged when the question asks
+    no 'too late?' or gives no date a rule in scope can be counted from)."""
+    words = ctx.vocab.raw.get("late_words", ())
+    if not any(str(w) in q.text for w in words):
+        return draft
+    text = normalize_query(q.text)
+    dates = _dates(text)
+    if not dates:
+        return draft
+    out = out_cls(ctx)
+    for topic in [t for t in q.topics if ctx.has_topic(t)]:
+        for doc_id in q.doc_ids:
+            rules = ctx.rules(topic, [doc_id])
+            if not rules or ctx.docs[doc_id].meta.kind != "regulation":
+                continue
+            verdict = _verdict(ctx, out, rules[0], text, dates)
+            if verdict:
+                out.line(verdict)
+                break
+        if out.lines:
+            break
+    if not out.lines:
+        return draft
+    # the verdict replaces the draft: it quotes the rule, and a timeline drawn from the user's
+    # date would read an expiry date as the day construction was approved
+    return out.draft("timeline", topic=draft.topic)
+
+
+def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
+    doc = ctx.docs[rule.doc_id]
+    if rule.unit == "月份" and isinstance(rule.value, int):  # 每年11月(底前): the month's last day
+        when = dates[0][2]
+        due = dt.date(when.year, rule.value, calendar.monthrange(when.year, rule.value)[1])
+        e = Event(name=f"{when.year}年{ctx.label(rule.topic)}最迟报送日", date=due, rule_id=rule.id,
+                  article=rule.article, reading=f"每年{rule.value}月报送的，以当月月末为最迟日期", doc_id=doc.id)
+        late = when > due
+        head = (f"已经晚了：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}已过。" if late else
+                f"来得及：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}未超过"
+                f"{'（今天正是最后期限）' if when == due else ''}。")
+    elif rule.comparator == "before" and rule.unit in DURATIONS and len(dates) >= 2:
+        expiry, others = _expiry(text, dates)
+        if not others:
+            return ""
+        when = others[0]
+        try:
+            due = tl.add_period(expiry, rule.value, rule.unit, sign=-1)
+        except tl.TimelineError:
+            return ""
+        alt = due - dt.timedelta(days=1)
+        e = Event(name=f"{ctx.label(rule.topic)}最迟日", date=due, rule_id=rule.id, article=rule.article,
+                  reading=f"{tl.READING};{tl.READING_ALT}", alternative=alt, doc_id=doc.id)
+        if when > due:
+            head = f"已经晚了：按届满日{date_cn(expiry)}倒推，{ctx.label(rule.topic)}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。"
+        elif when > alt:
+            head = f"正好卡在期限上：按届满日{date_cn(expiry)}倒推，最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。"
+        else:
+            head = f"来得及：按届满日{date_cn(expiry)}倒推，{ctx.label(rule.topic)}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。"
+    else:
+        return ""
+    out.event(e)
+    return f"{head}依据：{ctx.quote_rule(out, rule)}。"

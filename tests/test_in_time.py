@@ -1,0 +1,41 @@
+"""'Is it too late?' questions: the deadline from the user's dates and the rule, a verdict first,
+the deadline verified by the checker (components/in_time.py)."""
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def engine(index_settings):
+    from assistant.engine import Engine
+
+    return Engine.load(index_settings)
+
+
+def _status(answer, claim):
+    return next(c.status for c in answer.checks if c.claim == claim)
+
+
+def test_a_date_after_the_lead_time_deadline_is_late(engine):
+    answer = engine.ask("重庆碳计量中心筹建期到2026年12月31日，打算10月15日再交验收申请，是不是晚了？")
+    assert answer.answer.startswith("已经晚了：按届满日2026年12月31日倒推")
+    assert "最迟2026年9月30日" in answer.answer and "[重庆·第十六条]" in answer.answer
+    assert _status(answer, "2026年9月30日") == "verified"
+    assert not any(c.status == "contradicted" for c in answer.checks)
+    assert "2029年" not in answer.answer  # the expiry is not read as the day construction was approved
+
+
+def test_a_date_before_the_deadline_is_in_time(engine):
+    answer = engine.ask("天津数据中心筹建期限2027年8月31日届满，我们打算2027年5月10日申请验收，来得及吗？")
+    assert answer.answer.startswith("来得及：") and "最迟2027年5月31日" in answer.answer
+
+
+def test_a_yearly_deadline_in_the_users_year(engine):
+    answer = engine.ask("今天2026年11月30号了，渝碳中心的年度总结还来得及交吗？")
+    assert answer.answer.startswith("来得及：") and "最迟2026年11月30日" in answer.answer
+    late = engine.ask("今天2026年12月3号了，湖北碳计量中心的年度工作总结还来得及交吗？")
+    assert late.answer.startswith("已经晚了：") and "2026年11月30日" in late.answer
+
+
+def test_without_a_late_question_nothing_changes(engine):
+    answer = engine.ask("重庆碳计量中心筹建期到2026年12月31日，验收申请要提前多久？")
+    assert "已经晚了" not in answer.answer and "来得及" not in answer.answer
