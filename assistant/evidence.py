@@ -99,6 +99,12 @@ def _states_asked(q: Query, best) -> bool:
     return not q.asks_number or bool(find_quantities(text))
 
 
+def _number_unasked(q: Query, draft: Draft) -> bool:
+    """A number answer to a question that asks for no number and gives none to compute with."""
+    return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
+            and not q.dates and not q.years and draft.topic != "target")
+
+
 def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) -> Draft:
     """The draft, or the evidence when the draft misses it (see the module docstring)."""
     if (q.meaningless or q.metadata or q.subjects or q.intent == "comparison"
@@ -109,6 +115,14 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
         return draft
     cited = {(c.doc_id, c.article) for c in draft.citations}
     keys = [(h.chunk.doc_id, h.chunk.article) for h in top]
+    if _number_unasked(q, draft):
+        # routed to a number by a topic word ("延期一年了还是没建完，会咋样？") while asking none:
+        # what the best evidence says answers, not the topic's figure
+        best = _best(composer, q, top[0], retriever)
+        if best is not None and best[0] >= MATCH:
+            out = Writer(composer)
+            out.line(_quote(composer, out, best))
+            return out.draft("other")
     if keys[0] in cited:
         return draft
     best = _best(composer, q, top[0], retriever)

@@ -60,3 +60,11 @@ def test_a_period_question_no_cue_names_gets_the_rule_that_says_it(engine):
     answer = engine.ask("我们拿到了重庆的批准筹建文件，想确认一下一共有多长时间来把建设工作做完？")
     assert not answer.abstained
     assert answer.topic == "construction_period" and "3年" in answer.answer
+
+
+def test_a_number_answer_to_a_question_asking_none_gives_way_to_the_evidence(engine):
+    """A topic word routes the question to a number (延期 → 延期上限) while it asks what happens:
+    the best evidence's sentences answer, the consequence included."""
+    answer = engine.ask("湖北碳计量中心经延期还是没完成筹建，会如何？")
+    assert "撤销其筹建资格" in answer.answer and answer.intent != "numeric"
+    assert engine.ask("湖北碳计量中心延期最长多久？").intent == "numeric"  # a number asked: unchanged
