@@ -62,6 +62,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         topics = [topic] if topic else []
     if not topics or all(d.meta.kind != "regulation" for d in scope):
         return quantities(ctx, q, hits, out)
+    if q.scores and "pass_score" in topics:  # the user's own score: whether it passes comes first
+        topics = ["pass_score"] + [t for t in topics if t != "pass_score"]
     primary = topics[0]
     have = [d for d in scope if ctx.rules(primary, [d.id])]
     if not have and not q.asks_number:  # "搬家要报告吗？": what the documents say, without a number
