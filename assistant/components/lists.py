@@ -161,15 +161,22 @@ def best_lists(ctx: "Composer", q: Query, scope: list[Document], kind: str) -> l
     return out
 
 
+ITEM_MIN = 0.25
+ITEM_MARGIN = 2.0
+
+
 def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> Draft:
     for d, art, items in lists[:3]:
         grams = ctx.qgrams(q, d, drop_intent=intent)
         scores = [ctx.coverage(grams, p.text) if grams else 0.0 for p in items]
         top = max(scores) if scores else 0.0
+        second = sorted(scores)[-2] if len(scores) > 1 else 0.0
         ls, le = ctx.intro(d, art, items[0].start)
         lead = as_written(d, ls, le)
         lead_marker = out.cite(d, art.label, ls, le)
-        if top >= 0.5:  # a particular item is asked about: give it in full
+        # a particular item is asked about (its words, or clearly more of them than any other
+        # item has, in a long question): give it in full
+        if top >= 0.5 or (top >= ITEM_MIN and top >= ITEM_MARGIN * second):
             chosen = [p for p, s in zip(items, scores) if s >= 0.8 * top][:2]
             for n, p in enumerate(chosen):
                 prefix = f"{ctx.who(d)}{art.label}（{lead}）" if n == 0 else "另见"
