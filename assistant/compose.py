@@ -35,6 +35,9 @@ __all__ = ["Composer", "Draft", "Writer", "MAX_CHAT_COMPARE", "citation_marker",
 # ranking too often; 0.4 on the same HEAD: blind-b 0.793 -> 0.802, blind 2026-11-30 0.637 -> 0.646,
 # paraphrases 0.858 -> 0.867, dev and held-out unchanged; 0.8 lost a dev question).
 HIT_WEIGHT = 0.4
+# words after a phrase that say what it is: the article itemising an announced count or defining
+# a term ("3项重点任务是指…") answers "哪3项？" better than the one that only announces it
+DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
 
 
 class Composer:
@@ -211,7 +214,10 @@ class Composer:
         for n, (score, doc, art) in enumerate(out[:10]):  # a phrase of the question, verbatim
             title = self._title_grams.get(doc.id, set())
             if any(p in art.text and not bigrams(p) <= title for p in phrases):
-                out[n] = (score + 0.15, doc, art)
+                score += 0.15
+            if any(f"{p}{w}" in art.text for p in phrases for w in DEFINES if not bigrams(p) <= title):
+                score += 0.3  # it says what the phrase is ("3项重点任务是指…"), not only names it
+            out[n] = (score, doc, art)
         return sorted(out, key=lambda x: -x[0])
 
     def _question_phrases(self, q: Query) -> list[str]:
