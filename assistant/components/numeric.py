@@ -57,6 +57,12 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
 def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     topics = [t for t in asked_topics(ctx, q) if t != "target"]
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if topics and PERIOD.search(q.text) and len(re.findall(r"[?？]", q.text)) <= 1 and not any(
+            r.unit in PERIOD_UNITS for t in topics for r in ctx.rules(t, [d.id for d in scope])):
+        # one question asks a period ("没到合格线给多长时间整改？") but the topic a word named is no period
+        # (合格线 → 合格分数): the period rule whose sentence says what the question says
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+        topics = [topic] if topic else topics
     if not topics and any(d.meta.kind == "regulation" for d in scope):
         topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else []
