@@ -148,7 +148,7 @@ class Engine:
             [c.jurisdiction for c in draft.citations] if not query.jurisdictions else list(query.jurisdictions)))
         if query.language == "en":
             lead = english_lead(draft.values, draft.citations, abstained=abstained, intent=draft.intent,
-                                glossary=self.glossary)
+                                glossary=self.glossary, text=text)
             text = f"{lead}\n\n{text}"
         answer = Answer(question=question.strip(), answer=text, intent=draft.intent, jurisdictions=jurisdictions,
                         abstained=abstained, citations=tuple(draft.citations), values=tuple(draft.values),

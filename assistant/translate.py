@@ -111,7 +111,17 @@ def _month(name: str) -> int:
     return next(n for m, n in _MONTHS.items() if m.startswith(name[:3]))
 
 
+_SCORED = (  # the user's own score, said the English way → the Chinese way (得了74分)
+    re.compile(r"\b(?:scored|got|received|achieved)\s+(?:a\s+score\s+of\s+)?(\d+(?:\.\d+)?)"
+               r"(?:\s*(?:points?|marks?))?(?:\s*(?:out of|/)\s*\d+)?", re.IGNORECASE),
+    re.compile(r"\b(?:a|our|the|my)\s+score\s+(?:of|was|is)\s+(\d+(?:\.\d+)?)(?:\s*(?:points?|marks?))?"
+               r"(?:\s*(?:out of|/)\s*\d+)?", re.IGNORECASE),
+)
+
+
 def _quantities(text: str) -> str:
+    for pattern in _SCORED:
+        text = pattern.sub(lambda m: f" 得了{m.group(1)}分 ", text)
     for words, unit in _UNITS:
         text = re.sub(rf"\b(\d+(?:\.\d+)?)\s*-?\s*(?:{words})(?![a-z])", rf"\g<1>{unit}", text, flags=re.IGNORECASE)
     return text
@@ -170,8 +180,13 @@ def _article_en(label: str) -> str:
 FIGURE_INTENTS = ("numeric", "timeline", "comparison")  # answers whose figures are the answer
 
 
+# verdicts the Chinese answer opens with, said in English first
+_VERDICTS = (("不算合格", "not a pass"), ("算合格", "a pass"), ("已经晚了", "too late"), ("来得及", "in time"),
+             ("正好卡在期限上", "right on the deadline"), ("不会直接", "not at once"))
+
+
 def english_lead(values, citations, *, abstained: bool, intent: str = "numeric",
-                 glossary: Glossary | None = None) -> str:
+                 glossary: Glossary | None = None, text: str = "") -> str:
     """One English line that frames a Chinese answer: the figures (as the answer states them
     in Chinese, with their English reading) and where they come from. A list answer (conditions,
     tasks, grounds) names where its list is instead: its figures are details of items."""
@@ -183,7 +198,8 @@ def english_lead(values, citations, *, abstained: bool, intent: str = "numeric",
     for v in values[:4] if intent in FIGURE_INTENTS else ():
         text = str(v.get("text") or "").strip()
         figures.append(f"{text} ({_value_en(v)})" if text else _value_en(v))
-    lead = "In brief: " + ("; ".join(figures) if figures else "see the quoted provisions")
+    verdict = next((en for zh, en in _VERDICTS if text.startswith(zh)), "")
+    lead = "In brief: " + (f"{verdict}; " if verdict else "") + ("; ".join(figures) if figures else "see the quoted provisions")
     if where:
         lead += " — " + ", ".join(where[:4])
     return lead + ". The provisions are quoted in Chinese below."

@@ -11,6 +11,9 @@ from assistant.translate import GlossaryError, english_lead, gloss, is_english, 
     ("On March 3, 2025 we moved the center", "2025年3月3日"),
     ("Is the limit 7 working days?", "7个工作日"),
     ("Does Hubei require a public notice?", "吗？"),
+    ("Our center scored 74 out of 100 in Hubei", "得了74分"),  # the user's own score
+    ("We got 85 points in the assessment", "得了85分"),
+    ("Our score was 79. Is that enough?", "得了79分"),
 ])
 def test_gloss(question, expected):
     assert expected in gloss(question)
@@ -56,3 +59,9 @@ def test_an_added_jurisdiction_is_read_by_its_latin_alias():
     assert "澜州市" in gloss("What is the pass mark in Lanzhou?", glossary)
     assert glossary.place_name("澜州市") == "Lanzhou"
     assert "澜州市" not in gloss("What is the pass mark in Lanzhou?")  # unknown without the alias
+
+
+def test_english_lead_says_the_verdict_first():
+    lead = english_lead([], [], abstained=False, text="不算合格：您的得分74分，距合格还差6分（…）")
+    assert lead.startswith("In brief: not a pass;")
+    assert english_lead([], [], abstained=False, text="已经晚了：…").startswith("In brief: too late;")
