@@ -99,10 +99,16 @@ def _states_asked(q: Query, best) -> bool:
     return not q.asks_number or bool(find_quantities(text))
 
 
-def _number_unasked(q: Query, draft: Draft) -> bool:
-    """A number answer to a question that asks for no number and gives none to compute with."""
+_NOT_A_NUMBER = {"吗", "是否", "能否", "怎么", "如何"}  # question words that ask no number or time
+
+
+def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
+    """A number answer to a question that asks for no number or time ("会咋样？") and gives
+    none to compute with; never for a question naming a place the corpus lacks."""
+    asking = [w for w in composer.vocab.raw.get("question_words", ()) if w not in _NOT_A_NUMBER]
     return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
-            and not q.dates and not q.years and draft.topic != "target")
+            and not q.dates and not q.years and draft.topic != "target" and not q.foreign
+            and not any(w in q.text for w in asking))
 
 
 def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) -> Draft:
@@ -115,7 +121,7 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
         return draft
     cited = {(c.doc_id, c.article) for c in draft.citations}
     keys = [(h.chunk.doc_id, h.chunk.article) for h in top]
-    if _number_unasked(q, draft):
+    if _number_unasked(composer, q, draft):
         # routed to a number by a topic word ("延期一年了还是没建完，会咋样？") while asking none:
         # what the best evidence says answers, not the topic's figure
         best = _best(composer, q, top[0], retriever)
