@@ -191,6 +191,10 @@ def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, .
             patterns.append((canon, re.compile(rf"\b{re.escape(alias)}\b", re.I)))
         else:
             words[alias] = canon
+    if singles:  # "鄂和渝申请…": a one-character abbreviation joined to another names its place too
+        chars = "".join(re.escape(a) for a in singles)
+        for alias, canon in singles.items():
+            patterns.append((canon, re.compile(rf"(?<=[{chars}][和与及跟、]){re.escape(alias)}")))
     lengths = tuple(sorted({len(w) for w in words}, reverse=True))
     return words, lengths, patterns, singles
 
