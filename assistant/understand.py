@@ -142,7 +142,8 @@ VOCABULARY_SCHEMA = {
     "generic": {"*": _WORDS},
     "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "score_verbs": _WORDS,
     "injection": _WORDS, "neutral_words": _WORDS, "asks_other": _WORDS,
-    "total_words": _WORDS, "gap_words": _WORDS, "late_words": _WORDS,
+    "total_words": _WORDS, "gap_words": _WORDS, "late_words": _WORDS, "follows": {"*": str},
+    "follow_words": _WORDS,
 }
 
 

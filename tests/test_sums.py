@@ -90,3 +90,14 @@ def test_a_plan_target_against_the_users_own_figure(index_settings):
     assert "距目标还差300项（目标1800项－您给出的1500项）" in answer.answer
     assert next(c.status for c in answer.checks if c.claim == "300项") == "verified"
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+@pytest.mark.slow
+def test_what_follows_a_failed_rectification_is_given_when_asked(index_settings):
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    answer = engine.ask("重庆碳计量中心验收没到80分，整改期限多长？之后还不合格怎么办？")
+    assert "限期3个月整改" in answer.answer.replace(" ", "") and "其后：" in answer.answer
+    assert "不超过一年" in answer.answer and "取消其筹建资格" in answer.answer
+    assert "其后" not in engine.ask("重庆碳计量中心的整改期限多长？").answer  # not asked: not added

@@ -153,6 +153,27 @@ def state_topic(ctx: "Composer", q: Query, topic: str, docs: list[Document], out
         for d, _ in heads:
             for r in ctx.rules("rectification_period", [d.id])[:1]:
                 out.line(f"- {ctx.quote_rule(out, r)}")
+    follows(ctx, q, topic if not verdict.startswith("不") else "rectification_period", docs, out)
+
+
+def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Writer) -> None:
+    """The next step of the procedure after a stated rule (intents.yaml `follows`: 限期3个月整改 →
+    整改后仍不合格的, 不超过一年整改、再不合格取消筹建资格), quoted whole, when the question asks
+    what happens next or about failing (follow_words), and not already said."""
+    nxt = (ctx.vocab.raw.get("follows") or {}).get(topic)
+    if not nxt or not any(str(w) in q.text for w in ctx.vocab.raw.get("follow_words", ())):
+        return
+    shown = {(doc_id, label) for doc_id, label, *_ in out.citations}
+    for d in docs:
+        for r in ctx.rules(nxt, [d.id])[:1]:
+            art = d.article(r.article)
+            if art is None or (d.id, r.article) in shown:
+                continue
+            body = LABEL.match(d.text, art.start)
+            start = body.end() if body else art.start
+            who = f"{ctx.who(d)}，" if len(docs) > 1 else ""
+            out.line(f"- {who}其后：{ctx.quote_span(out, d, art, start, art.end)}")
+            out.value(r)
 
 
 def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
