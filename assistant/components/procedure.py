@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ..compose import Composer
 
 
+STEP = 0.35  # an article of the chapter scoring this share of the best one is a step the question names
+MAX_STEPS = 4
+
+
 def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
     topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in ctx.rules(t, q.doc_ids)}
@@ -33,10 +37,13 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         return extractive(ctx, q, hits, out)
     top, doc, best = ranked[0]
     if any(w in q.text for w in ctx.vocab.raw.get("process", ())):
-        # a process: from the matched step to the end of its chapter, in order
-        chapter = [a for a in doc.articles if a.chapter == best.chapter and a.number >= best.number
+        # a process: its steps in order, from the earliest step the question matches well (收到
+        # 申请后 → 形式审查) through the best-matched one (批准筹建), within the chapter
+        strong = [a for sc, d, a in ranked if d.id == doc.id and a.chapter == best.chapter and sc >= STEP * top]
+        first = min([best.number] + [a.number for a in strong])
+        chapter = [a for a in doc.articles if a.chapter == best.chapter and a.number >= first
                    and (doc.id, a.label) not in listed]
-        chosen = chapter[:3] or [best]
+        chosen = chapter[:max(3, min(MAX_STEPS, best.number - first + 1))] or [best]
     else:
         chosen = [a for sc, d, a in ranked if d.id == doc.id and sc >= 0.75 * top][:3]
     for n, art in enumerate(chosen):
