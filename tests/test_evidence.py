@@ -68,3 +68,11 @@ def test_a_number_answer_to_a_question_asking_none_gives_way_to_the_evidence(eng
     answer = engine.ask("湖北碳计量中心经延期还是没完成筹建，会如何？")
     assert "撤销其筹建资格" in answer.answer and answer.intent != "numeric"
     assert engine.ask("湖北碳计量中心延期最长多久？").intent == "numeric"  # a number asked: unchanged
+
+
+def test_a_date_asked_of_a_document_gets_its_dates(engine):
+    """"办法哪天实施？" names no topic word the cue lists know: the one date rule of the document
+    (施行日期) answers, with the manifest's issue date; an event the documents lack does not."""
+    answer = engine.ask("天津的计量数据中心办法哪天实施？")
+    assert "2025年8月1日" in answer.answer and "2025年7月22日" in answer.answer
+    assert "2025年7月22日" not in engine.ask("天津这个办法的试行期什么时候到期？").answer

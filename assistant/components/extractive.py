@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..understand import Query
 from ..writer import (Draft, Writer)
+from .numeric import date_topic, numeric
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
 def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [d for d in (ctx.docs[i] for i in q.doc_ids if i in ctx.docs)]
+    if not q.topics and date_topic(ctx, q, [d for d in scope if d.meta.kind == "regulation"]):
+        return numeric(ctx, q, hits, out)  # a date asked of the documents: their date rule
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
     lexical = max((ctx.coverage(ctx.qgrams(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
     if not ranked or ranked[0][0] < 0.3 or lexical < 0.25:

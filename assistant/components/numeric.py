@@ -13,7 +13,7 @@ from ..numbers import find_quantities, format_value, normalise
 from ..rules import target_year
 from ..types import Article, Document
 from ..understand import Query, text_bigrams
-from ..writer import (Draft, Writer, MATCH, LABEL, SENT, article_quantities, span_in)
+from ..writer import (Draft, Writer, MATCH, LABEL, SENT, article_quantities, date_cn, span_in)
 
 from .abstain import abstain_topic
 from .goals import goals
@@ -54,9 +54,32 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
 
 
+DATE_ASKED = re.compile(r"哪天|哪一天|什么时候|何时|几号|几月几[日号]|什么日子|what date|when")
+
+
+def date_topic(ctx: "Composer", q: Query, scope: list) -> str:
+    """A question asking for a date whose words name no topic ("办法哪天实施？"): the one topic
+    whose rules in scope are dates (施行日期 in a regulation), when there is exactly one."""
+    if not DATE_ASKED.search(q.text):
+        return ""
+    rules = [r for d in scope for r in ctx.table.rules if r.doc_id == d.id and r.unit == "date"
+             and r.topic not in ("target", "other")]
+    topics = {r.topic for r in rules}
+    if len(topics) != 1:
+        return ""
+    said = "".join(ctx.written(r) for r in rules)
+    # the question is about the document itself: at most one short word besides the rule's own
+    # ("哪天实施？", "哪天发的？"), not an event the documents may not have ("试行期什么时候到期？")
+    other = [w for w in q.terms.split() if w not in said]
+    return topics.pop() if len(other) <= 1 and all(len(w) <= 2 for w in other) else ""
+
+
 def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     topics = [t for t in asked_topics(ctx, q) if t != "target"]
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    dated = not topics and date_topic(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+    if dated:
+        topics = [dated]
     if topics and PERIOD.search(q.text) and len(re.findall(r"[?？]", q.text)) <= 1 and not any(
             r.unit in PERIOD_UNITS for t in topics for r in ctx.rules(t, [d.id for d in scope])):
         # one question asks a period ("没到合格线给多长时间整改？") but the topic a word named is no period
@@ -104,6 +127,10 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 out.line(f"{ctx.who(d)}{total}" if len(scope) > 1 else total)
     for d in silent:
         out.line(f"{ctx.who(d)}未规定{ctx.label(primary)}。")
+    if dated:  # a date asked without saying which: the issue date too (a manifest field)
+        for d in scope:
+            if d.meta.kind == "regulation" and getattr(d.meta, "issued", None):
+                out.line(f"{ctx.name(d)}的印发日期：{date_cn(d.meta.issued)}（据语料清单）。")
     if note:
         out.line(note)
     return out.draft("numeric", topic=primary)
