@@ -283,7 +283,7 @@ class Composer:
         if q.metadata:
             return date_gap(self, q, abstain.metadata(self, q, out))
         if q.missing_kind and q.explicit_kind and q.intent != "comparison":
-            return abstain.missing_kind(self, q, out)
+            return abstain.mentioned(self, q, out) or abstain.missing_kind(self, q, out)
         draft = component(q.intent).run(self, q, hits, out)
         counted = count(self, q, hits, draft, Writer)
         if counted is not None:

@@ -76,3 +76,10 @@ def test_a_date_asked_of_a_document_gets_its_dates(engine):
     answer = engine.ask("天津的计量数据中心办法哪天实施？")
     assert "2025年8月1日" in answer.answer and "2025年7月22日" in answer.answer
     assert "2025年7月22日" not in engine.ask("天津这个办法的试行期什么时候到期？").answer
+
+
+def test_a_yes_no_question_whether_a_document_mentions_a_kind_it_has_no_rules_for(engine):
+    answer = engine.ask("江西是不是打算争取建国家碳计量中心？")
+    assert answer.answer.startswith("有提到：") and "力争筹建国家碳计量中心" in answer.answer and not answer.abstained
+    assert engine.ask("江西有没有碳计量中心管理办法？").abstained  # the bare kind name is no mention of one
+    assert engine.ask("江西的国家碳计量中心什么时候验收？").abstained  # not a yes/no question

@@ -130,6 +130,44 @@ def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
     return out.draft("numeric")
 
 
+_YES_NO = re.compile(r"有没有|是不是|是否|有无|提没提|提到.{0,12}吗|吗[?？]?$")
+MENTION_MIN = 5  # characters of the question's own wording, the kind's name among them and more
+
+
+def mentioned(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
+    """A yes/no question whether a jurisdiction without a document of the asked kind mentions one
+    ("江西有没有打算争取国家碳计量中心？"): its documents' sentence holding the question's own
+    wording of it answers yes; None when no sentence does (the abstention stands)."""
+    if not _YES_NO.search(q.text) or q.asks_number:
+        return None
+    cues = [c for k in q.kinds for c in (ctx.vocab.raw["doc_kinds"].get(k, {}).get("cues") or ()) if len(c) >= 3]
+    found = []
+    for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.jurisdiction in q.missing_kind]:
+        for cue in cues:
+            at = q.text.find(cue)
+            if at < 0:
+                continue
+            # the longest run of the question around the cue that the document writes too
+            best = ""
+            for a in range(at, -1, -1):
+                for b in range(at + len(cue), len(q.text) + 1):
+                    if b - a > len(best) and q.text[a:b] in d.text:
+                        best = q.text[a:b]
+            if len(best) >= max(MENTION_MIN, len(cue) + 2):  # more than the kind's bare name
+                found.append((d, best))
+                break
+    if not found:
+        return None
+    for d, phrase in found:
+        at = d.text.find(phrase)
+        art = next((a for a in d.articles if a.start <= at < a.end), None)
+        if art is None:
+            continue
+        s, e = span_in(d.text, at, at + len(phrase), art.start, art.end)
+        out.line(f"有提到：{ctx.who(d)}{'' if art.is_section else art.label}写道：{ctx.quote_span(out, d, art, s, e)}。")
+    return out.draft("other") if out.lines else None
+
+
 def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
     kind = kind_name(q.kinds[0], ctx.vocab)
     for j in q.missing_kind:
