@@ -33,6 +33,8 @@ _SUM = re.compile(r"\s*[（(]([^（）()＋+]{1,40})[＋+]([^（）()＋+]{1,40}
 _DIFF = re.compile(r"\s*[（(]([^（）()－\-]{1,40})[－\-]([^（）()－\-]{1,40})[）)]")  # "差8分（合格分数80分－您的得分72分）"
 # the user's own figure, repeated in an answer (您的得分72分): no claim about the documents
 _USERS = re.compile(r"(?:您的得分|您给出的|您说的)$")
+# a part of a multi-part question repeated as a heading (decompose.merge_parts): 关于“…”
+_PART_HEADING = re.compile(r"关于“[^”\n]*”")
 _COUNTED = re.compile(r"共列?$")  # "共列7项" counts an article's items
 COUNT_UNITS = ("项", "条", "个", "种", "类", "点", "份")
 _SENTENCE = "。;!?\n"
@@ -275,8 +277,10 @@ def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, j
     refs.sort()
     foreign = [(s, e) for s, e, _, _, prefix in refs if not prefix and _other_text(text, s, in_context)]
     refs = [r for r in refs if (r[0], r[1]) not in foreign]
+    asked = [(m.start(), m.end()) for m in _PART_HEADING.finditer(text)]  # the user's own words
     quantities = [q for q in find_quantities(text)
-                  if not any(s <= q.start < e for s, e, *_ in refs) and not any(s <= q.start < e for s, e in foreign)]
+                  if not any(s <= q.start < e for s, e, *_ in refs) and not any(s <= q.start < e for s, e in foreign)
+                  and not any(s <= q.start < e for s, e in asked)]
     vouched = {}
     for s, e, label, claim, prefix in refs:
         vouched[(s, e)] = _adjacent(text, refs, quantities, s)

@@ -144,3 +144,13 @@ def test_unknown_document(table, docs):
 def test_never_raises(table, docs, text):
     for c in check(text, table=table, docs=docs):
         assert c.status in ("verified", "contradicted", "unsupported")
+
+
+def test_a_part_heading_repeats_the_users_words_unchecked(docs):
+    from assistant.rules import build_rules_table
+
+    table = build_rules_table(docs)
+    text = "关于“筹建两年半了还没完成，能延期吗”：\n重庆办法第十六条：延长时限不超过1年 [重庆·第十六条]。"
+    checks = check(text, table=table, docs=docs)
+    assert not any(c.claim == "两年半" for c in checks)
+    assert any(c.claim == "不超过1年" and c.status == "verified" for c in checks)
