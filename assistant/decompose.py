@@ -99,12 +99,14 @@ def split_parts(question: str, question_words) -> list[Part]:
 
 
 def covered(part_citations, part_values, citations, values) -> bool:
-    """True when the part's draft adds no article and no value to what is already said."""
-    said = {(c.doc_id, c.article) for c in citations}
+    """True when the part's draft quotes nothing that is not already quoted (a span of an
+    article overlapping one already cited counts as said) and adds no value."""
+    def said(c) -> bool:
+        return any(x.doc_id == c.doc_id and x.article == c.article and x.start < c.end and c.start < x.end
+                   for x in citations)
     said_values = {(str(v.get("value")), v.get("unit")) for v in values}
-    new_articles = {(c.doc_id, c.article) for c in part_citations} - said
     new_values = {(str(v.get("value")), v.get("unit")) for v in part_values} - said_values
-    return not new_articles and not new_values
+    return all(said(c) for c in part_citations) and not new_values
 
 
 def _key(c: Citation) -> tuple:
