@@ -270,6 +270,9 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         d = ctx.docs[doc_id]
         if rule is not None:
             out.value(rule)
+        elif ORDINAL_ASKED in q.text:
+            for m in ORDINAL.finditer(d.text, s, e):  # the ordinal as stated: 第24个 → 24个
+                out.values.append({"value": int(m.group(1)), "unit": "个", "comparator": "=", "text": m.group(0)})
         lead = lead_sentence(ctx, d, art, s)
         when = f"到{year}年，" if year and f"{year}年" not in d.text[s:e] and (not lead or str(year) not in lead) else ""
         lines.append((d, f"{lead}{when}{ctx.quote_span(out, d, art, s, e)}"))
@@ -307,6 +310,8 @@ def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
     return ""
 
 
+ORDINAL_ASKED = "第几"
+ORDINAL = re.compile(r"第(\d+)个")
 SUBJECT_GAIN = 0.15  # a further quantity must cover this much of the question no chosen one covers
 MAX_QUANTITIES = 4
 
@@ -368,6 +373,9 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document]):
             rules = ctx._by_article.get((d.id, art.label), [])
             quantities = [(r.start, r.end, r.unit, r) for r in rules if r.unit != "date"]
             years_here: dict[int, int] = {}
+            if ORDINAL_ASKED in q.text:  # "第几个？": ordinals the text states (第24个“世界计量日”)
+                for m in ORDINAL.finditer(art.text):
+                    quantities.append((art.start + m.start(), art.start + m.end(), "个", None))
             for qt in article_quantities(art.text):
                 s, e = art.start + qt.start, art.start + qt.end
                 if qt.unit == "年份" and ("年" in asked) and art.text[max(0, qt.start - 1):qt.start] == "到":
@@ -384,6 +392,9 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document]):
                 score = 0.6 * clause_score + 0.4 * max(para_score, sent_score)
                 if unit == "年份":  # "到2035年,…,建成…": the subject is elsewhere in the sentence
                     score = max(score, 0.9 * sent_score)
+                if rule is None and unit == "个" and ORDINAL.match(d.text, s):
+                    # an ordinal's subject is often the document's own title (第24个“世界计量日”)
+                    score = max(score, ctx.coverage(ctx.qgrams(q), d.text[ls:le]))
                 fam = {"年份": "年", "名": "人"}.get(unit, unit)
                 if asked and fam not in asked and unit not in asked:
                     score *= 0.5
