@@ -745,7 +745,12 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
         kinds, explicit_kind = prev.kinds, False
         inherited.append("kinds")
     no_subject = not query.topics and query.intent in ("other", "numeric") and not query.subjects
-    if no_subject and (prev.topics or prev.intent != "other"):
+    # a follow-up with subject words and a question word of its own ("主题是啥？" after
+    # "第几个？"; not "那天津的计量数据中心呢？") asks about them:
+    # it keeps its own intent instead of taking the earlier turn's topic and number
+    own_subject = (bool(query.terms) and query.intent == "other"
+                   and bool(re.search(r"什么|啥|哪些|哪个|谁", query.question)))
+    if no_subject and not own_subject and (prev.topics or prev.intent != "other"):
         changes.update(topics=prev.topics, clause_topics=prev.clause_topics, asked_units=prev.asked_units,
                        asks_number=prev.asks_number or query.asks_number)
         inherited.append("topics")
