@@ -221,6 +221,12 @@ def sentence_spans(doc: Document, art: Article, seps: str = SENT) -> list[tuple[
     return out
 
 
+# a consequence that needs a further step before it applies ("复查不合格,经整改后仍然达不到要求的",
+# "限期3个月整改,整改后仍达不到80分的")
+FURTHER = re.compile(r"(?:经|限期)[^,，。；;]{0,8}整改[^。；;]{0,8}?仍[^,，。；;]*")
+# a yes/no question whether it happens at once ("会直接被撤销吗？", "是不是直接就判不合格了？")
+AT_ONCE = re.compile(r"(?:直接|立即|立刻|马上|当即|就会|就要|就被).{0,8}(?:吗|么|了|[?？]|$)")
+
 MAX_CHAT_COMPARE = 12  # documents side by side in one chat answer
 
 

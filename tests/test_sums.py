@@ -101,3 +101,12 @@ def test_what_follows_a_failed_rectification_is_given_when_asked(index_settings)
     assert "限期3个月整改" in answer.answer.replace(" ", "") and "其后：" in answer.answer
     assert "不超过一年" in answer.answer and "取消其筹建资格" in answer.answer
     assert "其后" not in engine.ask("重庆碳计量中心的整改期限多长？").answer  # not asked: not added
+
+
+@pytest.mark.slow
+def test_a_score_below_the_pass_mark_is_not_at_once_a_fail(index_settings):
+    from assistant.engine import Engine
+
+    answer = Engine.load(index_settings).ask("重庆碳计量中心现场考核我们只拿了76分，是不是直接就判不合格了？")
+    assert answer.answer.startswith("不会直接判为不合格，先限期整改：您的得分76分，距合格还差4分")
+    assert "限期3个月整改" in answer.answer.replace(" ", "")

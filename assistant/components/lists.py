@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams
-from ..writer import (Draft, Writer, MATCH, LABEL, as_written)
+from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written)
 
 from .extractive import extractive
 
@@ -104,10 +104,6 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("revocation", topic="revocation")
 
 
-# a ground that needs a further step before it applies ("复查不合格,经整改后仍然达不到要求的")
-_FURTHER = re.compile(r"(?:经|限期)[^,，。；;]{0,8}整改[^,，。；;]{0,6}仍[^,，。；;]*")
-# a yes/no question whether it happens at once ("会直接被撤销吗？", "就会被摘牌？")
-_AT_ONCE = re.compile(r"(?:直接|立即|立刻|马上|当即|就会|就要|就被).{0,8}(?:吗|么|[?？]|$)")
 
 
 def about_the_list(ctx: "Composer", q: Query, p: Provision) -> bool:

@@ -13,7 +13,8 @@ from ..numbers import find_quantities, format_value, normalise
 from ..rules import target_year
 from ..types import Article, Document
 from ..understand import Query, text_bigrams
-from ..writer import (Draft, Writer, MATCH, LABEL, SENT, article_quantities, date_cn, span_in)
+from ..writer import (Draft, Writer, MATCH, LABEL, SENT, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, article_quantities,
+                      date_cn, span_in)
 
 from .abstain import abstain_topic
 from .goals import goals
@@ -91,7 +92,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         topics = [topic] if topic else []
     if not topics or all(d.meta.kind != "regulation" for d in scope):
         return quantities(ctx, q, hits, out)
-    if q.scores and "pass_score" in topics:  # the user's own score: whether it passes comes first
+    if q.scores and "pass_score" in (set(topics) | set(q.topics)):
+        # the user's own score: whether it passes comes first
         topics = ["pass_score"] + [t for t in topics if t != "pass_score"]
     primary = topics[0]
     have = [d for d in scope if ctx.rules(primary, [d.id])]
@@ -215,11 +217,17 @@ def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
         return "算合格：您的得分达到合格分数。"
     if verdicts == {False}:
         passes = {r.value for _, r in heads if r.comparator == ">=" and isinstance(r.value, (int, float))}
+        # "是不是直接就判不合格了？": below the pass mark is not yet the 不合格 conclusion — the
+        # rectification comes first (the rule says 整改后仍达不到…的 才为不合格)
+        at_once = bool(_AT_ONCE.search(q.text)) and any(
+            _FURTHER.search(d.text[slice(*ctx.rule_span(r))])
+            for d, _ in heads for r in ctx.rules("rectification_period", [d.id])[:1])
+        head = "不会直接判为不合格，先限期整改" if at_once else "不算合格"
         if len(passes) == 1:  # one pass score: how far the user's is below it, worked out
             need = passes.pop()
-            return (f"不算合格：您的得分{score:g}分，距合格还差{need - score:g}分（合格分数{need:g}分－您的得分{score:g}分），"
-                    f"应限期整改。")
-        return "不算合格：您的得分低于合格分数，应限期整改。"
+            return (f"{head}：您的得分{score:g}分，距合格还差{need - score:g}分（合格分数{need:g}分－您的得分{score:g}分），"
+                    f"{'整改后仍达不到的，现场考核结论才为不合格' if at_once else '应限期整改'}。")
+        return f"{head}：您的得分低于合格分数，应限期整改。"
     return ""
 
 
