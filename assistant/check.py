@@ -172,13 +172,9 @@ class _Checker:
             return self.difference(text, q, _DIFF.match(text, q.end))
         if not m or isinstance(q.value, tuple):
             return None
-        addends = []
-        for group in (1, 2):
-            found = find_quantities(m.group(group))
-            if len(found) != 1 or isinstance(found[0].value, tuple):
-                return None
-            a = found[0]
-            addends.append(replace(a, start=m.start(group) + a.start, end=m.start(group) + a.end))
+        addends = _operands(m)
+        if addends is None:
+            return None
         checks = [self.number(text, a) for a in addends]
         (x, ux), (y, uy), (t, ut) = (normalise(a.value, a.unit) for a in (*addends, q))
         if not (ux == uy == ut) or any(c.status != "verified" for c in checks):
@@ -190,13 +186,9 @@ class _Checker:
     def difference(self, text: str, q: Quantity, m: re.Match) -> Check | None:
         """"还差8分（合格分数80分－您的得分72分）": the rule's figure (verified against the rules)
         minus the user's own figure, recomputed; None when the operands are not one number each."""
-        operands = []
-        for group in (1, 2):
-            found = find_quantities(m.group(group))
-            if len(found) != 1 or isinstance(found[0].value, tuple):
-                return None
-            a = found[0]
-            operands.append(replace(a, start=m.start(group) + a.start, end=m.start(group) + a.end))
+        operands = _operands(m)
+        if operands is None:
+            return None
         rule = self.number(text, operands[0])
         (x, ux), (y, uy), (t, ut) = (normalise(a.value, a.unit) for a in (*operands, q))
         if not (ux == uy == ut) or rule.status != "verified":
@@ -305,6 +297,19 @@ def _as_written(chk: Check, start: int, end: int, text: str, written: str, offse
         return chk
     s, e = offsets.source_offsets(start, end)
     return replace(chk, claim=written[s:e])
+
+
+def _operands(m: re.Match) -> list[Quantity] | None:
+    """The two numbers of a worked-out "（A＋B）"/"（A－B）", placed in the answer's text; None
+    unless each side holds exactly one single number."""
+    out = []
+    for group in (1, 2):
+        found = find_quantities(m.group(group))
+        if len(found) != 1 or isinstance(found[0].value, tuple):
+            return None
+        a = found[0]
+        out.append(replace(a, start=m.start(group) + a.start, end=m.start(group) + a.end))
+    return out
 
 
 def _gap(text: str, q: Quantity) -> Check | None:
