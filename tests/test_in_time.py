@@ -17,7 +17,7 @@ def _status(answer, claim):
 
 def test_a_date_after_the_lead_time_deadline_is_late(engine):
     answer = engine.ask("重庆碳计量中心筹建期到2026年12月31日，打算10月15日再交验收申请，是不是晚了？")
-    assert answer.answer.startswith("已经晚了：按届满日2026年12月31日倒推")
+    assert answer.answer.startswith("已经晚了：从届满日2026年12月31日往前推3个月")
     assert "最迟2026年9月30日" in answer.answer and "[重庆·第十六条]" in answer.answer
     assert _status(answer, "2026年9月30日") == "verified"
     assert not any(c.status == "contradicted" for c in answer.checks)

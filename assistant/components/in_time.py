@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .. import timeline as tl
 from ..normalize import normalize_query
+from ..numbers import format_value
 from ..types import Event
 from ..understand import Query
 from ..writer import Draft, Writer, date_cn
@@ -115,12 +116,13 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
         alt = due - dt.timedelta(days=1)
         e = Event(name=f"{ctx.label(rule.topic)}最迟日", date=due, rule_id=rule.id, article=rule.article,
                   reading=f"{tl.READING};{tl.READING_ALT}", alternative=alt, doc_id=doc.id)
+        back = f"从届满日{date_cn(expiry)}往前推{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
         if when > due:
-            head = f"已经晚了：按届满日{date_cn(expiry)}倒推，{ctx.label(rule.topic)}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。"
+            head = f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。"
         elif when > alt:
-            head = f"正好卡在期限上：按届满日{date_cn(expiry)}倒推，最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。"
+            head = f"正好卡在期限上：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。"
         else:
-            head = f"来得及：按届满日{date_cn(expiry)}倒推，{ctx.label(rule.topic)}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。"
+            head = f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。"
     else:
         return ""
     out.event(e)
