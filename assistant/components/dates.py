@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..understand import Query
-from ..writer import Draft, Writer, date_cn
+from ..writer import MAX_CHAT_COMPARE, Draft, Writer, date_cn
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -24,7 +24,7 @@ def date_gap(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     if not ASKS.search(q.text):
         return draft
     out = out_cls(ctx)
-    for doc_id in q.doc_ids[:3]:
+    for doc_id in q.doc_ids[:MAX_CHAT_COMPARE]:  # every document asked about (was the first three)
         d = ctx.docs.get(doc_id)
         rules = ctx.rules("effective_date", [doc_id]) if d else []
         issued = getattr(d.meta, "issued", None) if d else None
@@ -38,7 +38,8 @@ def date_gap(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
         days = (effective - issued).days
         if (doc_id, rule.article) not in {(c.doc_id, c.article) for c in draft.citations}:
             out.line(f"{ctx.name(d)}的施行日期：{ctx.quote_rule(out, rule)}。")
-        out.line(f"印发日期{date_cn(issued)}（据语料清单），到施行相隔{days}天（{date_cn(issued)}至{date_cn(effective)}）。")
+        who = f"{ctx.who(d)}：" if len(q.doc_ids) > 1 else ""  # several documents: say whose dates
+        out.line(f"{who}印发日期{date_cn(issued)}（据语料清单），到施行相隔{days}天（{date_cn(issued)}至{date_cn(effective)}）。")
     if not out.lines:
         return draft
     extra = out.draft(draft.intent)
