@@ -23,7 +23,8 @@ _GOAL = re.compile(r"(?:^|(?<=[。;；:：\n]))\s*到(20\d\d)年")
 
 def goals(ctx: "Composer", q: Query, scope, out: Writer) -> Draft | None:
     """The goal sentences by year of the plan/news documents in scope, or None."""
-    if not ASKS.search(q.text) or q.asked_units:  # a number asked for (多少项, 占比) is no goal sentence
+    asked = ASKS.search(q.text) or (q.followup and "target" in q.topics and q.years)  # "那2035年呢？"
+    if not asked or q.asked_units:  # a number asked for (多少项, 占比) is no goal sentence
         return None
     found = []
     for d in scope:

@@ -13,6 +13,7 @@ from ..understand import Query, bigrams
 from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written)
 
 from .extractive import extractive
+from .goals import goals
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 
 def task(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if q.years and "target" in q.topics:  # a plan's goals for a year it names ("那2035年呢？")
+        goal = goals(ctx, q, scope, out)
+        if goal is not None:
+            return goal
     lists = best_lists(ctx, q, scope, "tasks")
     if lists:
         words = [w for w in q.terms.split() if len(w) >= 2]
