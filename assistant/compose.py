@@ -277,7 +277,8 @@ class Composer:
             return abstain.unreadable(self, q, out)
         if q.foreign and not q.jurisdictions:
             return abstain.foreign(self, q, out)
-        missing = abstain.uncovered_subject(self, q, out) or abstain.named_only(self, q, out)
+        missing = (abstain.uncovered_subject(self, q, out) or abstain.named_only(self, q, out)
+                   or abstain.deferred(self, q, out))
         if missing:
             return missing
         if q.metadata:

@@ -83,3 +83,14 @@ def test_a_yes_no_question_whether_a_document_mentions_a_kind_it_has_no_rules_fo
     assert answer.answer.startswith("有提到：") and "力争筹建国家碳计量中心" in answer.answer and not answer.abstained
     assert engine.ask("江西有没有碳计量中心管理办法？").abstained  # the bare kind name is no mention of one
     assert engine.ask("江西的国家碳计量中心什么时候验收？").abstained  # not a yes/no question
+
+
+def test_specifics_the_document_puts_elsewhere_are_said_to_be_absent(engine):
+    """'牌匾的尺寸和样式？' against '可以按照规定格式制作和悬挂牌匾': the text itself defers the
+    specifics, so the answer says the corpus does not give them and quotes the deferring sentence."""
+    answer = engine.ask("重庆碳计量中心牌匾的尺寸有啥规定？")
+    assert answer.abstained and "按照规定格式制作和悬挂牌匾" in answer.answer
+    form = engine.ask("天津计量数据中心申报书有哪几部分？")
+    assert form.abstained and "见附件1" in form.answer
+    allowed = engine.ask("重庆碳计量中心批准成立后能挂牌吗？")  # no specifics asked: answered
+    assert not allowed.abstained and "牌匾" in allowed.answer

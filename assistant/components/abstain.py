@@ -130,6 +130,40 @@ def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
     return out.draft("numeric")
 
 
+# the text itself puts the specifics elsewhere: "按照规定格式制作", "(见附件1)", "另行制定"
+_DEFERS = re.compile(r"按照?规定(?:的)?格式|规定格式|[(（]?(?:详)?见附件\d*[)）]?|另行(?:制定|通知|公布|规定)")
+# a question asking for such specifics: a format, a size, the contents or parts of a form
+_ASKS_SPECIFICS = re.compile(r"尺寸|样式|式样|材质|字样|规格|格式|模板|栏目|哪些部分|哪几部分|哪几个部分|具体内容|"
+                             r"什么内容|哪些内容|具体.{0,4}(?:要求|规定)|什么样")
+DEFER_MATCH = 0.3  # the deferring sentence must share this much of the question's subject
+
+
+def deferred(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
+    """A question asking for specifics the document itself puts elsewhere ("牌匾的尺寸和样式？"
+    against "可以按照规定格式制作和悬挂牌匾"; "申报书有哪些栏目？" against "(见附件1)"): say the
+    corpus does not give them and quote the sentence that defers; None otherwise."""
+    if not _ASKS_SPECIFICS.search(q.text) or q.asked_units:  # a count asked (几份) is answerable
+        return None
+    best = None
+    for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]:
+        grams = ctx.qgrams(q, d)
+        if not grams:
+            continue
+        for art in d.articles:
+            for s, e in sentence_spans(d, art):
+                sentence = d.text[s:e]
+                if not _DEFERS.search(sentence):
+                    continue
+                score = ctx.coverage(grams, sentence)
+                if score >= DEFER_MATCH and (best is None or score > best[0]):
+                    best = (score, d, art, s, e)
+    if best is None:
+        return None
+    _, d, art, s, e = best
+    out.line(f"{ctx.who(d)}没有给出这些具体内容，无法回答；它只写道：{ctx.quote_span(out, d, art, s, e)}。")
+    return out.draft(q.intent, abstained=True)
+
+
 _YES_NO = re.compile(r"有没有|是不是|是否|有无|提没提|提到.{0,12}吗|吗[?？]?$")
 MENTION_MIN = 5  # characters of the question's own wording, the kind's name among them and more
 
