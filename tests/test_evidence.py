@@ -94,3 +94,10 @@ def test_specifics_the_document_puts_elsewhere_are_said_to_be_absent(engine):
     assert form.abstained and "见附件1" in form.answer
     allowed = engine.ask("重庆碳计量中心批准成立后能挂牌吗？")  # no specifics asked: answered
     assert not allowed.abstained and "牌匾" in allowed.answer
+
+
+def test_every_manifest_field_asked_is_answered_and_a_cited_documents_are_not_ours(engine):
+    answer = engine.ask("湖北碳计量中心办法是哪天印发的？文号是多少？")
+    assert "鄂市监量规〔2023〕5号" in answer.answer and "2023年2月17日" in answer.answer
+    cited = engine.ask("江西那个《省人民政府关于加快推进新时代计量工作高质量发展的实施意见》文号是多少？")
+    assert cited.abstained and "2023年5月20日" not in cited.answer

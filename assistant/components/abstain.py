@@ -109,11 +109,25 @@ def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
 
 
 def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
+    """The manifest fields the question asks for (文号, 发布日期, 发文机关): every one it names."""
+    keys = [k for k, cues in (ctx.vocab.raw.get("metadata") or {}).items() if any(c in q.text for c in cues)]
+    titles = [d.meta.title for d in ctx.doc_list]
+    cited = [t for t in re.findall(r"《([^《》]{4,})》", q.text) if not any(t in x or x in t for x in titles)]
+    if cited:  # the question asks about a document the corpus only cites: its fields are not ours
+        out.line(f"语料中没有《{cited[0]}》本身，无法给出它的文号或日期（所问文件只是提到它）。")
+        return out.draft("numeric", abstained=True)
+    drafts = [_metadata_field(ctx, q, key, out) for key in dict.fromkeys([q.metadata, *keys])]
+    if len(drafts) == 1:
+        return drafts[0]
+    return out.draft("numeric", abstained=all(d.abstained for d in drafts))
+
+
+def _metadata_field(ctx: "Composer", q: Query, key: str, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs][:3]
-    field_name = {"doc_number": "文号", "issued": "发布日期", "issuer": "发文机关"}.get(q.metadata, q.metadata)
+    field_name = {"doc_number": "文号", "issued": "发布日期", "issuer": "发文机关"}.get(key, key)
     found, missing = [], []
     for d in scope:
-        value = getattr(d.meta, q.metadata, "")
+        value = getattr(d.meta, key, "")
         if isinstance(value, dt.date):
             value = date_cn(value)
         (found if value else missing).append((d, value))
