@@ -212,7 +212,9 @@ def mentioned(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
         if art is None:
             continue
         s, e = span_in(d.text, at, at + len(phrase), art.start, art.end)
-        out.line(f"有提到：{ctx.who(d)}{'' if art.is_section else art.label}写道：{ctx.quote_span(out, d, art, s, e)}。")
+        years = re.findall(r"到(20\d\d)年", d.text[art.start:s])  # the target year the sentence is under
+        when = f"（{years[-1]}年目标）" if years and f"{years[-1]}年" not in d.text[s:e] else ""
+        out.line(f"有提到：{ctx.who(d)}{'' if art.is_section else art.label}{when}写道：{ctx.quote_span(out, d, art, s, e)}。")
     return out.draft("other") if out.lines else None
 
 
