@@ -97,6 +97,11 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         for p in chosen[1:]:
             out.line(f"- {ctx.who(ctx.docs[p.doc_id])}：{provision_quote(ctx, out, p)}")
         values_in(ctx, out, chosen)
+        # the rule the question's situation is about, where the same article states it (延期1年后
+        # → 延长时限不超过1年; 五年复查 → 每五年组织一次复查)
+        for r in ctx.rules_in(lead.doc_id, lead.article):
+            if r.topic in q.topics and not lead.start <= r.start < lead.end:
+                out.line(f"- 同条：{ctx.quote_rule(out, r)}")
         return out.draft("revocation", topic="revocation")
     for d in scope:
         mine = sorted((p for p in provs if p.doc_id == d.id), key=lambda p: p.start)
