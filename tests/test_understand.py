@@ -238,7 +238,9 @@ def test_no_false_alarm_on_the_shipped_eval_questions(docs, topic_units):
     alarms = []
     for name, qid, question in questions:
         q = understand(question, docs=docs, topic_units=topic_units)
-        alarms += [(name, qid, question, f) for f in q.foreign if f not in built_in]
+        # the failure names the file, the id and the word read as a place, never the question:
+        # a sealed blind set must stay unread by whoever fixes the failure
+        alarms += [(name, qid, f) for f in q.foreign if f not in built_in]
     assert not alarms
 
 
