@@ -478,7 +478,19 @@ def _close(client) -> None:
 
 
 def _new_build_id() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dt%H%M%S") + "-" + secrets.token_hex(3)
+    """A build id that sorts by creation time (_prune keeps the newest by name): microseconds,
+    so two builds within one second do not fall back to the order of their random suffixes (a
+    clean-clone CI run saw the build just made dropped and the one before it kept). An id of the
+    older second-resolution form sorts before a new one of the same second ('-' < any digit)."""
+    global _last_build_time
+    now = dt.datetime.now(dt.timezone.utc)
+    if _last_build_time is not None and now <= _last_build_time:  # the clock did not move: still later
+        now = _last_build_time + dt.timedelta(microseconds=1)
+    _last_build_time = now
+    return now.strftime("%Y%m%dt%H%M%S%f") + "-" + secrets.token_hex(3)
+
+
+_last_build_time: dt.datetime | None = None
 
 
 def _build(settings, docs, chunks, wanted, previous, old_hashes, progress, t0) -> IndexReport:

@@ -351,3 +351,12 @@ def test_cli_index_reports(index_settings, tmp_path):
     assert json.loads(result.output)["up_to_date"] is True
     result = CliRunner().invoke(app, ["index", "--rebuild", "-q"], env=env)
     assert result.exit_code == 0 and "embedded 0" in result.output
+
+
+def test_build_ids_sort_by_creation_time_within_one_second():
+    from assistant.index import _new_build_id
+
+    ids = [_new_build_id() for _ in range(50)]
+    assert ids == sorted(ids) and len(set(ids)) == 50
+    old_form, new_form = "20261130t023328-86c0a7", "20261130t023328000001-000000"
+    assert sorted([new_form, old_form]) == [old_form, new_form]  # an old id sorts before a new one
