@@ -221,6 +221,12 @@ def _any(text: str, cues) -> bool:
     return bool(_hits(text, cues))
 
 
+def has_cue(text: str, cues) -> bool:
+    """Whether any of a vocabulary list's cue words occurs in the text (how every cue list of
+    intents.yaml is read)."""
+    return _any(text, cues)
+
+
 def bigrams(text: str) -> set[str]:
     """Character bigrams of the CJK runs (and lower-cased Latin words) of a text."""
     out: set[str] = set()

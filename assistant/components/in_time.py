@@ -21,39 +21,33 @@ from typing import TYPE_CHECKING
 
 from .. import timeline as tl
 from ..normalize import normalize_query
-from ..numbers import format_value
+from ..numbers import find_quantities, format_value
 from ..types import Event
-from ..understand import Query
+from ..understand import Query, has_cue, spoken_dates
 from ..writer import Draft, Writer, date_cn
 
 if TYPE_CHECKING:
     from ..compose import Composer
 
-_FULL = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?|(\d{4})-(\d{1,2})-(\d{1,2})")
-_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 _EXPIRY_AFTER = re.compile(r"^.{0,3}(到期|届满|期满|截止|结束)")
 _EXPIRY_BEFORE = re.compile(r"(到|至|截止到|截至)$")
 DURATIONS = {"年", "个月", "月", "日", "天"}
 
 
 def _dates(text: str) -> list[tuple[int, int, dt.date]]:
-    """(start, end, date) of the dates a question writes; a month-day takes the first full date's year."""
-    out: list[tuple[int, int, dt.date]] = []
-    for m in _FULL.finditer(text):
-        y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
-        try:
-            out.append((m.start(), m.end(), dt.date(y, mo, d)))
-        except ValueError:
-            continue
+    """(start, end, date) of the dates a question writes (numbers.find_quantities); a month-day
+    without a year (10月15日) takes the first full date's year."""
+    found = find_quantities(text)
+    out = [(q.start, q.end, dt.date.fromisoformat(str(q.value))) for q in found if q.unit == "date"]
     if out:
         year = out[0][2].year
-        for m in _MONTH_DAY.finditer(text):
-            if any(s <= m.start() < e for s, e, _ in out):
-                continue
-            try:
-                out.append((m.start(), m.end(), dt.date(year, int(m.group(1)), int(m.group(2)))))
-            except ValueError:
-                continue
+        for q in found:
+            day = re.fullmatch(r"(\d{1,2})日", q.note or "") if q.unit == "月份" else None
+            if day:
+                try:
+                    out.append((q.start, q.end, dt.date(year, int(q.value), int(day.group(1)))))
+                except ValueError:
+                    continue
     return sorted(out)
 
 
@@ -67,10 +61,9 @@ def _expiry(text: str, dates) -> tuple[dt.date, list[dt.date]]:
 def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     """The deadline and a verdict instead of the draft (the draft unchanged when the question asks
     no 'too late?' or gives no date a rule in scope can be counted from)."""
-    words = ctx.vocab.raw.get("late_words", ())
-    if not any(str(w) in q.text for w in words):
+    if not has_cue(q.text, ctx.vocab.raw.get("late_words", ())):
         return draft
-    text = normalize_query(q.text)
+    text = spoken_dates(normalize_query(q.text))
     dates = _dates(text)
     if not dates:
         return draft

@@ -12,7 +12,7 @@ from ..normalize import normalize_query
 from ..numbers import find_quantities, format_value, normalise
 from ..rules import target_year
 from ..types import Article, Document
-from ..understand import Query, text_bigrams
+from ..understand import Query, has_cue, text_bigrams
 from ..writer import (Draft, Writer, MATCH, LABEL, SENT, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, article_quantities,
                       date_cn, span_in)
 
@@ -63,8 +63,8 @@ def date_topic(ctx: "Composer", q: Query, scope: list) -> str:
     whose rules in scope are dates (施行日期 in a regulation), when there is exactly one."""
     if not DATE_ASKED.search(q.text):
         return ""
-    rules = [r for d in scope for r in ctx.table.rules if r.doc_id == d.id and r.unit == "date"
-             and r.topic not in ("target", "other")]
+    ids = {d.id for d in scope}
+    rules = [r for r in ctx.table.rules if r.doc_id in ids and r.unit == "date" and r.topic not in ("target", "other")]
     topics = {r.topic for r in rules}
     if len(topics) != 1:
         return ""
@@ -121,7 +121,7 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         state_topic(ctx, q, topic, docs, out, lead=first)
         first = False
     extension = {"extension_max", "extension_lead_time"} & set(q.topics)
-    if "extension_max" in topics[:3] or (extension and _any_word(q.text, ctx.vocab.raw.get("total_words", ()))):
+    if "extension_max" in topics[:3] or (extension and has_cue(q.text, ctx.vocab.raw.get("total_words", ()))):
         # the longest the whole construction may take (asked as such: 一共/最长…能拖几年)
         for d in scope:
             total = longest_period(ctx, d)
@@ -136,10 +136,6 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if note:
         out.line(note)
     return out.draft("numeric", topic=primary)
-
-
-def _any_word(text: str, words) -> bool:
-    return any(str(w) in text for w in words)
 
 
 def longest_period(ctx: "Composer", doc: Document) -> str:
@@ -190,7 +186,7 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
     整改后仍不合格的, 不超过一年整改、再不合格取消筹建资格), quoted whole, when the question asks
     what happens next or about failing (follow_words), and not already said."""
     nxt = (ctx.vocab.raw.get("follows") or {}).get(topic)
-    if not nxt or not any(str(w) in q.text for w in ctx.vocab.raw.get("follow_words", ())):
+    if not nxt or not has_cue(q.text, ctx.vocab.raw.get("follow_words", ())):
         return
     shown = {(doc_id, label) for doc_id, label, *_ in out.citations}
     for d in docs:
@@ -302,7 +298,7 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
 def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
     """"要是现在培育了4200家，还差多少？": the user's own figure against the target of the same
     unit, worked out (the checker recomputes 目标5000家－您给出的4200家 and verifies the target)."""
-    if not _any_word(q.text, ctx.vocab.raw.get("gap_words", ())):
+    if not has_cue(q.text, ctx.vocab.raw.get("gap_words", ())):
         return ""
     given = [x for x in find_quantities(normalize_query(q.text)) if x.comparator == "=" and not isinstance(x.value, tuple)
              and x.unit not in ("date", "年份", "月份", "年月")]
