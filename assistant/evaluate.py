@@ -218,9 +218,38 @@ def summarize(rows: list[dict], *, k: int) -> dict:
     }
 
 
+def gold_problems(questions: list[dict], docs: dict[str, Document]) -> list[str]:
+    """Gold citations that cannot match any answer: an unknown document, an ``article`` the
+    document does not have (news/plan texts are cited by ``quote``, DESIGN.md), a ``quote``
+    not found in the document, or neither ``article`` nor ``quote``."""
+    out = []
+    for q in questions:
+        for g in q.get("gold_citations") or ():
+            doc = docs.get(str(g.get("doc_id", "")))
+            if doc is None:
+                out.append(f"{q['id']}: 未知文档 doc_id {g.get('doc_id')!r} (unknown document)")
+            elif g.get("article"):
+                if doc.article(str(g["article"])) is None:
+                    out.append(f"{q['id']}: {doc.id} 没有 {g['article']!r} (no such article; "
+                               f"cite a news/plan text by `quote`)")
+            elif g.get("quote"):
+                if _gold_span(docs, g) is None:
+                    out.append(f"{q['id']}: {doc.id} 中找不到 quote {g['quote']!r} (quote not in the document)")
+            else:
+                out.append(f"{q['id']}: {doc.id} 的引用既无 article 也无 quote (needs `article` or `quote`)")
+    return out
+
+
 def evaluate(questions: list[dict], engine, *, k: int = 5, by_type: bool = True) -> dict:
-    """Ask every question and score the answers: {"overall": {...}, "by_type": {...}, "questions": [...]}."""
+    """Ask every question and score the answers: {"overall": {...}, "by_type": {...}, "questions": [...]}.
+    Gold citations that cannot match any answer stop the run first (``gold_problems``)."""
     docs = {d.id: d for d in engine.docs}
+    problems = gold_problems(questions, docs)
+    if problems:
+        shown = "\n  ".join(problems[:8]) + (f"\n  …另有 {len(problems) - 8} 处 ({len(problems) - 8} more)"
+                                              if len(problems) > 8 else "")
+        raise EvalFileError(f"评测文件的标准引用无法匹配任何回答，请更正后重试：\n  {shown}\n"
+                            "Gold citations that no answer can match; fix them and run again.")
     rows = []
     for q in questions:
         t0 = time.perf_counter()

@@ -136,6 +136,28 @@ def test_scores_any_file_in_the_schema(docs, settings, tmp_path):
     assert set(m["by_type"]) == {"numeric", "unanswerable", "comparison"}
 
 
+def test_gold_citations_that_cannot_match_stop_the_run(docs, settings):
+    """A gold citation no answer could match (a plan text cited by its heading instead of a
+    quote, an article the document lacks, an unknown document) is an error naming the question,
+    not a silent citation failure on every answer."""
+    from assistant.engine import Engine
+    from assistant.evaluate import gold_problems
+
+    by_id = {d.id: d for d in docs}
+    rows = [
+        {"id": "ok1", "question": "q", "gold_citations": [{"doc_id": "tianjin-data-2025", "article": "第二十三条"}]},
+        {"id": "ok2", "question": "q", "gold_citations": [{"doc_id": "jiangxi-interview-2023", "quote": "选取3-5家单位"}]},
+        {"id": "head", "question": "q", "gold_citations": [{"doc_id": "dongying-plan", "article": "2.服务碳达峰碳中和目标实现"}]},
+        {"id": "empty", "question": "q", "gold_citations": [{"doc_id": "dongying-plan", "article": ""}]},
+        {"id": "nodoc", "question": "q", "gold_citations": [{"doc_id": "beijing-2030", "article": "第一条"}]},
+        {"id": "noquote", "question": "q", "gold_citations": [{"doc_id": "dongying-plan", "quote": "这句话不在文中"}]},
+    ]
+    problems = gold_problems(rows, by_id)
+    assert [p.split(":")[0] for p in problems] == ["head", "empty", "nodoc", "noquote"]
+    with pytest.raises(AssistantError, match="head: dongying-plan"):
+        evaluate(rows, Engine.load(settings, with_retriever=False))
+
+
 @pytest.mark.slow
 def test_dev_set_meets_targets(index_settings):
     """The issue's targets on evals/dev.jsonl with the deterministic engine."""
