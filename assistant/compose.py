@@ -60,6 +60,7 @@ class Composer:
         self._by_topic: dict[str, list[Rule]] = {}
         self._by_article: dict[tuple[str, str], list[Rule]] = {}
         self._pos = {r.id: n for n, r in enumerate(table.rules)}
+        self.rule_by_id = {r.id: r for r in table.rules}
         for r in table.rules:
             self._by_topic.setdefault(r.topic, []).append(r)
             self._by_article.setdefault((r.doc_id, r.article), []).append(r)

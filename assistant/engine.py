@@ -29,6 +29,7 @@ from .config import Settings
 from .corpus import load_corpus
 from .decompose import merge_parts, split_parts
 from .errors import BadQuestionError
+from .arith import compute
 from .evidence import review
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
@@ -186,8 +187,10 @@ class Engine:
         return merge_parts(draft, drafts)
 
     def _compose(self, query: Query, hits) -> Draft:
-        """The composer's draft, held against the retrieved evidence (evidence.review)."""
-        return review(self.composer, query, hits, self.composer.compose(query, hits), retriever=self.retriever)
+        """The composer's draft, held against the retrieved evidence (evidence.review), with the
+        computations the question asks of it (arith.compute)."""
+        draft = review(self.composer, query, hits, self.composer.compose(query, hits), retriever=self.retriever)
+        return compute(self.composer, query, draft)
 
     def _check(self, text: str, draft: Draft) -> list[Check]:
         return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)

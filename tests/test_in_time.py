@@ -39,3 +39,13 @@ def test_a_yearly_deadline_in_the_users_year(engine):
 def test_without_a_late_question_nothing_changes(engine):
     answer = engine.ask("重庆碳计量中心筹建期到2026年12月31日，验收申请要提前多久？")
     assert "已经晚了" not in answer.answer and "来得及" not in answer.answer
+
+
+def test_an_approval_date_gives_the_expiry_through_the_construction_period(engine):
+    # neither date is an expiry: the earlier one is the approval (获批筹建), so the expiry is that
+    # day plus the construction period, not the later date (which is when the user means to act)
+    answer = engine.ask("重庆碳计量中心2024年5月6日获批筹建，2027年1月20日申请验收来得及吗？")
+    assert answer.answer.startswith("来得及：自您给出的2024年5月6日起算筹建期限3年，从届满日2027年5月6日往前推3个月")
+    assert "最迟2027年2月6日" in answer.answer and "[重庆·第十四条]" in answer.answer
+    assert _status(answer, "2027年5月6日") == "verified" and _status(answer, "2027年2月6日") == "verified"
+    assert not any(c.status == "contradicted" for c in answer.checks)

@@ -154,7 +154,11 @@ def rule_summary(ctx: "Composer", q: Query, topic: str, scope: list[Document], f
             a = dt.date.fromisoformat(str(ordered[0][1].value))
             b = dt.date.fromisoformat(str(ordered[-1][1].value))
             delta = relativedelta(b, a)
-            text += f"；前后相差约{delta.years}年{delta.months}个月"
+            months = delta.years * 12 + delta.months
+            span = f"{delta.years}年{delta.months}个月" if delta.years and delta.months else (
+                f"{delta.years}年" if delta.years else f"{delta.months}个月")
+            total = f"（共{months}个月）" if delta.years and delta.months else ""
+            text += f"；前后相差{'约' if delta.days else ''}{span}{total}"
         if silent:
             text += f"；{ctx.docs_phrase(silent)}未规定"
         return text + "。"

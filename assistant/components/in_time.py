@@ -58,6 +58,24 @@ def _expiry(text: str, dates) -> tuple[dt.date, list[dt.date]]:
     return expiry, [d for _, _, d in dates if d != expiry]
 
 
+PERIOD_TOPIC = "construction_period"
+
+
+def _started(ctx: "Composer", doc_id: str, text: str, dates):
+    """(approval date, construction period rule) when no date is an expiry but one is the day
+    construction was approved ("2025年8月20日拿到…批准筹建…的函"): the cue words of the event
+    the construction period follows from (intents.yaml event_topics/timeline_events)."""
+    event = ctx.vocab.raw.get("event_topics", {}).get(PERIOD_TOPIC)
+    cues = ctx.vocab.raw.get("timeline_events", {}).get(event, {}).get("cues", ()) if event else ()
+    period = next((r for r in ctx.rules(PERIOD_TOPIC, [doc_id]) if isinstance(r.value, int) and r.unit in DURATIONS), None)
+    if period is None or not cues:
+        return None
+    for s, e, d in dates:
+        if has_cue(text[e:e + 20], cues) or has_cue(text[max(0, s - 12):s], cues):
+            return d, period
+    return None
+
+
 def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     """The deadline and a verdict instead of the draft (the draft unchanged when the question asks
     no 'too late?' or gives no date a rule in scope can be counted from)."""
@@ -88,6 +106,7 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
 
 def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
     doc = ctx.docs[rule.doc_id]
+    basis = ""  # the construction period's own rule, when the expiry was computed from it
     if rule.unit == "月份" and isinstance(rule.value, int):  # 每年11月(底前): the month's last day
         when = dates[0][2]
         due = dt.date(when.year, rule.value, calendar.monthrange(when.year, rule.value)[1])
@@ -98,7 +117,23 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
                 f"来得及：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}未超过"
                 f"{'（今天正是最后期限）' if when == due else ''}。")
     elif rule.comparator == "before" and rule.unit in DURATIONS and len(dates) >= 2:
-        expiry, others = _expiry(text, dates)
+        marked = any(_EXPIRY_AFTER.search(text[e:e + 6]) or _EXPIRY_BEFORE.search(text[max(0, s - 4):s])
+                     for s, e, _ in dates)
+        started = None if marked else _started(ctx, doc.id, text, dates)
+        since = ""
+        if started:  # the expiry is the approval date plus the construction period
+            begun, period = started
+            try:
+                expiry = tl.add_period(begun, period.value, period.unit, sign=1)
+            except tl.TimelineError:
+                return ""
+            others = [d for _, _, d in dates if d != begun]
+            out.event(Event(name=f"{ctx.label(PERIOD_TOPIC)}届满日", date=expiry, rule_id=period.id,
+                            article=period.article, reading=tl.READING, doc_id=doc.id))
+            since = f"自您给出的{date_cn(begun)}起算{ctx.label(PERIOD_TOPIC)}{format_value(period.value, period.unit)}，"
+            basis = f"{ctx.label(PERIOD_TOPIC)}：{ctx.quote_rule(out, period)}。"
+        else:
+            expiry, others = _expiry(text, dates)
         if not others:
             return ""
         when = others[0]
@@ -109,7 +144,7 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
         alt = due - dt.timedelta(days=1)
         e = Event(name=f"{ctx.label(rule.topic)}最迟日", date=due, rule_id=rule.id, article=rule.article,
                   reading=f"{tl.READING};{tl.READING_ALT}", alternative=alt, doc_id=doc.id)
-        back = f"从届满日{date_cn(expiry)}往前推{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
+        back = f"{since}从届满日{date_cn(expiry)}往前推{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
         if when > due:
             head = f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。"
         elif when > alt:
@@ -119,4 +154,4 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
     else:
         return ""
     out.event(e)
-    return f"{head}依据：{ctx.quote_rule(out, rule)}。"
+    return f"{head}依据：{ctx.quote_rule(out, rule)}。{basis}"

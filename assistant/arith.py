@@ -1,0 +1,221 @@
+"""Computations a question asks of the rules its draft states (issue #14: computations in chat).
+
+A stage after ``evidence.review``: the draft says which rules answer the question (its
+``values``: rule ids with value, unit and comparator); the question supplies the user's own
+figures and what is asked. Three general operations, none tied to a topic or a question:
+
+- a year after a period: the question gives a year (and month) and asks which year/when; the
+  draft states one period or cycle in years ("每五年组织一次复查") → "5年后是2029年";
+- a total: the question asks "一共/加起来…"; the draft states two quantities of one unit for a
+  document → "合计最长4年（3年＋1年）";
+- the user's figure against a bound: the question states a quantity of the unit of one bound
+  the draft states (不少于7天, 达到1800项以上) → a verdict or the gap, "少2天（公示期7天－您给出的5天）".
+
+Every computed number is written so that the checker recomputes it (sums and differences of
+verified operands; years as dated events of the rule they come from).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from .numbers import find_quantities, format_value, normalise
+from .types import Event, Rule
+from .understand import Query, has_cue, text_bigrams
+from .writer import Draft
+
+if TYPE_CHECKING:
+    from .compose import Composer
+
+YEAR_ASKED = re.compile(r"哪一?年|几几年|什么时候|何时|哪个年份|哪年份|which year|what year|\bwhen\b")
+YEAR_MONTH = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
+CONFIRM = re.compile(r"对吧|对吗|对不对|是不是|是吗|没错吧|right\?|correct\?")  # "要培育3000家，对吧？": a figure to confirm, not the user's own
+YES_NO = re.compile(r"吗|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
+NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
+MIN = {">=", ">"}
+MAX = {"<=", "<"}
+OWN_UNITS = {"date", "年份", "月份", "年月", "分", "%"}  # not a user figure this stage weighs
+
+
+def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
+    """The draft with the computations its question asks added (see the module docstring)."""
+    if draft.abstained or not draft.values or q.meaningless:
+        return draft
+    rules = _stated_rules(ctx, draft)
+    if not rules:
+        return draft
+    lead, tail = [], []
+    year = _year_after(ctx, q, draft, rules)
+    if year:
+        tail.append(year)
+    tail += _totals(ctx, q, draft, rules)
+    verdict, gap = _against_bound(ctx, q, draft, rules)
+    if verdict:
+        lead.append(verdict)
+    if gap:
+        tail.append(gap)
+    if not lead and not tail:
+        return draft
+    draft.text = "\n".join([*lead, draft.text, *tail])
+    return draft
+
+
+def _stated_rules(ctx: "Composer", draft: Draft) -> list[Rule]:
+    ids = [v.get("rule_id") for v in draft.values if v.get("rule_id")]
+    by_id = ctx.rule_by_id
+    out, seen = [], set()
+    for i in ids:
+        r = by_id.get(i)
+        if r is not None and r.id not in seen:
+            seen.add(r.id)
+            out.append(r)
+    return out
+
+
+def _number(rule: Rule) -> float | None:
+    v = rule.value
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+# ------------------------------------------------------------------ a year after a period
+
+def _year_after(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str:
+    """"2024年6月批准成立，第一次复查在哪一年？" + 每五年一次 → 2029年."""
+    given = list(YEAR_MONTH.finditer(q.text))
+    if draft.events or q.dates or len({m.group(1) for m in given}) != 1 or not YEAR_ASKED.search(q.text):
+        return ""
+    periods = [r for r in rules if r.unit == "年" and _number(r) and r.comparator in ("every", "<=", "=")
+               and r.topic != "target"]
+    if len({_number(r) for r in periods}) != 1:
+        return ""
+    rule = periods[0]
+    m = max(given, key=lambda m: bool(m.group(2)))
+    start_year, month = int(m.group(1)), int(m.group(2)) if m.group(2) else 0
+    n = int(_number(rule))
+    if n != _number(rule) or not 1900 < start_year < 2200:
+        return ""
+    end = start_year + n
+    since = f"{start_year}年{month}月" if month else f"{start_year}年"
+    reading = f"自您给出的{since}起算{ctx.label(rule.topic)}{n}年"
+    draft.events.append(Event(name=reading, date=dt.date(end, month or 1, 1), rule_id=rule.id, article=rule.article,
+                              reading=reading, doc_id=rule.doc_id))
+    draft.values.append({"value": end, "unit": "年份", "rule_id": rule.id, "text": f"{end}年"})
+    when = f"{end}年（{end}年{month}月前后）" if month else f"{end}年"
+    return f"推算：{reading}，{n}年后是{when}。"
+
+
+# ------------------------------------------------------------------ totals
+
+def _totals(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[str]:
+    """"一共/加起来最多几年？": two quantities of one unit a document's answer states, added up."""
+    words = ctx.vocab.raw.get("total_words", ())
+    # one total asked: a sentence with a total word asks one number ("加起来最多几年？"), not
+    # several ("一共提了几项主要任务、几项保障措施？" asks two counts)
+    if not any(has_cue(s, words) and len(NUMBER_ASKED.findall(s)) == 1 for s in re.split(r"[?？。!！]", q.text)):
+        return []
+    if "＋" in draft.text:  # a total is already worked out (longest_period)
+        return []
+    by_doc: dict[str, list[Rule]] = {}
+    for r in rules:
+        if _number(r) is not None and r.unit not in OWN_UNITS and r.comparator not in ("every", "before"):
+            by_doc.setdefault(r.doc_id, []).append(r)
+    out = []
+    several = len(by_doc) > 1
+    for doc_id, group in by_doc.items():
+        units = {r.unit for r in group}
+        if len(group) != 2 or len(units) != 1:
+            continue
+        a, b = group
+        total = _number(a) + _number(b)
+        unit = a.unit
+        bound = "最长" if {a.comparator, b.comparator} <= MAX else "至少" if {a.comparator, b.comparator} <= MIN else ""
+        who = ctx.who(ctx.docs[doc_id]) if several else ""
+        out.append(f"合计：{who}{bound}{format_value(total, unit)}（{ctx.label(a.topic)}{format_value(_number(a), unit)}"
+                   f"＋{ctx.label(b.topic)}{format_value(_number(b), unit)}）。")
+    return out
+
+
+# ------------------------------------------------------------------ the user's figure against a bound
+
+def _user_figures(q: Query):
+    return [x for x in find_quantities(q.text) if x.comparator == "="
+            and not isinstance(x.value, tuple) and isinstance(x.value, (int, float)) and x.unit not in OWN_UNITS]
+
+
+def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> tuple[str, str]:
+    """(verdict line, gap line): a minimum or maximum the draft states and the user's own figure
+    of its unit ("公示压到5天，允许吗？" against 不少于7天)."""
+    if q.scores or CONFIRM.search(q.text) or "您给出的" in draft.text or "您的得分" in draft.text:
+        return "", ""
+    figures = _user_figures(q)
+    if not figures:
+        return "", ""
+    bounds = [r for r in rules if _number(r) is not None and r.comparator in MIN | MAX and r.unit not in OWN_UNITS]
+    pairs = []
+    for r in bounds:
+        _, canon = normalise(_number(r), r.unit)
+        mine = [x for x in figures if normalise(x.value, x.unit)[1] == canon and not _same_as_rule(x, rules)
+                and _about(ctx, q, x, r)]
+        if len(mine) == 1:
+            pairs.append((r, mine[0]))
+    if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) != 1:
+        return "", ""
+    rule, mine = pairs[0]
+    (limit, canon), (have, _) = normalise(_number(rule), rule.unit), normalise(mine.value, mine.unit)
+    label = ctx.label(rule.topic)
+    given = f"您给出的{mine.text}"
+    bound = ctx.written(rule)
+    if rule.comparator in MIN:
+        short = have < limit or (rule.comparator == ">" and have == limit)
+        if not short:
+            return (f"满足：{given}不低于{label}的下限（{bound}）。" if YES_NO.search(q.text) else ""), ""
+        diff = _in_unit(limit - have, canon, rule.unit, mine.unit)
+        if diff is None:
+            return "", ""
+        gap = f"{diff}（{label}{format_value(_number(rule), rule.unit)}－{given}）"
+        if rule.topic == "target":
+            return "", (f"按{given}计，距目标还差{gap}。" if NUMBER_ASKED.search(q.text) else "")
+        return (f"不符合：{given}少于{label}的下限（{bound}），还差{gap}。" if YES_NO.search(q.text)
+                else ""), ("" if YES_NO.search(q.text) else f"按{given}计，距下限还差{gap}。")
+    over = have > limit or (rule.comparator == "<" and have == limit)
+    if not YES_NO.search(q.text):
+        return "", ""
+    if not over:
+        return f"在规定之内：{given}未超过{label}的上限（{bound}）。", ""
+    diff = _in_unit(have - limit, canon, mine.unit, rule.unit)
+    more = f"，超出{diff}" if diff else ""
+    return f"不符合：{given}超过{label}的上限（{bound}）{more}。", ""
+
+
+def _about(ctx: "Composer", q: Query, figure, rule: Rule) -> bool:
+    """The user's figure is about the rule's subject: its clause of the question shares a word
+    with the rule's topic (label and keywords), or for a plan target with the target's sentence
+    ("筹建两年半了" is no figure for 延长时限不超过1年; "公示压到5天" is one for 公示时间不得少于7天)."""
+    text = q.text
+    s, e = figure.start, figure.end
+    while s > 0 and text[s - 1] not in "，,。；;？?！!":
+        s -= 1
+    while e < len(text) and text[e] not in "，,。；;？?！!":
+        e += 1
+    clause = text_bigrams(text[s:figure.start] + "|" + text[figure.end:e])
+    if rule.topic == "target":
+        return bool(clause & text_bigrams(rule.quote))
+    topic = ctx.topics.topic(rule.topic)
+    words = [ctx.label(rule.topic), *(topic.keywords if topic else ())]
+    return any(clause & text_bigrams(w) for w in words)
+
+
+def _same_as_rule(x, rules: list[Rule]) -> bool:
+    """The question repeats a figure of the documents ("不少于7天是吗？"): not the user's own."""
+    return any(_number(r) is not None and r.unit == x.unit and _number(r) == x.value for r in rules)
+
+
+def _in_unit(amount: float, canon: str, *units: str) -> str | None:
+    """``amount`` (in the canonical unit) written in the first of ``units`` it divides evenly."""
+    for unit in units:
+        one, c = normalise(1, unit)
+        if c == canon and one and amount % one == 0:
+            return format_value(amount // one if float(amount / one).is_integer() else amount / one, unit)
+    return None

@@ -1,0 +1,57 @@
+"""Computations on what a draft states (assistant/arith.py): a year after a cycle, a total of two
+quantities, the user's figure against a bound; each number the checker can recompute, and no
+computation where the question does not ask for it."""
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def engine(index_settings):
+    from assistant.engine import Engine
+
+    return Engine.load(index_settings)
+
+
+def _status(answer, claim):
+    return next(c.status for c in answer.checks if c.claim == claim)
+
+
+def test_a_year_after_a_cycle(engine):
+    answer = engine.ask("天津一家计量数据中心2030年4月通过验收成立，第一次复查大概在哪年？")
+    assert "5年后是2035年" in answer.answer and "[天津·第二十三条]" in answer.answer
+    assert _status(answer, "2035年") == "verified"
+    assert {"value": 2035, "unit": "年份"}.items() <= next(v for v in answer.values if v["unit"] == "年份").items()
+
+
+def test_no_year_computed_when_a_period_is_asked(engine):
+    answer = engine.ask("天津计量数据中心2030年4月成立的话，多久复查一次？")
+    assert "推算" not in answer.answer
+
+
+def test_a_total_of_two_plan_quantities(engine):
+    answer = engine.ask("江西到2025年国家级和省级产业计量测试中心加起来一共要建几家？")
+    assert "6家（" in answer.answer
+    assert _status(answer, "6家") == "verified"
+
+
+def test_two_counts_asked_are_not_added(engine):
+    answer = engine.ask("东营实施意见一共提了几项主要任务、几项保障措施？")
+    assert "合计" not in answer.answer and "8项" not in answer.answer
+
+
+def test_the_users_figure_below_a_minimum(engine):
+    answer = engine.ask("我们想把重庆碳计量中心批筹的公示缩短到4天，办法允许吗？")
+    assert answer.answer.startswith("不符合：您给出的4天少于公示期的下限")
+    assert "还差3天（公示期7天－您给出的4天）" in answer.answer
+    assert _status(answer, "3天") == "verified"
+
+
+def test_a_figure_about_something_else_gets_no_verdict(engine):
+    # 两年半 is how long construction has run, not an extension: no verdict against 延长时限不超过1年
+    answer = engine.ask("我们在重庆筹建碳计量中心两年半了还没完成，能延期吗？最多多久？")
+    assert "延期上限的上限" not in answer.answer and "不符合" not in answer.answer
+
+
+def test_a_figure_to_confirm_is_not_a_shortfall(engine):
+    answer = engine.ask("江西说到2025年要培育3000家诚信计量示范单位，对吧？")
+    assert "还差" not in answer.answer
