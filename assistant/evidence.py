@@ -11,7 +11,9 @@ draft against the best retrieved article in scope:
   the one next best), quoted with its citation;
 - the draft cites another top article: the top article's best sentence is added as 相关条文;
 - the draft abstained: it is overridden only when BM25 and the dense ranking agree on the
-  article and one of its sentences covers the question's subject almost whole.
+  article and one of its sentences covers the question's subject almost whole — or when a
+  number component abstained on a question that asks no number (the evidence then answers
+  as it would an off-target draft).
 
 Coverage is the idf-weighted share of the question's subject bigrams found in a sentence
 (``Lexicon.coverage``); nothing here knows a question, a topic or a document.
@@ -91,10 +93,11 @@ def _draft_match(composer: Composer, q: Query, doc, draft: Draft) -> float:
 
 
 def _states_asked(q: Query, best) -> bool:
-    """The evidence holds what a number question asks: a quantity, and the year asked about."""
-    _, doc, _, spans = best
+    """The evidence holds what a number question asks: a quantity, and the year asked about
+    (anywhere in its article)."""
+    _, doc, art, spans = best
     text = "".join(doc.text[s:e] for s, e in spans)
-    if q.years and not any(str(y) in text for y in q.years):
+    if q.years and not any(str(y) in art.text for y in q.years):  # "到2025年，…" opens a paragraph
         return False
     return not q.asks_number or bool(find_quantities(text))
 
@@ -137,7 +140,11 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
     out = Writer(composer)
     if draft.abstained:
         agree = top[0].ranks.get("bm25") == 1 and top[0].ranks.get("dense") == 1
-        if not agree or best[0] < STRONG:
+        # a number component found no number for a question that asks none ("到2025年在诚信计量
+        # 方面建成什么？"): its abstention says nothing about what the evidence answers
+        # (not a topic the documents lack: "湖北也要公示吗？" → 未规定公示期 stays)
+        no_number = draft.intent == "numeric" and not q.asks_number and not draft.topic
+        if not no_number and (not agree or best[0] < STRONG):
             return draft
         out.line(_quote(composer, out, best))
         return out.draft(q.intent)

@@ -189,7 +189,27 @@ def kind_name(key: str, vocab: Vocabulary | None = None) -> str:
 # ------------------------------------------------------------------------------ matching
 
 def _fold(text: str) -> str:
-    return normalize_query(text).lower()
+    return indefinite(normalize_query(text).lower())
+
+
+# 几 opening a clause is "some", not "how many", when another clause of the question does the
+# asking ("几家单位想联合筹建，申报由谁出面？"): written 若干 so that no number cue reads it
+_CLAUSES = re.compile(r"[^，,；;。？?！!]+[，,；;。？?！!]?")
+_OPENING_JI = re.compile(r"^(?:有|好)?几(?=[家个项位名种条次所])")
+_ASKS_OTHER = re.compile(r"谁|什么|哪些|哪个|哪里|哪儿|怎么|怎样|如何|吗|是否|能否|可否|能不能|行不行|可不可以")
+
+
+def indefinite(text: str) -> str:
+    clauses = _CLAUSES.findall(text)
+    if len(clauses) < 2:
+        return text
+    out = []
+    for n, clause in enumerate(clauses):
+        others = "".join(c for m, c in enumerate(clauses) if m != n)
+        if _OPENING_JI.match(clause) and _ASKS_OTHER.search(others) and not _ASKS_OTHER.search(clause):
+            clause = _OPENING_JI.sub(lambda m: m.group(0).replace("几", "若干"), clause, count=1)
+        out.append(clause)
+    return "".join(out)
 
 
 def _hits(text: str, cues) -> list[tuple[int, str]]:

@@ -101,3 +101,10 @@ def test_every_manifest_field_asked_is_answered_and_a_cited_documents_are_not_ou
     assert "鄂市监量规〔2023〕5号" in answer.answer and "2023年2月17日" in answer.answer
     cited = engine.ask("江西那个《省人民政府关于加快推进新时代计量工作高质量发展的实施意见》文号是多少？")
     assert cited.abstained and "2023年5月20日" not in cited.answer
+
+
+def test_a_number_abstention_on_a_question_asking_none_gives_way_to_the_evidence(engine):
+    # routed to the plan's numbers by its target year, the question asks what will be built,
+    # not how many: the paragraph that says it answers instead of "没有给出这一数字"
+    answer = engine.ask("东营到2025年在诚信计量上要建成什么？")
+    assert not answer.abstained and "诚信计量示范街" in answer.answer and "[东营·第2段]" in answer.answer

@@ -311,3 +311,14 @@ def test_lexicon_match_prefers_the_sentence_that_says_the_same_thing(docs):
     long = "因特殊原因不能在筹建期内完成筹建任务的,应在筹建期限届满3个月前申请延期验收考核,说明延期原因及延期考核时间"
     assert lex.match(question, short) > lex.match(question, long)
     assert lex.match(question, "") == 0.0
+
+
+@pytest.mark.parametrize("question, asks_number", [
+    ("几家单位想联合申报湖北碳计量中心，由谁出面申报？", False),  # 几家 = some; 谁 asks
+    ("有几家单位想一起申请，怎么报？", False),
+    ("几家单位能联合申报吗？", True),  # one clause: 几家 may be the question itself
+    ("东营计划建几个中心？谁负责？", True),  # 几个 asks in its own clause
+    ("重庆专家组几个人？", True),
+])
+def test_an_opening_ji_is_some_when_another_clause_asks(u, question, asks_number):
+    assert u(question).asks_number is asks_number

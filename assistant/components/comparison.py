@@ -146,6 +146,10 @@ def rule_summary(ctx: "Composer", q: Query, topic: str, scope: list[Document], f
             return f"{label}：{ctx.docs_phrase([d for d, _ in values])}的规定相同，均为{ctx.shown_value(r0)}。"
         return (f"{label}：只有{ctx.docs_phrase([d for d, _ in values])}规定了（{shown(r0)}）；"
                 f"{ctx.docs_phrase(silent)}未规定。")
+    if values[0][1].unit == "date" and same:
+        day = date_cn(dt.date.fromisoformat(str(values[0][1].value)))
+        text = f"{label}：{ctx.docs_phrase([d for d, _ in values])}相同，均自{day}起施行"
+        return text + (f"；{ctx.docs_phrase(silent)}未规定。" if silent else "。")
     if values[0][1].unit == "date":
         ordered = sorted(values, key=lambda x: str(x[1].value))
         parts = [f"{ctx.who(d)}自{date_cn(dt.date.fromisoformat(str(r.value)))}起施行" for d, r in ordered]
