@@ -108,3 +108,17 @@ def test_a_number_abstention_on_a_question_asking_none_gives_way_to_the_evidence
     # not how many: the paragraph that says it answers instead of "没有给出这一数字"
     answer = engine.ask("东营到2025年在诚信计量上要建成什么？")
     assert not answer.abstained and "诚信计量示范街" in answer.answer and "[东营·第2段]" in answer.answer
+
+
+@pytest.mark.parametrize("question, says, not_says", [
+    # 任务 inside 筹建任务书 names no task list: the materials article the evidence puts first answers
+    ("筹建任务书我们还没写完，能先把申报书交给重庆市局吗？", ["需提交以下材料", "[重庆·第九条]"], ["主要任务"]),
+    # the list is named, but the question's 每年 is in the top article and not in the list
+    ("重庆市局每年给碳计量中心下达哪些任务？", ["每年下达", "[重庆·第二十三条]"], ["共7项"]),
+    # the lead-in says the question's words: the whole list, not the one item mentioning 重点任务
+    ("重庆碳计量中心主要任务有哪些？", ["共7项", "（一）开展碳计量测试技术需求分析"], []),
+])
+def test_a_named_list_against_the_evidence(engine, question, says, not_says):
+    answer = engine.ask(question)
+    assert all(s in answer.answer for s in says), answer.answer
+    assert not any(s in answer.answer for s in not_says), answer.answer

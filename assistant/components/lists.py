@@ -27,22 +27,57 @@ def task(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             return goal
     lists = best_lists(ctx, q, scope, "tasks")
     if lists:
-        words = [w for w in q.terms.split() if len(w) >= 2]
-        if any(w in d.text[slice(*ctx.intro(d, a, items[0].start))] and not bigrams(w) <= ctx._title_grams[d.id]
-               for d, a, items in lists for w in words):  # the question names the list (任务, 建设方向 …)
-            return render_lists(ctx, q, lists, out, "task")
         list_arts = {(d.id, a.label) for d, a, _ in lists}
         in_scope = [h for h in hits if h.chunk.doc_id in {d.id for d in scope}]
+        if names_the_list(ctx, q, lists):  # the question names the list (任务, 建设方向 …)
+            if not (in_scope and evidence_says_more(ctx, q, in_scope[0], lists)):
+                return render_lists(ctx, q, lists, out, "task")
+            return sections(ctx, q, hits, scope, out, "task", evidence=in_scope[0])
         if in_scope and (in_scope[0].chunk.doc_id, in_scope[0].chunk.article) not in list_arts:
             # the question does not name the list and the evidence puts another article first:
             # that article answers ("要交哪些东西？" is no question about the main tasks)
-            return sections(ctx, q, hits, scope, out, "task")
+            return sections(ctx, q, hits, scope, out, "task", evidence=in_scope[0])
         ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent="task")
         list_score = max((sc for sc, d, a in ranked if (d.id, a.label) in list_arts), default=0.0)
         other = next(((sc, d, a) for sc, d, a in ranked if (d.id, a.label) not in list_arts), None)
         if not (other and other[0] > list_score + 0.25):
             return render_lists(ctx, q, lists, out, "task")
     return sections(ctx, q, hits, scope, out, "task")
+
+
+def names_the_list(ctx: "Composer", q: Query, lists) -> bool:
+    """A word of the question stands in a list's lead-in ("主要任务有哪些？"), and not only as
+    part of a longer word of the question the lead-in lacks (任务 of 筹建任务书 names no task list)."""
+    words = [w for w in q.terms.split() if len(w) >= 2]
+    for d, a, items in lists:
+        intro = d.text[slice(*ctx.intro(d, a, items[0].start))]
+        for w in words:
+            if w not in intro or bigrams(w) <= ctx._title_grams[d.id]:
+                continue
+            if any(w in longer and longer != w and longer not in intro for longer in words):
+                continue
+            return True
+    return False
+
+
+EVIDENCE_MARGIN = 0.25  # the top article must cover this much more of the question than the list
+
+
+def evidence_says_more(ctx: "Composer", q: Query, top, lists) -> bool:
+    """The retriever's best article is no list and covers clearly more of the question's words
+    than the list's article ("每年会给中心下什么任务？": 每年下达…任务 beats the main tasks)."""
+    key = (top.chunk.doc_id, top.chunk.article)
+    if key in {(d.id, a.label) for d, a, _ in lists}:
+        return False
+    doc = ctx.docs.get(key[0])
+    art = doc.article(key[1]) if doc else None
+    if art is None:
+        return False
+    grams = ctx.qgrams(q, doc)
+    if not grams:
+        return False
+    best_list = max((ctx.coverage(ctx.qgrams(q, d), a.text) for d, a, _ in lists), default=0.0)
+    return ctx.coverage(grams, art.text) >= max(MATCH, best_list + EVIDENCE_MARGIN)
 
 
 def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
@@ -182,7 +217,10 @@ def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> 
         lead_marker = out.cite(d, art.label, ls, le)
         # a particular item is asked about (its words, or clearly more of them than any other
         # item has, in a long question): give it in full
-        if top >= 0.5 or (top >= ITEM_MIN and top >= ITEM_MARGIN * second):
+        # … unless the lead-in says the question's words as well ("主要任务有哪些？" against "中心的
+        # 主要任务" and an item that mentions 重点任务): the whole list is asked
+        named = bool(grams) and ctx.coverage(grams, d.text[ls:le]) >= top
+        if not named and (top >= 0.5 or (top >= ITEM_MIN and top >= ITEM_MARGIN * second)):
             chosen = [p for p, s in zip(items, scores) if s >= 0.8 * top][:2]
             for n, p in enumerate(chosen):
                 prefix = f"{ctx.who(d)}{art.label}（{lead}）" if n == 0 else "另见"
@@ -197,13 +235,20 @@ def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> 
     return out.draft(intent, topic="tasks" if intent == "task" else intent)
 
 
-def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer, intent: str) -> Draft:
-    """Articles/sections without an extracted list: the best one, and when it introduces a
-    list ("包括:", "以下几个方面"), the headings of the sections that follow."""
-    ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent=intent)
-    if not ranked or ranked[0][0] < 0.25:
-        return extractive(ctx, q, hits, out)
-    score, d, art = ranked[0]
+def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer, intent: str,
+             *, evidence=None) -> Draft:
+    """Articles/sections without an extracted list: the best one (``evidence``: the retriever's
+    top hit, when the caller already chose it), and when it introduces a list ("包括:",
+    "以下几个方面"), the headings of the sections that follow."""
+    doc = ctx.docs.get(evidence.chunk.doc_id) if evidence is not None else None
+    art = doc.article(evidence.chunk.article) if doc is not None else None
+    if art is not None:
+        d = doc
+    else:
+        ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent=intent)
+        if not ranked or ranked[0][0] < 0.25:
+            return extractive(ctx, q, hits, out)
+        score, d, art = ranked[0]
     body_s = art.start
     m = LABEL.match(d.text, body_s)
     if m and not art.is_section:
