@@ -122,3 +122,12 @@ def test_a_named_list_against_the_evidence(engine, question, says, not_says):
     answer = engine.ask(question)
     assert all(s in answer.answer for s in says), answer.answer
     assert not any(s in answer.answer for s in not_says), answer.answer
+
+
+def test_a_question_about_what_is_achieved_now_is_not_answered_with_the_target(engine):
+    answer = engine.ask("江西目前已经引导培育了多少家诚信计量示范单位？")
+    assert answer.abstained and "没有现有（已达到）的数量" in answer.answer
+    assert "5000家以上" in answer.answer  # what the text does say, quoted
+    # the user's own present figure is something to compute with, not a question about now
+    answer = engine.ask("江西诚信计量示范单位现在如果有4500家，到2025年还差多少家？")
+    assert not answer.abstained and "还差500家" in answer.answer

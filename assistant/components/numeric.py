@@ -242,6 +242,13 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             return out.draft("numeric", abstained=True)
         cands = [c for c in cands if c[4] is None or c[4] in q.years]
     good = [c for c in cands if c[0] >= MATCH]
+    if good and asks_present(q) and all(c[4] is not None for c in good[:1]):
+        # "现在已经培育了多少家？" asks what has been achieved; the text states a target
+        c = good[0]
+        d = ctx.docs[c[1]]
+        out.line(f"{who}只给出了到{c[4]}年的目标，没有现有（已达到）的数量，无法回答。")
+        out.line(f"文件中的目标是：{ctx.quote_span(out, d, c[2], c[6], c[7])}。")
+        return out.draft("numeric", abstained=True)
     if not good:
         goal = goals(ctx, q, scope, out)  # a goal asked without a number: the goal sentences by year
         if goal is not None:
@@ -293,6 +300,19 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             s, e = ctx.heading_span(d0, sib)
             out.line(f"- {ctx.quote_span(out, d0, sib, s, e)}")
     return out.draft("numeric", topic="target")
+
+
+PRESENT = re.compile(r"现在|已经|目前|现有|至今|迄今|截至目前|截止目前|如今")
+ASKING = re.compile(r"多少|几")
+
+
+def asks_present(q: Query) -> bool:
+    """The clause asking the number asks about now ("现在已经培育了多少家？"), and the question
+    gives no figure of its own to compute with ("现在如果有1650项，还要新增多少？")."""
+    given = [x for x in find_quantities(q.text) if x.unit not in ("date", "年份", "月份", "年月")]
+    if given:
+        return False
+    return any(ASKING.search(c) and PRESENT.search(c) for c in re.split(r"[，,。；;？?！!]", q.text))
 
 
 def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
