@@ -131,3 +131,11 @@ def test_a_question_about_what_is_achieved_now_is_not_answered_with_the_target(e
     # the user's own present figure is something to compute with, not a question about now
     answer = engine.ask("江西诚信计量示范单位现在如果有4500家，到2025年还差多少家？")
     assert not answer.abstained and "还差500家" in answer.answer
+
+
+def test_lists_say_how_many_items(engine):
+    answer = engine.ask("东营实施意见有哪些保障措施？")
+    assert "以上共4项。" in answer.answer  # the lead-in says 四项: its measure word
+    answer = engine.ask("重庆和湖北碳计量中心的主要任务有什么不同？")
+    assert "重庆办法第六条共列7项" in answer.answer and "湖北碳计量中心办法第六条共列6项" in answer.answer
+    assert all(c.status == "verified" for c in answer.checks if c.claim in ("7项", "6项"))

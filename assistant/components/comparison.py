@@ -185,6 +185,7 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
     scored = {d.id: [(ctx.coverage(grams_of[d.id], p.text) if grams_of[d.id] else 0.0, p) for p in provs[d.id]]
               for d in scope}
     specific = any(sc >= 0.35 for d in scope for sc, _ in scored[d.id])
+    whole: dict[str, int] = {}  # documents whose every listed item is shown: how many
     years = "年" in q.asked_units and all(d.meta.kind != "regulation" for d in scope)
     for d in scope:
         grams = grams_of[d.id]
@@ -198,6 +199,7 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
                     cs, ce = ctx.best_clause(grams, d, p.start, p.end)
                     picks.append((d.article(p.article), cs, ce))
         elif scored[d.id]:
+            whole[d.id] = len(scored[d.id])
             for _, p in scored[d.id]:
                 head_end = p.text.find("。")
                 e = p.start + (head_end if 0 < head_end <= 40 else min(len(p.text), 40))
@@ -222,6 +224,9 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
             cells[d.id].append((art, *ctx.best_clause(grams_of[d.id], d, s, e, limit=90)))
     summary = text_summary(ctx, q, scope, cells, out)
     out.line(summary)
+    if len(whole) >= 2:  # whole lists side by side: how many items each lists
+        counts = "；".join(f"{ctx.who(d)}{_first_label(cells[d.id])}共列{whole[d.id]}项" for d in scope if d.id in whole)
+        out.line(f"{LIST_NAMES.get(kind, '所列各项')}：{counts}。")
     out.line("")
     out.line("| " + " | ".join(header(ctx, d) for d in scope) + " |")
     out.line("|" + "---|" * len(scope))
@@ -244,6 +249,13 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
                 if r.doc_id == d.id and s <= r.start < e:
                     out.value(r)
     return out.draft("comparison", topic=kind or base)
+
+
+LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形"}
+
+
+def _first_label(cell) -> str:
+    return cell[0][0].label if cell else ""
 
 
 def milestones(ctx: "Composer", doc: Document) -> list[tuple[Article, int, int]]:

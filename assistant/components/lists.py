@@ -260,9 +260,15 @@ def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer
         for n, (sc, s, e) in enumerate(ctx.best_sentences(q, d, art, grams, n=3)):
             out.line(f"{ctx.who(d) + '：' if n == 0 else '- '}{ctx.quote_span(out, d, art, s, e)}")
     if ctx.is_intro(d.text[art.start:art.end]):
-        for sib in ctx.following(d, art):
+        following = list(ctx.following(d, art))
+        for sib in following:
             s, e = ctx.heading_span(d, sib)
             out.line(f"- {ctx.quote_span(out, d, sib, s, e)}")
+        if len(following) >= 2:  # how many the lead-in announces ("从以下几个方面…"): counted
+            lead_in = d.text[art.start:art.end]
+            stated = re.search(r"[一二三四五六七八九十两几]+(个方面|项|条)(?!目)", lead_in)
+            measure = stated.group(1) if stated else "项"
+            out.line(f"以上共{len(following)}{measure}。")
     for r in ctx.table.rules:
         if r.doc_id == d.id and r.article == art.label:
             out.value(r)
