@@ -139,3 +139,15 @@ def test_lists_say_how_many_items(engine):
     answer = engine.ask("重庆和湖北碳计量中心的主要任务有什么不同？")
     assert "重庆办法第六条共列7项" in answer.answer and "湖北碳计量中心办法第六条共列6项" in answer.answer
     assert all(c.status == "verified" for c in answer.checks if c.claim in ("7项", "6项"))
+
+
+def test_whether_a_document_is_a_trial_version_is_read_from_its_title(engine):
+    answer = engine.ask("天津那个计量数据中心办法是正式版还是试行的？")
+    assert "是试行文件，不是正式版" in answer.answer and not answer.abstained
+    answer = engine.ask("湖北碳计量中心建设管理办法是正式版吗？")
+    assert "没有标注试行、暂行或征求意见稿" in answer.answer
+
+
+def test_total_score_asks_the_full_marks(engine):
+    answer = engine.ask("天津计量数据中心现场验收总分是多少分？")
+    assert "满分为100分" in answer.answer or "满分100分" in answer.answer

@@ -122,8 +122,25 @@ def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
     return out.draft("numeric", abstained=all(d.abstained for d in drafts))
 
 
+_STATUS = ((r"征求意见稿|草案", "征求意见稿（草案）"), (r"试行", "试行"), (r"暂行", "暂行"))
+
+
+def _status(ctx: "Composer", scope, out: Writer) -> Draft:
+    """Whether each document is a trial, interim or draft version: what its title says."""
+    for d in scope:
+        title = d.meta.title
+        kind = next((name for pattern, name in _STATUS if re.search(pattern, title)), "")
+        if kind:
+            out.line(f"{ctx.name(d)}是{kind}文件，不是正式版：标题写明“{kind[:2]}”（据语料清单）。")
+        else:
+            out.line(f"{ctx.name(d)}的标题没有标注试行、暂行或征求意见稿（据语料清单）。")
+    return out.draft("numeric")
+
+
 def _metadata_field(ctx: "Composer", q: Query, key: str, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs][:3]
+    if key == "status":
+        return _status(ctx, scope, out)
     field_name = {"doc_number": "文号", "issued": "发布日期", "issuer": "发文机关"}.get(key, key)
     found, missing = [], []
     for d in scope:
