@@ -195,6 +195,9 @@ def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, .
         chars = "".join(re.escape(a) for a in singles)
         for alias, canon in singles.items():
             patterns.append((canon, re.compile(rf"(?<=[{chars}][和与及跟、]){re.escape(alias)}")))
+            # two abbreviations written together ("渝津两个办法", "鄂渝"): each names its place
+            patterns.append((canon, re.compile(rf"(?<![\u4e00-\u9fff]){re.escape(alias)}(?=[{chars}])")))
+            patterns.append((canon, re.compile(rf"(?:(?<=^[{chars}])|(?<=[^\u4e00-\u9fff][{chars}])){re.escape(alias)}")))
     lengths = tuple(sorted({len(w) for w in words}, reverse=True))
     return words, lengths, patterns, singles
 

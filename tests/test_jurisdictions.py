@@ -156,4 +156,7 @@ def test_a_leading_abbreviation_names_its_place(text, expected):
 
 def test_an_abbreviation_after_a_conjunction_counts():
     assert find_in_text("鄂和渝的碳计量中心验收专家组人数规定有啥不同？") == ["湖北", "重庆"]
+    # two abbreviations written together name both; a dictionary word does not (津贴)
+    assert find_in_text("渝津两个办法哪个先生效？") == ["重庆", "天津"]
+    assert find_in_text("津贴怎么算？") == []
     assert find_in_text("和平") == []
