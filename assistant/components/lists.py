@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams
-from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written)
+from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
 
 from .extractive import extractive
 from .goals import goals
@@ -170,6 +170,8 @@ def provision_quote(ctx: "Composer", out: Writer, p: Provision) -> str:
     if p.item and art and art.items:  # an item of a list: the lead-in says what the list means
         ls, le = ctx.intro(d, art)
         return f"{as_written(d, ls, le)}：{p.item}{d.text[s:e]} {out.cite(d, p.article, s, e)}"
+    if art is not None:  # a ground inside a sentence: the whole sentence, with the duty it follows from
+        s, e = span_in(d.text, s, e, art.start, art.end)
     return f"{as_written(d, s, e)} {out.cite(d, p.article, s, e)}"
 
 

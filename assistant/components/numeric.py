@@ -81,6 +81,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     dated = not topics and date_topic(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
     if dated:
         topics = [dated]
+    elif topics[:1] == ["effective_date"] and DATE_ASKED.search(q.text) and len(topics) == 1:
+        dated = "effective_date"  # "办法哪天实施？": the issue date too, as for a question naming no topic
     if topics and PERIOD.search(q.text) and len(re.findall(r"[?？]", q.text)) <= 1 and not any(
             r.unit in PERIOD_UNITS for t in topics for r in ctx.rules(t, [d.id for d in scope])):
         # one question asks a period ("没到合格线给多长时间整改？") but the topic a word named is no period
