@@ -172,6 +172,22 @@ class Composer:
     def quote_span(self, out: Writer, doc: Document, art: Article, s: int, e: int) -> str:
         return f"{as_written(doc, s, e)} {out.cite(doc, art.label, s, e)}"
 
+    def announced_items(self, out: Writer, doc: Document, art: Article, end: int) -> list[str]:
+        """When the quoted text ending at ``end`` announces the article's list ("申请单位应具备
+        以下条件:"), the lines that give it: "共N项：" and each item's first clause, quoted."""
+        items = [i for i in art.items if i.start >= end]
+        if not items:
+            return []
+        gap = doc.text[end:items[0].start].strip(" \n。")
+        if not (gap in (":", "：") or (not gap and doc.text[end - 1:end] in (":", "："))):
+            return []
+        lines = [f"共{len(items)}项："]
+        for i in items:
+            body = doc.text[i.start:i.end]
+            cut = min((n for n in (body.find("。"), body.find(";"), body.find("；")) if n > 0), default=len(body))
+            lines.append(f"- {self.quote_span(out, doc, art, i.start, i.start + min(cut, 60))}")
+        return lines
+
     def written(self, rule: Rule) -> str:
         """A rule's clause as its document wrote it."""
         return as_written(self.docs[rule.doc_id], rule.start, rule.end)

@@ -82,7 +82,11 @@ def _best(composer: Composer, q: Query, hit: Hit, retriever=None):
 def _quote(composer: Composer, out: Writer, best) -> str:
     _, doc, art, spans = best
     quotes = "".join(f"{composer.quote_span(out, doc, art, s, e)}。" for s, e in spans)
-    return f"{composer.who(doc)}{art.label}：{quotes}"
+    text = f"{composer.who(doc)}{art.label}：{quotes}"
+    listed = composer.announced_items(out, doc, art, spans[-1][1])
+    if listed:  # the quoted sentence announces a list: its items, counted
+        text += "\n" + "\n".join(listed)
+    return text
 
 
 def _draft_match(composer: Composer, q: Query, doc, draft: Draft) -> float:

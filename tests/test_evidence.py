@@ -151,3 +151,9 @@ def test_whether_a_document_is_a_trial_version_is_read_from_its_title(engine):
 def test_total_score_asks_the_full_marks(engine):
     answer = engine.ask("天津计量数据中心现场验收总分是多少分？")
     assert "满分为100分" in answer.answer or "满分100分" in answer.answer
+
+
+def test_a_quoted_sentence_announcing_a_list_brings_its_items(engine):
+    answer = engine.ask("重庆碳计量中心是自愿申请的吗？")
+    assert "自愿申请原则" in answer.answer and "共7项：" in answer.answer  # 第七条 lists seven
+    assert not any(c.status == "contradicted" for c in answer.checks)

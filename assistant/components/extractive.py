@@ -29,8 +29,17 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     for n, (d, art) in enumerate(picked):
         grams = ctx.qgrams(q, d)
         sents = ctx.best_sentences(q, d, art, grams, n=2)
+        listed: list[str] = []
+        if n == 0:  # a quoted sentence announces the list ("应具备以下条件:"): the list, whole
+            for _, s, e in sents:
+                listed = ctx.announced_items(out, d, art, e)
+                if listed:
+                    sents = [x for x in sents if x[2] <= e]
+                    break
         text = "".join(f"{ctx.quote_span(out, d, art, s, e)}。" for _, s, e in sents)
         out.line(f"{'' if n == 0 else '- '}{ctx.who(d)}{art.label if not art.is_section else ''}：{text}")
+        for line in listed:
+            out.line(line)
         for r in ctx.table.rules:
             if r.doc_id == d.id and r.article == art.label and any(s <= r.start < e for _, s, e in sents):
                 out.value(r)
