@@ -31,6 +31,7 @@ from .decompose import merge_parts, split_parts
 from .errors import BadQuestionError
 from .arith import compute
 from .evidence import review
+from .slots import filled
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
 from .jurisdictions import corpus_names
@@ -188,9 +189,10 @@ class Engine:
 
     def _compose(self, query: Query, hits) -> Draft:
         """The composer's draft, held against the retrieved evidence (evidence.review), with the
-        computations the question asks of it (arith.compute)."""
+        computations the question asks of it (arith.compute), abstaining when it leaves the asked
+        date or quantity unstated (slots.filled)."""
         draft = review(self.composer, query, hits, self.composer.compose(query, hits), retriever=self.retriever)
-        return compute(self.composer, query, draft)
+        return filled(self.composer, query, compute(self.composer, query, draft))
 
     def _check(self, text: str, draft: Draft) -> list[Check]:
         return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)

@@ -1,0 +1,27 @@
+"""The asked slot must be filled (assistant/slots.py): a question asking for a date or for a
+number in some unit is not answered by a draft that states neither."""
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def engine(index_settings):
+    from assistant.engine import Engine
+
+    return Engine.load(index_settings)
+
+
+def test_a_date_the_documents_never_give_is_said_to_be_missing(engine):
+    answer = engine.ask("天津计量数据中心今年的申报截止日期是哪一天？")
+    assert answer.abstained and answer.answer.startswith("天津办法没有给出具体日期")
+    assert answer.citations  # the nearest article is still quoted
+
+
+def test_a_day_count_fills_a_day_ask_in_working_days(engine):
+    answer = engine.ask("重庆碳计量中心搬了新地址，几天内要报市局？")
+    assert not answer.abstained and "7个工作日" in answer.answer
+
+
+def test_a_relative_deadline_fills_a_date_ask(engine):
+    answer = engine.ask("重庆碳计量中心验收申请最晚哪天交？")
+    assert not answer.abstained and "3个月前" in answer.answer
