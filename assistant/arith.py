@@ -8,6 +8,7 @@ figures and what is asked. Three general operations, none tied to a topic or a q
   draft states one period or cycle in years ("每五年组织一次复查") → "5年后是2029年";
 - a total: the question asks "一共/加起来…"; the draft states two quantities of one unit for a
   document → "合计最长4年（3年＋1年）";
+- a share: a percentage the draft states, of the user's figure ("占比60%…有200人" → 120人);
 - the user's figure against a bound: the question states a quantity of the unit of one bound
   the draft states (不少于7天, 达到1800项以上) → a verdict or the gap, "少2天（公示期7天－您给出的5天）".
 
@@ -51,6 +52,7 @@ def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     if year:
         tail.append(year)
     tail += _totals(ctx, q, draft, rules)
+    tail += _shares(ctx, q, draft, rules)
     verdict, gap = _against_bound(ctx, q, draft, rules)
     if verdict:
         lead.append(verdict)
@@ -135,6 +137,24 @@ def _totals(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
         out.append(f"合计：{who}{bound}{format_value(total, unit)}（{ctx.label(a.topic)}{format_value(_number(a), unit)}"
                    f"＋{ctx.label(b.topic)}{format_value(_number(b), unit)}）。")
     return out
+
+
+# ------------------------------------------------------------------ a share of the user's figure
+
+def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[str]:
+    """"占比达到60%…有200人，至少得有多少名？": the one percentage the draft states, of the
+    user's one figure (a count), when the question asks a number."""
+    if not NUMBER_ASKED.search(q.text):
+        return []
+    pcts = {(_number(r), r.comparator) for r in rules if r.unit == "%" and _number(r) is not None}
+    figures = [x for x in _user_figures(q) if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日")]
+    if len(pcts) != 1 or len(figures) != 1:
+        return []
+    (pct, comparator), base = pcts.pop(), figures[0]
+    value = base.value * pct / 100
+    shown = format_value(int(value) if float(value).is_integer() else round(value, 2), base.unit)
+    bound = "至少" if comparator in MIN else "至多" if comparator in MAX else ""
+    return [f"按您给出的{base.text}计，{format_value(pct, '%')}为{bound}{shown}（您给出的{base.text}×{format_value(pct, '%')}）。"]
 
 
 # ------------------------------------------------------------------ the user's figure against a bound

@@ -30,6 +30,7 @@ _OTHER_TEXT = re.compile(r"(?:《([^《》]{1,60})》|([\u4e00-\u9fff]{0,12}(?:�
 _OURS = re.compile(r"本(?:办法|规定|细则|条例|法|意见|通知)$")
 _GAP = re.compile(r"\s*[（(](\d{4})年(\d{1,2})月(\d{1,2})日至(\d{4})年(\d{1,2})月(\d{1,2})日[）)]")
 _SUM = re.compile(r"\s*[（(]([^（）()＋+]{1,40})[＋+]([^（）()＋+]{1,40})[）)]")  # "4年（3年＋1年）"
+_PROD = re.compile(r"\s*[（(]([^（）()×*]{1,40})[×*]([^（）()×*]{1,40})[）)]")  # "120人（您给出的200人×60%）"
 _DIFF = re.compile(r"\s*[（(]([^（）()－\-]{1,40})[－\-]([^（）()－\-]{1,40})[）)]")  # "差8分（合格分数80分－您的得分72分）"
 # the user's own figure, repeated in an answer (您的得分72分): no claim about the documents
 _USERS = re.compile(r"(?:您的得分|您给出的|您说的)$")
@@ -170,6 +171,8 @@ class _Checker:
         m = _SUM.match(text, q.end)
         if not m and _DIFF.match(text, q.end):
             return self.difference(text, q, _DIFF.match(text, q.end))
+        if not m and _PROD.match(text, q.end):
+            return self.share(text, q, _PROD.match(text, q.end))
         if not m or isinstance(q.value, tuple):
             return None
         addends = _operands(m)
@@ -195,6 +198,22 @@ class _Checker:
             return Check(q.text, "unsupported")
         if x - y != t:
             return Check(q.text, "contradicted", "", f"{operands[0].text}－{operands[1].text}")
+        return Check(q.text, "verified", rule.rule_id)
+
+    def share(self, text: str, q: Quantity, m: re.Match) -> Check | None:
+        """"至少120人（您给出的200人×60%）": the user's figure times a percentage the rules state
+        (verified against them), recomputed; None when the operands are not one number each."""
+        operands = _operands(m)
+        if operands is None:
+            return None
+        base, pct = operands
+        if pct.unit != "%" or base.unit != q.unit:
+            return Check(q.text, "unsupported")
+        rule = self.number(text, pct)
+        if rule.status != "verified":
+            return Check(q.text, "unsupported")
+        if abs(base.value * pct.value / 100 - q.value) > 1e-9:
+            return Check(q.text, "contradicted", "", f"{base.text}×{pct.text}")
         return Check(q.text, "verified", rule.rule_id)
 
     def topics(self, text: str, q: Quantity) -> list[str]:

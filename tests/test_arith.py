@@ -55,3 +55,23 @@ def test_a_figure_about_something_else_gets_no_verdict(engine):
 def test_a_figure_to_confirm_is_not_a_shortfall(engine):
     answer = engine.ask("江西说到2025年要培育3000家诚信计量示范单位，对吧？")
     assert "还差" not in answer.answer
+
+
+def test_a_share_of_the_users_figure(engine):
+    answer = engine.ask("江西注册计量师在法定计量机构里的占比目标是多少？我们机构有150人，要有多少名？")
+    assert "60%为90人（您给出的150人×60%）" in answer.answer
+    assert _status(answer, "90人") == "verified"
+
+
+def test_a_wrong_share_is_contradicted():
+    # the checker recomputes the product: a wrong one can never reach the user
+    from assistant.check import check
+    from assistant.config import Settings
+    from assistant.corpus import load_corpus
+    from assistant.rules import build_rules_table
+
+    docs = load_corpus(Settings.from_env())
+    table = build_rules_table(docs)
+    text = "江西材料：法定计量机构中注册计量师占比达到60%。按您给出的150人计，60%为80人（您给出的150人×60%）。"
+    checks = check(text, table=table, docs=docs, doc_ids=["jiangxi-interview-2023"])
+    assert any(c.claim == "80人" and c.status == "contradicted" for c in checks)
