@@ -75,3 +75,9 @@ def test_a_wrong_share_is_contradicted():
     text = "江西材料：法定计量机构中注册计量师占比达到60%。按您给出的150人计，60%为80人（您给出的150人×60%）。"
     checks = check(text, table=table, docs=docs, doc_ids=["jiangxi-interview-2023"])
     assert any(c.claim == "80人" and c.status == "contradicted" for c in checks)
+
+
+def test_a_yearly_ordinal_moved_to_the_year_asked(engine):
+    answer = engine.ask("照江西访谈的说法，2028年会是第几个世界计量日？")
+    assert "2028年是第29个（2023年是第24个，相差5年）" in answer.answer and not answer.abstained
+    assert any(v.get("value") == 29 and v.get("unit") == "个" for v in answer.values)

@@ -235,7 +235,7 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
     cands = quantity_candidates(ctx, q, scope)
     who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
-    if q.years:
+    if q.years and ORDINAL_ASKED not in q.text:  # "2026年是第几个？" asks an ordinal, not a target
         known_years = sorted({y for d in scope for y in years(ctx, d)})
         mentioned = any(f"{y}年" in d.text for d in scope for y in q.years)  # 2023年5月20日 is no target year
         if known_years and not set(q.years) & set(known_years) and not mentioned:
@@ -296,6 +296,11 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     gap = shortfall(ctx, q, chosen)
     if gap:
         out.line(gap)
+    later = ordinal_for_year(ctx, q, chosen)
+    if later:
+        line, n = later
+        out.line(line)
+        out.values.append({"value": n, "unit": "个", "comparator": "=", "text": f"第{n}个"})
     art0 = chosen[0][2]
     if ctx.is_intro(art0.text):  # "提出了四项保障措施包括:" — name them
         for sib in ctx.following(d0, art0):
@@ -338,6 +343,23 @@ def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
 
 ORDINAL_ASKED = "第几"
 ORDINAL = re.compile(r"第(\d+)个")
+DATED_ORDINAL = re.compile(r"(\d{4})年[^。;]{0,12}?是第(\d+)个")
+
+
+def ordinal_for_year(ctx: "Composer", q: Query, chosen: list) -> tuple[str, int] | None:
+    """"2026年是第几个？" against "2023年5月20日是第24个…": a yearly ordinal moved by the years
+    between (the reading stated: one a year)."""
+    if ORDINAL_ASKED not in q.text or len(set(q.years)) != 1:
+        return None
+    asked = q.years[0]
+    for c in chosen:
+        m = DATED_ORDINAL.search(ctx.docs[c[1]].text, c[6], c[7])
+        if m and int(m.group(1)) != asked:
+            year, n = int(m.group(1)), int(m.group(2))
+            if n + asked - year > 0:
+                return (f"推算：按每年一个计，{asked}年是第{n + asked - year}个"
+                        f"（{year}年是第{n}个，相差{asked - year}年）。", n + asked - year)
+    return None
 SUBJECT_GAIN = 0.15  # a further quantity must cover this much of the question no chosen one covers
 MAX_QUANTITIES = 4
 
