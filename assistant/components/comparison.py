@@ -18,7 +18,7 @@ from ..writer import (Draft, Writer, MAX_CHAT_COMPARE, as_written, date_cn, sent
 from .eligibility import eligibility
 from .extractive import extractive
 from .lists import revocation, task
-from .numeric import numeric
+from .numeric import numeric, topic_from_rules
 from .procedure import procedure
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ def comparison(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     documents whose rules state the compared topic come first)."""
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
     topics = [t for t in q.topics if ctx.has_topic(t) and t != "target"]
+    if not topics:  # a period asked in words no topic cue knows ("几天内要报？"): the rule that says it
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+        topics = [topic] if topic else []
     if topics and any(d.meta.kind == "regulation" for d in scope):  # plans/news only when they state it
         scope = [d for d in scope if d.meta.kind == "regulation" or any(ctx.rules(t, [d.id]) for t in topics)]
     compared = scope

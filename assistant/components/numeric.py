@@ -50,7 +50,7 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
                 continue
             s, e = ctx.rule_span(rule)
             scores[rule.topic] = max(scores.get(rule.topic, 0.0), ctx.lexicon.match(grams, d.text[s:e]))
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0)]
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0), ("", 0.0)]
     (topic, best), (_, second) = ranked[0], ranked[1]
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
 
