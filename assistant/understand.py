@@ -212,12 +212,28 @@ def indefinite(text: str) -> str:
     return "".join(out)
 
 
+GAP = 8  # a cue written "取消…资格" matches its parts with at most this many characters between
+
+
+def _gapped(cue: str) -> re.Pattern:
+    parts = [re.escape(p) for p in cue.split("…") if p]
+    return re.compile(rf"[^，,。？?！!；;]{{0,{GAP}}}?".join(parts))
+
+
 def _hits(text: str, cues) -> list[tuple[int, str]]:
-    """Non-overlapping cue matches, longest cue first: (position, cue)."""
+    """Non-overlapping cue matches, longest cue first: (position, cue). A cue with "…" in it
+    matches its parts in order within one clause ("取消…资格" in 取消我们的中心资格)."""
     taken = [False] * len(text)
     out = []
     for cue in sorted({str(c).lower() for c in cues or ()}, key=len, reverse=True):
         if not cue:
+            continue
+        if "…" in cue:
+            for m in _gapped(cue).finditer(text):
+                if not any(taken[m.start():m.end()]):
+                    for i in range(m.start(), m.end()):
+                        taken[i] = True
+                    out.append((m.start(), cue))
             continue
         start = 0
         while True:

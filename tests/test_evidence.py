@@ -157,3 +157,9 @@ def test_a_quoted_sentence_announcing_a_list_brings_its_items(engine):
     answer = engine.ask("重庆碳计量中心是自愿申请的吗？")
     assert "自愿申请原则" in answer.answer and "共7项：" in answer.answer  # 第七条 lists seven
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_which_grounds_asks_for_all_of_them(engine):
+    answer = engine.ask("按天津的办法，有哪些情况会被市市场监管委取消计量数据中心资格？")
+    assert "以下情形会被撤销资格" in answer.answer
+    assert "[天津·第二十二条]" in answer.answer and "[天津·第二十三条]" in answer.answer

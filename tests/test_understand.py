@@ -322,3 +322,8 @@ def test_lexicon_match_prefers_the_sentence_that_says_the_same_thing(docs):
 ])
 def test_an_opening_ji_is_some_when_another_clause_asks(u, question, asks_number):
     assert u(question).asks_number is asks_number
+
+
+def test_a_cue_with_a_gap_matches_its_parts_within_a_clause(u):
+    assert u("哪些情形会导致市场监管委取消我们的中心资格？").intent == "revocation"
+    assert u("取消了活动，资格审查怎么办？").intent != "revocation"  # another clause: no match

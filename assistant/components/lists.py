@@ -80,6 +80,9 @@ def evidence_says_more(ctx: "Composer", q: Query, top, lists) -> bool:
     return ctx.coverage(grams, art.text) >= max(MATCH, best_list + EVIDENCE_MARGIN)
 
 
+LIST_ASKED = re.compile(r"哪些|哪几|几种|什么情形|哪种情形|哪些情况|什么情况下|which|what circumstances|in what cases")
+
+
 def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
     topics = [t for t in q.topics if ctx.has_topic(t) and t not in ("target",)]
@@ -95,7 +98,8 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         context = ctx.coverage(grams, art.text) if grams and art and not art.items else own
         scored.append((0.6 * own + 0.4 * context, p))
     best, top = max(scored, key=lambda x: x[0])
-    specific = best >= MATCH and not about_the_list(ctx, q, top)
+    # "哪些情形会…取消资格？" asks for the grounds, all of them: no single one is picked
+    specific = best >= MATCH and not about_the_list(ctx, q, top) and not LIST_ASKED.search(q.text)
     if not specific:
         # a ground the question names that another jurisdiction's documents have
         elsewhere = []
