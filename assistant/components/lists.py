@@ -142,11 +142,17 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             if r.topic in q.topics and not lead.start <= r.start < lead.end:
                 out.line(f"- 同条：{ctx.quote_rule(out, r)}")
         return out.draft("revocation", topic="revocation")
+    which = re.search(r"(筹建|基地|中心)资格", q.text)  # the question names which standing is lost
     for d in scope:
         mine = sorted((p for p in provs if p.doc_id == d.id), key=lambda p: p.start)
-        if not mine:
+        named = [p for p in mine if which and f"{which.group(1)}资格" in p.text]
+        if named:
+            mine = named
+            out.line(f"{ctx.who(d)}规定以下情形会被撤销{which.group(0)}：")
+        elif not mine:
             continue
-        out.line(f"{ctx.who(d)}规定以下情形会被撤销资格（或取消筹建资格）：")
+        else:
+            out.line(f"{ctx.who(d)}规定以下情形会被撤销资格（或取消筹建资格）：")
         for p in mine:
             out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
         values_in(ctx, out, mine)
