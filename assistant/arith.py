@@ -112,7 +112,7 @@ def _year_after(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> s
 
 def _totals(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[str]:
     """"一共/加起来最多几年？": two quantities of one unit a document's answer states, added up."""
-    words = ctx.vocab.raw.get("total_words", ())
+    words = ctx.vocab.total_words
     # one total asked: a sentence with a total word asks one number ("加起来最多几年？"), not
     # several ("一共提了几项主要任务、几项保障措施？" asks two counts)
     if not any(has_cue(s, words) and len(NUMBER_ASKED.findall(s)) == 1 for s in re.split(r"[?？。!！]", q.text)):

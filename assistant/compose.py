@@ -116,7 +116,7 @@ class Composer:
         within that document) and, optionally, the generic words of an intent (intents.yaml `generic`)."""
         words = q.terms.split()
         if drop_intent:
-            generic = {str(w) for w in (self.vocab.raw.get("generic") or {}).get(drop_intent, ())}
+            generic = {str(w) for w in self.vocab.generic.get(drop_intent, ())}
             generic_grams = self.qgrams_generic(drop_intent)
             words = [w for w in words if w not in generic and not bigrams(w) <= generic_grams]
         grams = bigrams(" ".join(words))
@@ -127,7 +127,7 @@ class Composer:
     def qgrams_generic(self, intent: str) -> set[str]:
         """Bigrams of an intent's generic words (to drop from a question's subject)."""
         out: set[str] = set()
-        for w in (self.vocab.raw.get("generic") or {}).get(intent, ()):
+        for w in self.vocab.generic.get(intent, ()):
             out |= bigrams(str(w))
         return out
 

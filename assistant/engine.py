@@ -162,7 +162,7 @@ class Engine:
         """A multi-part question: each part understood (with the question's context, the
         whole question as the turn before it), retrieved and composed on its own; what a part
         adds to the whole question's draft is appended under the part's own words."""
-        parts = split_parts(query.question, self.vocab.raw.get("question_words", ()))
+        parts = split_parts(query.question, self.vocab.question_words)
         if len(parts) < 2:
             return draft, []
         turns = (*history, {"role": "user", "content": query.question})

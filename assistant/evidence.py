@@ -112,7 +112,7 @@ _NOT_A_NUMBER = {"吗", "是否", "能否", "怎么", "如何"}  # question word
 def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
     """A number answer to a question that asks for no number or time ("会咋样？") and gives
     none to compute with; never for a question naming a place the corpus lacks."""
-    asking = [w for w in composer.vocab.raw.get("question_words", ()) if w not in _NOT_A_NUMBER]
+    asking = [w for w in composer.vocab.question_words if w not in _NOT_A_NUMBER]
     return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
             and not q.dates and not q.years and draft.topic != "target" and not q.foreign
             and not any(w in q.text for w in asking))

@@ -7,7 +7,8 @@ durations and facts about the user's own unit that the question carries. Follow-
 jurisdiction, document and topic from earlier user turns.
 
 All cue words live in ``assistant/data/intents.yaml`` (and places in
-``understand_places.yaml``); nothing here knows a particular document.
+``understand_places.yaml``), read into dataclasses by ``assistant/vocabulary.py``; nothing here
+knows a particular document.
 """
 
 from __future__ import annotations
@@ -19,17 +20,14 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-import yaml
-
-from .errors import AssistantError, BadQuestionError
+from .errors import BadQuestionError
 from .jurisdictions import ALIASES, corpus_names, find_spans, place_candidates, resolve
 from .normalize import normalize_query
 from .numbers import find_quantities
 from .types import Document
+from .vocabulary import DATA_DIR, VOCABULARY_SCHEMA, Vocabulary, load_vocabulary  # noqa: F401 (re-exported)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 INTENTS = ("numeric", "eligibility", "timeline", "task", "procedure", "comparison", "revocation", "other")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -81,109 +79,23 @@ class Query:
     meaningless: bool = False  # nothing readable (emoji, garbage)
 
 
-# ------------------------------------------------------------------------------ vocabulary
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The cue words of intents.yaml, ready for matching."""
-
-    raw: dict
-    places: dict  # city → province
-
-    @property
-    def intents(self) -> dict:
-        return self.raw["intents"]
-
-    @property
-    def topics(self) -> dict:
-        return self.raw["topics"]
-
-
-@functools.lru_cache(maxsize=4)
-def load_vocabulary(path: str | None = None, places_path: str | None = None) -> Vocabulary:
-    """Read intents.yaml (and understand_places.yaml); errors name the file."""
-    path = Path(path) if path else DATA_DIR / "intents.yaml"
-    places_path = Path(places_path) if places_path else DATA_DIR / "understand_places.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        places_raw = yaml.safe_load(places_path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssistantError(f"无法读取理解词表 {path}: {exc}。 The vocabulary file is unreadable.") from None
-    for key in ("intents", "topics", "doc_kinds", "facts", "synonyms", "stopwords"):
-        if key not in raw:
-            raise AssistantError(f"{path}: 缺少 `{key}`。 The vocabulary needs a `{key}:` section.")
-    _validate(raw, VOCABULARY_SCHEMA, path=path)
-    places = {}
-    for province, cities in (places_raw.get("places") or {}).items():
-        for city in cities or ():
-            places[str(city)] = str(province)
-    return Vocabulary(raw=raw, places=places)
-
-
-_WORDS = [str]  # a list of cue words
-# The shape of intents.yaml: a dict of known keys ("*" any key), a list of one element's shape,
-# or the type of a leaf. An unknown or misspelt key, or a value of the wrong type, is an error
-# naming the file and the key (a typo would otherwise read as an empty list of cues).
-VOCABULARY_SCHEMA = {
-    "intents": {"order": _WORDS, "*": {"strong": _WORDS, "weak": _WORDS, "multi": _WORDS}},
-    "topics": {"*": {"cues": _WORDS, "weight": (int, float)}},
-    "timeline_events": {"*": {"needs": str, "cues": _WORDS}},
-    "event_topics": {"*": str},
-    "asked_units": {"*": _WORDS},
-    "doc_kinds": {"*": {"name": str, "cues": _WORDS, "title": _WORDS, "kinds": _WORDS, "strip": bool}},
-    "all_jurisdictions": _WORDS,
-    "followup": {"prefixes": _WORDS, "suffixes": _WORDS, "max_chars": int},
-    "facts": {"*": {"condition": _WORDS, "negative": _WORDS, "positive": _WORDS, "events": _WORDS,
-                    "types": {"*": _WORDS}}},
-    "years_ago": {"*": (int, float)},
-    "subjects": [{"name": str, "cues": _WORDS, "evidence": _WORDS, "nearby": _WORDS}],
-    "metadata": {"*": _WORDS},
-    "synonyms": {"*": str},
-    "generic": {"*": _WORDS},
-    "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "score_verbs": _WORDS,
-    "injection": _WORDS, "neutral_words": _WORDS, "asks_other": _WORDS,
-    "total_words": _WORDS, "gap_words": _WORDS, "late_words": _WORDS, "follows": {"*": str},
-    "follow_words": _WORDS,
-}
-
-
-def _validate(value, shape, *, path: Path, key: str = "") -> None:
-    """Check ``value`` against ``shape`` (VOCABULARY_SCHEMA); raise naming the file and key."""
-    where = key or "(top level)"
-    if isinstance(shape, dict):
-        if not isinstance(value, dict):
-            raise AssistantError(f"{path}: `{where}` 应为映射。 `{where}` must be a mapping.")
-        for k, v in value.items():
-            sub = shape.get(str(k), shape.get("*"))
-            if sub is None:
-                known = ", ".join(sorted(x for x in shape if x != "*"))
-                name = f"{key}.{k}" if key else str(k)
-                raise AssistantError(f"{path}: 未知的键 `{name}`（可用：{known}）。 Unknown key {name!r}; known: {known}.")
-            _validate(v, sub, path=path, key=f"{key}.{k}" if key else str(k))
-    elif isinstance(shape, list):
-        if not isinstance(value, list):
-            raise AssistantError(f"{path}: `{where}` 应为列表。 `{where}` must be a list.")
-        for n, item in enumerate(value):
-            _validate(item, shape[0], path=path, key=f"{where}[{n}]")
-    elif not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
-        raise AssistantError(f"{path}: `{where}` 的值类型不对（{type(value).__name__}）。 `{where}` has the wrong type.")
-
+# ------------------------------------------------------------------------------ document kinds
 
 def doc_kind(doc: Document, vocab: Vocabulary | None = None) -> str:
     """A document's kind key (carbon/data/plan) from its manifest title or kind."""
     vocab = vocab or load_vocabulary()
-    for key, spec in vocab.raw["doc_kinds"].items():
-        if any(cue in doc.meta.title for cue in spec.get("title", ())):
+    for key, kind in vocab.doc_kinds.items():
+        if any(cue in doc.meta.title for cue in kind.title):
             return key
-    for key, spec in vocab.raw["doc_kinds"].items():
-        if doc.meta.kind in spec.get("kinds", ()):
+    for key, kind in vocab.doc_kinds.items():
+        if doc.meta.kind in kind.kinds:
             return key
     return doc.meta.kind
 
 
 def kind_name(key: str, vocab: Vocabulary | None = None) -> str:
     vocab = vocab or load_vocabulary()
-    return vocab.raw["doc_kinds"].get(key, {}).get("name", key)
+    return vocab.doc_kinds[key].name if key in vocab.doc_kinds else key
 
 
 # ------------------------------------------------------------------------------ matching
@@ -334,17 +246,17 @@ def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), k
     """The question's subject words: synonyms folded onto document wording, then names,
     kind words, intent cues and stop words removed (what is left says *what* is asked)."""
     t = _fold(text)
-    for src, dst in sorted(vocab.raw["synonyms"].items(), key=lambda kv: -len(kv[0])):
+    for src, dst in sorted(vocab.synonyms.items(), key=lambda kv: -len(kv[0])):
         t = t.replace(str(src).lower(), f" {str(dst).lower()} ")
     t = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日|\d+(\.\d+)?", " ", t)
     remove: list[str] = list(drop)
-    for spec in vocab.raw["doc_kinds"].values():
-        if spec.get("strip", True) and not keep_kinds:  # document names say which, not what
-            remove += [c for c in spec.get("cues", ()) if len(c) >= 3]
-    remove += list(vocab.raw.get("all_jurisdictions", ()))
+    for kind in vocab.doc_kinds.values():
+        if kind.strip and not keep_kinds:  # document names say which, not what
+            remove += [c for c in kind.cues if len(c) >= 3]
+    remove += list(vocab.all_jurisdictions)
     for name in ("numeric", "timeline"):
-        remove += list(vocab.intents.get(name, {}).get("strong", ()))
-    stop = {str(w).lower() for w in vocab.raw["stopwords"]}
+        remove += list(vocab.intents.of(name).strong)
+    stop = {str(w).lower() for w in vocab.stopwords}
     for cue in sorted({str(c).lower() for c in remove if c and len(str(c)) >= 2}, key=len, reverse=True):
         t = t.replace(cue, " ")
     words = []
@@ -422,7 +334,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     jurisdictions = [name for _, name in mentions]
     kind_mentions = _kind_mentions(text, vocab)
     kinds = list(dict.fromkeys(k for _, k in kind_mentions))
-    all_j = _any(text, vocab.raw.get("all_jurisdictions", ()))
+    all_j = _any(text, vocab.all_jurisdictions)
     topics, clause_topics, asked_units = _topics(text, vocab, topic_units)
     quantities = find_quantities(spoken_dates(normalize_query(question)))
     dates = tuple(dt.date.fromisoformat(q.value) for q in quantities if q.unit == "date")
@@ -432,16 +344,16 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
                       if q.unit in ("年", "个月", "日", "天", "工作日", "个工作日") and q.comparator == "="
                       and not isinstance(q.value, tuple) and _elapsed(normalize_query(question), q))
     facts = _facts(text, quantities, vocab)
-    subjects = tuple(s["name"] for s in vocab.raw.get("subjects", ()) if _any(text, s.get("cues", ())))
-    metadata = next((k for k, cues in (vocab.raw.get("metadata") or {}).items() if _any(text, cues)), "")
-    injection = _any(text, vocab.raw.get("injection", ()))
-    num_cues = vocab.intents.get("numeric", {})
+    subjects = tuple(s.name for s in vocab.subjects if _any(text, s.cues))
+    metadata = next((k for k, cues in vocab.metadata.items() if _any(text, cues)), "")
+    injection = _any(text, vocab.injection)
+    num_cues = vocab.intents.of("numeric")
     # weak cues are nouns (期限, 周期): a question asking which items, how or who ("改成哪些方式？")
     # does not ask for a number because it names one of them
-    weak = [c for c in num_cues.get("weak", ()) if _any(text, (c,))]
-    weak_number = any(len(c) == 1 for c in weak) or (bool(weak) and not _any(text, vocab.raw.get("asks_other", ())))
-    asks_number = bool(asked_units or _any(text, num_cues.get("strong", ())) or weak_number
-                       or _any(text, vocab.intents.get("timeline", {}).get("strong", ())))
+    weak = [c for c in num_cues.weak if _any(text, (c,))]
+    weak_number = any(len(c) == 1 for c in weak) or (bool(weak) and not _any(text, vocab.asks_other))
+    asks_number = bool(asked_units or _any(text, num_cues.strong) or weak_number
+                       or _any(text, vocab.intents.of("timeline").strong))
     doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
                               paired=_pair_kinds(mentions, kind_mentions))
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
@@ -535,7 +447,7 @@ def _places(question: str, text: str, *, known, docs, vocab) -> tuple[list[tuple
                 taken.append((m.start(), m.end()))
                 break
     # a one-character abbreviation right before a document kind ("渝碳计量中心", "津计量数据中心")
-    kind_cues = [c for spec in vocab.raw["doc_kinds"].values() for c in spec.get("cues", ()) if len(c) >= 3]
+    kind_cues = [c for kind in vocab.doc_kinds.values() for c in kind.cues if len(c) >= 3]
     # (or a run of them: "鄂渝碳计量中心", "渝比鄂碳计量中心"), or before 这边/那边 ("渝这边")
     singles = {a: canon for canon, aliases in ALIASES.items() for a in aliases if len(a) == 1}
     singles.update({a: canon for canon, aliases in names for a in aliases if len(a) == 1})
@@ -552,8 +464,8 @@ def _places(question: str, text: str, *, known, docs, vocab) -> tuple[list[tuple
             taken.append((pos, pos + 1))
             found.append(canon)
     taken += [(m.start(), m.end()) for m in re.finditer(f"[{chars}]", text)] if chars else []  # 赣国家 is not a place
-    kind_spans = [(pos, pos + len(cue)) for pos, cue in _hits(text, [c for spec in vocab.raw["doc_kinds"].values()
-                                                                    for c in spec.get("cues", ())])]
+    kind_spans = [(pos, pos + len(cue)) for pos, cue in _hits(text, [c for kind in vocab.doc_kinds.values()
+                                                                    for c in kind.cues])]
     for pos, name in place_candidates(text, taken=taken + kind_spans, kind_cues=kind_cues,
                                       in_corpus=lambda w: _in_corpus(docs, w), common=_common):
         positions.append((pos, name))
@@ -598,8 +510,8 @@ def _kind_mentions(text: str, vocab: Vocabulary) -> list[tuple[int, str]]:
     """(position, kind) of every document-kind cue; a longer cue of one kind masks a shorter
     cue of another at the same place (碳计量中心 is not 计量数据)."""
     spans = []
-    for key, spec in vocab.raw["doc_kinds"].items():
-        for pos, cue in _hits(text, spec.get("cues", ())):
+    for key, kind in vocab.doc_kinds.items():
+        for pos, cue in _hits(text, kind.cues):
             spans.append((pos, pos + len(cue), key))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     out, taken_end = [], -1
@@ -644,22 +556,22 @@ def _scope(jurisdictions, kinds, docs, vocab, *, explicit_j: bool, paired=None) 
 
 def _topics(text: str, vocab: Vocabulary, topic_units) -> tuple[list[str], list[str], list[str]]:
     """Topic keys by score (each asked part's best first), each part's best, and the units asked for."""
-    asked = [u for u, cues in (vocab.raw.get("asked_units") or {}).items() if _any(text, cues)]
+    asked = [u for u, cues in vocab.asked_units.items() if _any(text, cues)]
     known = set(topic_units) if topic_units else None
     ordered: list[str] = []
     overall: Counter = Counter()
     for clause in [c for c in _CLAUSE.split(text) if c.strip()] or [text]:
-        clause_asked = [u for u, cues in (vocab.raw.get("asked_units") or {}).items() if _any(clause, cues)]
-        asked_parts = [p for p in re.split(r"[,，、]", clause) if _any(p, vocab.raw.get("question_words", ()))]
+        clause_asked = [u for u, cues in vocab.asked_units.items() if _any(clause, cues)]
+        asked_parts = [p for p in re.split(r"[,，、]", clause) if _any(p, vocab.question_words)]
         scores: Counter = Counter()
-        for key, spec in vocab.topics.items():
+        for key, topic in vocab.topics.items():
             if known is not None and key not in known:
                 continue
-            hits = _hits(clause, spec.get("cues", ()))
+            hits = _hits(clause, topic.cues)
             if not hits:
                 continue
-            score = sum(len(c) for _, c in hits) * float(spec.get("weight", 1.0))
-            if any(_any(p, spec.get("cues", ())) for p in asked_parts):
+            score = sum(len(c) for _, c in hits) * topic.weight
+            if any(_any(p, topic.cues) for p in asked_parts):
                 score *= 2
             units = (topic_units or {}).get(key, set())
             if clause_asked and units and set(clause_asked) & _unit_family(units):
@@ -685,7 +597,7 @@ def _unit_family(units) -> set[str]:
 
 
 def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
-    verbs = vocab.raw.get("score_verbs", ("考了", "打了", "得了", "拿了", "得分", "只拿", "只得", "考核得", "评了", "得到"))
+    verbs = vocab.score_verbs
     out = []
     for q in quantities:
         if q.unit != "分" or isinstance(q.value, tuple) or q.comparator != "=":
@@ -704,33 +616,32 @@ def _elapsed(text: str, q) -> bool:
 
 
 def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:
-    spec = vocab.raw["facts"]
     years_ago = None
-    for word, n in (vocab.raw.get("years_ago") or {}).items():
+    for word, n in vocab.years_ago.items():
         if word in text:
-            years_ago = float(n)
+            years_ago = n
     for q in quantities:
         if q.unit == "年" and q.comparator == "before" and not isinstance(q.value, tuple):
             years_ago = float(q.value)
     facts: list[Fact] = []
     masked = text
     for feature in ("legal_person", "authorization"):
-        f = spec.get(feature, {})
-        neg = _hits(masked, f.get("negative", ()))
+        f = vocab.fact(feature)
+        neg = _hits(masked, f.negative)
         if neg:
             facts.append(Fact(feature, -1, neg[0][1]))
             for _, cue in neg:
                 masked = masked.replace(cue, " " * len(cue))
             continue
-        pos = _hits(masked, f.get("positive", ()))
+        pos = _hits(masked, f.positive)
         if pos:
             facts.append(Fact(feature, +1, pos[0][1]))
-    for type_name, cues in (spec.get("entity", {}).get("types") or {}).items():
+    for type_name, cues in vocab.fact("entity").types.items():
         hit = _hits(text, cues)
         if hit:
             facts.append(Fact("entity", +1, hit[0][1], value=type_name))
     for feature in ("blacklist", "safety_incident", "violation"):
-        hit = _hits(masked, spec.get(feature, {}).get("events", ()))
+        hit = _hits(masked, vocab.fact(feature).events)
         if hit:
             neg = re.search(r"(没有|没|未|无|从未|不曾)[^,，。;；]{0,4}$", masked[:hit[0][0]])
             facts.append(Fact(feature, -1 if neg else +1, hit[0][1], years_ago=years_ago))
@@ -742,11 +653,11 @@ def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:
 def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j) -> str:
     spec = vocab.intents
     scores = {}
-    for name in spec["order"]:
-        cues = spec.get(name, {})
-        s = 2 * len(_hits(text, cues.get("strong", ()))) + len(_hits(text, cues.get("weak", ())))
+    for name in spec.order:
+        cues = spec.of(name)
+        s = 2 * len(_hits(text, cues.strong)) + len(_hits(text, cues.weak))
         if multi:
-            s += len(_hits(text, cues.get("multi", ())))
+            s += len(_hits(text, cues.multi))
         scores[name] = s
     if explicit_j >= 2 or all_j or (multi and scores["comparison"] > 0):
         return "comparison"
@@ -754,7 +665,7 @@ def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date:
         return "timeline"
     scores["timeline"] = 0  # without a date to compute from, "哪天/什么时候" asks for a stated value
     scores["comparison"] = 0 if not multi else scores["comparison"]
-    best = max(spec["order"], key=lambda n: (scores[n], -spec["order"].index(n)))
+    best = max(spec.order, key=lambda n: (scores[n], -spec.order.index(n)))
     if scores[best] > 0:
         return best
     return "numeric" if topics else "other"
@@ -763,11 +674,11 @@ def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date:
 # ------------------------------------------------------------------------------ follow-ups
 
 def is_followup(query: Query, vocab: Vocabulary) -> bool:
-    f = vocab.raw.get("followup", {})
+    f = vocab.followup
     t = query.text.strip()
-    starts = any(t.startswith(p) for p in f.get("prefixes", ()))
-    ends = any(t.rstrip("?？ ").endswith(s.rstrip("?？")) for s in f.get("suffixes", ()))
-    short = len(t) <= int(f.get("max_chars", 14))
+    starts = any(t.startswith(p) for p in f.prefixes)
+    ends = any(t.rstrip("?？ ").endswith(s.rstrip("?？")) for s in f.suffixes)
+    short = len(t) <= f.max_chars
     return starts or ends or (short and not query.topics) or (not query.jurisdictions and not query.kinds)
 
 

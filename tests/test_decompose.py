@@ -5,7 +5,7 @@ import pytest
 from assistant.decompose import split_parts
 from assistant.understand import load_vocabulary
 
-WORDS = load_vocabulary().raw["question_words"]
+WORDS = load_vocabulary().question_words
 
 
 @pytest.fixture(scope="module")

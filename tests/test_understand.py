@@ -284,6 +284,7 @@ def test_corpus_jurisdictions_of_any_name(docs, topic_units):
     ("intents: {order: [numeric], numeric: {strnog: [几年]}}", "intents.numeric.strnog"),
     ("timeline_events: {approved: {need: construction_period, cues: [批筹]}}", "timeline_events.approved.need"),
     ("followups: {prefixes: [那]}", "followups"),
+    ("questoin_words: [几, 多少]", "questoin_words"),
 ])
 def test_a_misspelt_vocabulary_key_is_an_error_naming_it(tmp_path, yaml_text, key):
     """A typo in intents.yaml would read as an empty list of cues: it is an error naming the key."""
@@ -298,6 +299,71 @@ def test_a_misspelt_vocabulary_key_is_an_error_naming_it(tmp_path, yaml_text, ke
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(AssistantError, match=key.replace(".", r"\.")):
         load_vocabulary(str(path))
+
+
+def _no_lists(value) -> bool:
+    """Whether a vocabulary value holds word lists only as tuples, all the way down."""
+    import dataclasses
+
+    if isinstance(value, list):
+        return False
+    if dataclasses.is_dataclass(value):
+        return all(_no_lists(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _no_lists(v) for k, v in value.items())
+    if isinstance(value, tuple):
+        return all(_no_lists(v) for v in value)
+    return True
+
+
+def test_the_vocabulary_is_read_into_dataclasses():
+    """Code reads the vocabulary by attribute (a misspelt name fails loudly), not by dict key."""
+    from assistant.vocabulary import DocKind, FactCues, Followup, IntentCues, Subject, TimelineEvent, TopicCues
+
+    vocab = load_vocabulary()
+    assert not hasattr(vocab, "raw") and _no_lists(vocab)
+    assert isinstance(vocab.question_words, tuple) and "多少" in vocab.question_words
+    assert isinstance(vocab.intents.of("numeric"), IntentCues) and "几年" in vocab.intents.of("numeric").strong
+    assert vocab.intents.of("no such intent") == IntentCues()
+    assert all(isinstance(t, TopicCues) and isinstance(t.weight, float) for t in vocab.topics.values())
+    assert all(isinstance(e, TimelineEvent) and e.needs for e in vocab.timeline_events.values())
+    assert all(isinstance(k, DocKind) and k.name for k in vocab.doc_kinds.values())
+    assert vocab.doc_kinds["plan"].strip is False and vocab.doc_kinds["carbon"].strip is True
+    assert isinstance(vocab.fact("entity"), FactCues) and isinstance(vocab.fact("entity").types["企业"], tuple)
+    assert all(isinstance(s, Subject) for s in vocab.subjects) and isinstance(vocab.followup, Followup)
+
+
+def test_vocabulary_records_match_the_schema():
+    """Every key the schema allows has its dataclass field (the loader builds records by keyword)."""
+    import dataclasses
+
+    from assistant.vocabulary import (VOCABULARY_SCHEMA, DocKind, FactCues, Followup, IntentCues, Subject,
+                                      TimelineEvent, TopicCues, Vocabulary)
+
+    def names(cls):
+        return {f.name for f in dataclasses.fields(cls)}
+
+    assert names(Vocabulary) - {"places"} == set(VOCABULARY_SCHEMA)
+    for cls, shape in [(IntentCues, VOCABULARY_SCHEMA["intents"]["*"]), (TopicCues, VOCABULARY_SCHEMA["topics"]["*"]),
+                       (TimelineEvent, VOCABULARY_SCHEMA["timeline_events"]["*"]),
+                       (DocKind, VOCABULARY_SCHEMA["doc_kinds"]["*"]), (FactCues, VOCABULARY_SCHEMA["facts"]["*"]),
+                       (Subject, VOCABULARY_SCHEMA["subjects"][0]), (Followup, VOCABULARY_SCHEMA["followup"])]:
+        assert names(cls) == set(shape), cls.__name__
+
+
+def test_a_vocabulary_section_left_out_gets_its_empty_default(tmp_path):
+    import yaml
+
+    from assistant.understand import DATA_DIR
+
+    raw = yaml.safe_load((DATA_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    for key in ("gap_words", "followup", "subjects", "years_ago"):
+        del raw[key]
+    path = tmp_path / "intents.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    vocab = load_vocabulary(str(path))
+    assert vocab.gap_words == () and vocab.subjects == () and vocab.years_ago == {}
+    assert vocab.followup.prefixes == () and vocab.followup.max_chars == 14
 
 
 def test_lexicon_match_prefers_the_sentence_that_says_the_same_thing(docs):

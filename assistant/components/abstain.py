@@ -43,18 +43,18 @@ def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     if not q.subjects:
         return None
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
-    for spec in ctx.vocab.raw.get("subjects", ()):
-        if spec["name"] not in q.subjects:
+    for subject in ctx.vocab.subjects:
+        if subject.name not in q.subjects:
             continue
-        if any(w in d.text for d in scope for w in spec.get("evidence", ())):
+        if any(w in d.text for d in scope for w in subject.evidence):
             continue
         who = "、".join(ctx.who(d) for d in scope) or "语料中的文件"
-        out.line(f"{who}没有关于{spec['name']}的规定，无法回答这一问题。")
+        out.line(f"{who}没有关于{subject.name}的规定，无法回答这一问题。")
         nearby = []
         for d in scope:
             for art in d.articles:
                 for s, e in sentence_spans(d, art):
-                    if any(w in d.text[s:e] for w in spec.get("nearby", ())):
+                    if any(w in d.text[s:e] for w in subject.nearby):
                         nearby.append((d, art, s, e))
         if nearby:
             out.line("相关的规定只有：")
@@ -110,7 +110,7 @@ def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
 
 def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
     """The manifest fields the question asks for (文号, 发布日期, 发文机关): every one it names."""
-    keys = [k for k, cues in (ctx.vocab.raw.get("metadata") or {}).items() if any(c in q.text for c in cues)]
+    keys = [k for k, cues in ctx.vocab.metadata.items() if any(c in q.text for c in cues)]
     titles = [d.meta.title for d in ctx.doc_list]
     cited = [t for t in re.findall(r"《([^《》]{4,})》", q.text) if not any(t in x or x in t for x in titles)]
     if cited:  # the question asks about a document the corpus only cites: its fields are not ours
@@ -205,7 +205,8 @@ def mentioned(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     wording of it answers yes; None when no sentence does (the abstention stands)."""
     if not _YES_NO.search(q.text) or q.asks_number:
         return None
-    cues = [c for k in q.kinds for c in (ctx.vocab.raw["doc_kinds"].get(k, {}).get("cues") or ()) if len(c) >= 3]
+    kinds = ctx.vocab.doc_kinds
+    cues = [c for k in q.kinds if k in kinds for c in kinds[k].cues if len(c) >= 3]
     found = []
     for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.jurisdiction in q.missing_kind]:
         for cue in cues:

@@ -58,8 +58,8 @@ def base_intent(ctx: "Composer", q: Query) -> str:
     spec = ctx.vocab.intents
     best, score = "", 0
     for name in ("eligibility", "revocation", "task", "procedure"):
-        cues = spec.get(name, {})
-        s = 2 * sum(c in q.text for c in cues.get("strong", ())) + sum(c in q.text for c in cues.get("weak", ()))
+        cues = spec.of(name)
+        s = 2 * sum(c in q.text for c in cues.strong) + sum(c in q.text for c in cues.weak)
         if s > score:
             best, score = name, s
     return best
@@ -318,6 +318,6 @@ def text_summary(ctx: "Composer", q: Query, scope: list[Document], cells, out: W
 
 def neutral(ctx: "Composer", text: str) -> str:
     """Drop the documents' own names (省/市市场监管局, 中心/基地 …) before comparing wording."""
-    for w in sorted(ctx.vocab.raw.get("neutral_words", ()), key=len, reverse=True):
+    for w in sorted(ctx.vocab.neutral_words, key=len, reverse=True):
         text = text.replace(w, "")
     return text

@@ -32,8 +32,8 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         return numeric(ctx, q, hits, out)
     date = q.dates[0]
     event = asked_event(ctx, q, topics, hits)
-    events_spec = ctx.vocab.raw.get("timeline_events", {})
-    need = events_spec[event]["needs"] if event in events_spec else (topics[0] if topics else "")
+    events_spec = ctx.vocab.timeline_events
+    need = events_spec[event].needs if event in events_spec else (topics[0] if topics else "")
     if not need:
         return extractive(ctx, q, hits, out)
     have = [d for d in scope if ctx.rules(need, [d.id])]
@@ -108,20 +108,20 @@ def relevant(ctx: "Composer", events: list[Event], topics: list[str]) -> list[Ev
 
 
 def asked_event(ctx: "Composer", q: Query, topics: list[str], hits=()) -> str:
-    spec = ctx.vocab.raw.get("timeline_events", {})
+    spec = ctx.vocab.timeline_events
     text = q.text
     date_pos = min((m.start() for m in re.finditer(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}", text)),
                    default=0)
     best = None
     for event, entry in spec.items():
-        for cue in entry["cues"]:
+        for cue in entry.cues:
             for m in re.finditer(re.escape(cue), text):
                 dist = abs(m.start() - date_pos) + (0 if m.start() >= date_pos else 3)
                 if best is None or dist < best[0]:
                     best = (dist, event)
     if best:
         return best[1]
-    mapping = ctx.vocab.raw.get("event_topics", {})
+    mapping = ctx.vocab.event_topics
     named = next((mapping[t] for t in topics if t in mapping), "")
     if named:
         return named

@@ -72,7 +72,7 @@ def eligibility_head(ctx: "Composer", q: Query, d: Document, conds, verdicts, fo
     if unknown:
         return f"能否申请取决于下列条件，您描述的情况还不足以判断：{'、'.join(p.item for p in unknown)}项（见下）。"
     entity = [f.value for f in q.facts if f.feature == "entity"]
-    listed = [t for t in (ctx.vocab.raw["facts"]["entity"].get("types") or {}) if any(t in p.text for p in conds)]
+    listed = [t for t in ctx.vocab.fact("entity").types if any(t in p.text for p in conds)]
     if entity and not listed:
         return (f"{ctx.name(d)}没有限定申请单位的类型（{entity[0]}也可以申请），"
                 f"但须同时满足以下条件：")
@@ -86,13 +86,12 @@ def eligibility_head(ctx: "Composer", q: Query, d: Document, conds, verdicts, fo
 
 def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
     """(meets|fails|unknown, reason) of one condition given what the user said."""
-    spec = ctx.vocab.raw["facts"]
     text = p.text
     facts = {f.feature: f for f in q.facts}
     results = []
-    if any(c in text for c in spec["legal_person"]["condition"]):
+    if any(c in text for c in ctx.vocab.fact("legal_person").condition):
         lp, auth = facts.get("legal_person"), facts.get("authorization")
-        allows_auth = any(c in text for c in spec["authorization"]["condition"])
+        allows_auth = any(c in text for c in ctx.vocab.fact("authorization").condition)
         if lp and lp.polarity > 0:
             results.append(("meets", "您具有法人资格"))
         elif lp and lp.polarity < 0:
@@ -105,13 +104,13 @@ def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
         elif auth and auth.polarity > 0 and allows_auth:
             results.append(("meets", "经独立法人授权，本条允许"))
     entity = [f for f in q.facts if f.feature == "entity"]
-    listed = [t for t in (spec["entity"].get("types") or {}) if t in text]
+    listed = [t for t in ctx.vocab.fact("entity").types if t in text]
     if entity and listed:
         if any(f.value in listed for f in entity):
             results.append(("meets", f"{entity[0].value}在申报主体范围内"))
     for feature in ("blacklist", "safety_incident", "violation"):
         f = facts.get(feature)
-        if not f or not any(c in text for c in spec[feature]["condition"]):
+        if not f or not any(c in text for c in ctx.vocab.fact(feature).condition):
             continue
         if f.polarity < 0:
             results.append(("meets", "您说明没有此类情况"))

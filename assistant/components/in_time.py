@@ -65,8 +65,8 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
     """(approval date, construction period rule) when no date is an expiry but one is the day
     construction was approved ("2025年8月20日拿到…批准筹建…的函"): the cue words of the event
     the construction period follows from (intents.yaml event_topics/timeline_events)."""
-    event = ctx.vocab.raw.get("event_topics", {}).get(PERIOD_TOPIC)
-    cues = ctx.vocab.raw.get("timeline_events", {}).get(event, {}).get("cues", ()) if event else ()
+    event = ctx.vocab.event_topics.get(PERIOD_TOPIC)
+    cues = ctx.vocab.timeline_events[event].cues if event in ctx.vocab.timeline_events else ()
     period = next((r for r in ctx.rules(PERIOD_TOPIC, [doc_id]) if isinstance(r.value, int) and r.unit in DURATIONS), None)
     if period is None or not cues:
         return None
@@ -79,7 +79,7 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
 def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     """The deadline and a verdict instead of the draft (the draft unchanged when the question asks
     no 'too late?' or gives no date a rule in scope can be counted from)."""
-    if not has_cue(q.text, ctx.vocab.raw.get("late_words", ())):
+    if not has_cue(q.text, ctx.vocab.late_words):
         return draft
     text = spoken_dates(normalize_query(q.text))
     dates = _dates(text)

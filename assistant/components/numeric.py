@@ -123,7 +123,7 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         state_topic(ctx, q, topic, docs, out, lead=first)
         first = False
     extension = {"extension_max", "extension_lead_time"} & set(q.topics)
-    if "extension_max" in topics[:3] or (extension and has_cue(q.text, ctx.vocab.raw.get("total_words", ()))):
+    if "extension_max" in topics[:3] or (extension and has_cue(q.text, ctx.vocab.total_words)):
         # the longest the whole construction may take (asked as such: 一共/最长…能拖几年)
         for d in scope:
             total = longest_period(ctx, d)
@@ -187,8 +187,8 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
     """The next step of the procedure after a stated rule (intents.yaml `follows`: 限期3个月整改 →
     整改后仍不合格的, 不超过一年整改、再不合格取消筹建资格), quoted whole, when the question asks
     what happens next or about failing (follow_words), and not already said."""
-    nxt = (ctx.vocab.raw.get("follows") or {}).get(topic)
-    if not nxt or not has_cue(q.text, ctx.vocab.raw.get("follow_words", ())):
+    nxt = ctx.vocab.follows.get(topic)
+    if not nxt or not has_cue(q.text, ctx.vocab.follow_words):
         return
     shown = {(doc_id, label) for doc_id, label, *_ in out.citations}
     for d in docs:
@@ -266,7 +266,7 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         return out.draft("numeric", abstained=True)
     best = good[0][0]
     asks = max(1, sum(len(re.findall(re.escape(cue), q.text))
-                      for cues in (ctx.vocab.raw.get("asked_units") or {}).values() for cue in cues
+                      for cues in ctx.vocab.asked_units.values() for cue in cues
                       if len(cue) >= 2))
     chosen, seen = [], set()
     for n, c in enumerate(good):
@@ -325,7 +325,7 @@ def asks_present(q: Query) -> bool:
 def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
     """"要是现在培育了4200家，还差多少？": the user's own figure against the target of the same
     unit, worked out (the checker recomputes 目标5000家－您给出的4200家 and verifies the target)."""
-    if not has_cue(q.text, ctx.vocab.raw.get("gap_words", ())):
+    if not has_cue(q.text, ctx.vocab.gap_words):
         return ""
     given = [x for x in find_quantities(normalize_query(q.text)) if x.comparator == "=" and not isinstance(x.value, tuple)
              and x.unit not in ("date", "年份", "月份", "年月")]

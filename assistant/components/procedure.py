@@ -36,7 +36,7 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not ranked or ranked[0][0] < 0.2:
         return extractive(ctx, q, hits, out)
     top, doc, best = ranked[0]
-    if any(w in q.text for w in ctx.vocab.raw.get("process", ())):
+    if any(w in q.text for w in ctx.vocab.process):
         # a process: its steps in order, from the earliest step the question matches well (收到
         # 申请后 → 形式审查) through the best-matched one (批准筹建), within the chapter
         strong = [a for sc, d, a in ranked if d.id == doc.id and a.chapter == best.chapter and sc >= STEP * top]
