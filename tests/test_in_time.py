@@ -49,3 +49,11 @@ def test_an_approval_date_gives_the_expiry_through_the_construction_period(engin
     assert "最迟2027年2月6日" in answer.answer and "[重庆·第十四条]" in answer.answer
     assert _status(answer, "2027年5月6日") == "verified" and _status(answer, "2027年2月6日") == "verified"
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_an_expiry_date_gives_the_approval_date_for_the_timeline(engine):
+    # the date is the expiry (到期): the deadlines count back from it, not forward as if approved
+    answer = engine.ask("重庆碳计量中心筹建期2027年9月30日到期，最晚哪天申请验收？最长能延到什么时候？")
+    assert "以您给出的筹建期限届满日2027年9月30日倒推，批准筹建日按2024年9月30日计" in answer.answer
+    assert "2027年6月30日" in answer.answer and "2028年9月30日" in answer.answer
+    assert "2030年" not in answer.answer

@@ -17,6 +17,7 @@ from ..writer import (Draft, Writer, date_cn, prose_punctuation)
 
 from .abstain import abstain_topic
 from .extractive import extractive
+from .in_time import PERIOD_TOPIC, expiry_date
 from .numeric import longest_period, numeric
 
 if TYPE_CHECKING:
@@ -48,8 +49,17 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             return out.draft("timeline", topic="pass_score")
     if not q.jurisdictions and len(have) < len(scope):
         out.line(f"只有{'、'.join(ctx.who(d) for d in have)}规定了{ctx.label(need)}，以下按其计算。")
+    expiry = expiry_date(q.text) if event == "approved" else None
     for n, d in enumerate(have[:3]):
-        events = events_for(ctx, d, event, date, need)
+        start = date
+        if expiry is not None:  # "筹建期2026年6月30日到期": the approval date counted back from it
+            period = next((r for r in ctx.rules(PERIOD_TOPIC, [d.id]) if isinstance(r.value, int)), None)
+            if period is None:
+                continue
+            start = tl.add_period(expiry, period.value, period.unit, sign=-1)
+            out.line(f"以您给出的筹建期限届满日{date_cn(expiry)}倒推，批准筹建日按{date_cn(start)}计"
+                     f"（{ctx.label(PERIOD_TOPIC)}：{ctx.written(period)}）。")
+        events = events_for(ctx, d, event, start, need)
         wanted = relevant(ctx, events, topics)
         if not wanted:
             continue

@@ -58,6 +58,15 @@ def _expiry(text: str, dates) -> tuple[dt.date, list[dt.date]]:
     return expiry, [d for _, _, d in dates if d != expiry]
 
 
+def expiry_date(text: str) -> dt.date | None:
+    """The date a question marks as an expiry ("筹建期2026年6月30日到期"), or None."""
+    text = spoken_dates(normalize_query(text))
+    for s, e, d in _dates(text):
+        if _EXPIRY_AFTER.search(text[e:e + 6]) or _EXPIRY_BEFORE.search(text[max(0, s - 4):s]):
+            return d
+    return None
+
+
 PERIOD_TOPIC = "construction_period"
 
 
