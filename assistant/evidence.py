@@ -30,6 +30,7 @@ from .types import Hit
 from .understand import Query
 
 TOP = 3  # top articles in scope that count as the evidence
+NEXT_STEP = "next_step"  # components/procedure.py: the article after the one the question names
 MATCH = 0.5  # a sentence covering this much of the subject answers the question
 STRONG = 0.6  # and this much, with both rankings agreeing, to speak where the composer abstained
 MARGIN = 0.15  # the evidence must cover the subject this much better than the draft's best sentence
@@ -121,8 +122,8 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
 def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) -> Draft:
     """The draft, or the evidence when the draft misses it (see the module docstring)."""
     if (q.meaningless or q.metadata or q.subjects or q.intent == "comparison"
-            or (q.foreign and not q.jurisdictions)):
-        return draft
+            or (q.foreign and not q.jurisdictions) or draft.topic == NEXT_STEP):
+        return draft  # (the step after the named one is by design not the best-matching article)
     top = _in_scope(q, hits)
     if not top:
         return draft

@@ -164,3 +164,10 @@ def test_which_grounds_asks_for_all_of_them(engine):
     assert "以下情形会被撤销中心资格" in answer.answer  # the standing the question names
     assert "[天津·第二十二条]" in answer.answer and "[天津·第二十三条]" in answer.answer
     assert "筹建资格" not in answer.answer
+
+
+def test_what_comes_after_a_step_is_the_next_article(engine):
+    history = [{"role": "user", "content": "天津计量数据中心申请是不是要先做材料审查和实地核查？"},
+               {"role": "assistant", "content": "是的，市市场监管委组织专家进行材料审查和实地核查。"}]
+    answer = engine.ask("审查核查通过了，然后呢？", history=history)
+    assert "之后是第十一条" in answer.answer and "[天津·第十一条]" in answer.answer

@@ -4,6 +4,7 @@ to submit.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..types import Article, Document
@@ -20,8 +21,33 @@ STEP = 0.35  # an article of the chapter scoring this share of the best one is a
 MAX_STEPS = 4
 
 
+# "公示完了然后呢？": the step after the one the question names (the evidence review leaves it be)
+NEXT_STEP = "next_step"
+NEXT = re.compile(r"然后呢|之后呢|接下来呢|接下来要|接下来怎么|下一步|完了呢|完了以后呢|以后呢|后面呢|然后怎么办|然后干什么|"
+                  r"然后要做什么|之后要做什么|之后是什么|下一个环节|what next|what happens next|then what|after that")
+
+
+def next_step(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer) -> Draft | None:
+    """The article after the one the question names, in the document's order: the documents
+    write a procedure as consecutive articles, so what follows a step is the next one."""
+    ranked = ctx.rank_articles(q, hits, [d.id for d in scope if d.meta.kind == "regulation"], drop_intent="procedure")
+    if not ranked or ranked[0][0] < 0.3:
+        return None
+    _, doc, art = ranked[0]
+    following = [a for a in doc.articles if a.number > art.number][:1]  # (the next chapter's first, too)
+    if not following:
+        return None
+    nxt = following[0]
+    out.line(f"{ctx.who(doc)}{art.label}之后是{nxt.label}：{article_body(ctx, q, doc, nxt, out)}")
+    return out.draft("procedure", topic=NEXT_STEP)
+
+
 def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if NEXT.search(q.text):
+        drafted = next_step(ctx, q, hits, scope, out)
+        if drafted:
+            return drafted
     topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in ctx.rules(t, q.doc_ids)}
     if "材料" in q.text and len(scope) <= 2 and not topic_arts:
         drafted = materials(ctx, q, scope, out)
