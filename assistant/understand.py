@@ -127,6 +127,7 @@ def indefinite(text: str) -> str:
 GAP = 8  # a cue written "取消…资格" matches its parts with at most this many characters between
 
 
+@functools.lru_cache(maxsize=256)  # _hits runs for every cue list on every question
 def _gapped(cue: str) -> re.Pattern:
     parts = [re.escape(p) for p in cue.split("…") if p]
     return re.compile(rf"[^，,。？?！!；;]{{0,{GAP}}}?".join(parts))

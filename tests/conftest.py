@@ -58,3 +58,12 @@ def index_settings(tmp_path_factory, settings, docs):
         tmp = shared.with_name(f".{shared.name}.{os.getpid()}.tmp")
         shutil.copyfile(cache, tmp)
         os.replace(tmp, shared)
+
+
+@pytest.fixture(scope="module")
+def engine(index_settings):
+    """The answer engine over the shipped corpus' index, loaded once per test module (a module
+    may define its own ``engine`` instead)."""
+    from assistant.engine import Engine
+
+    return Engine.load(index_settings)

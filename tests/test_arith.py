@@ -2,18 +2,7 @@
 quantities, the user's figure against a bound; each number the checker can recompute, and no
 computation where the question does not ask for it."""
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def engine(index_settings):
-    from assistant.engine import Engine
-
-    return Engine.load(index_settings)
-
-
-def _status(answer, claim):
-    return next(c.status for c in answer.checks if c.claim == claim)
+from workspace import claim_status as _status
 
 
 def test_a_year_after_a_cycle(engine):

@@ -67,8 +67,3 @@ def test_a_comparison_counts_each_document(engine, table):
         assert f"{article}共列{_listed(table, doc_id, article)}条" in answer.answer
 
 
-@pytest.fixture(scope="module")
-def engine(index_settings):
-    from assistant.engine import Engine
-
-    return Engine.load(index_settings)

@@ -8,13 +8,6 @@ from assistant.understand import load_vocabulary
 WORDS = load_vocabulary().question_words
 
 
-@pytest.fixture(scope="module")
-def engine(index_settings):
-    from assistant.engine import Engine
-
-    return Engine.load(index_settings)
-
-
 @pytest.mark.parametrize("question, parts", [
     ("重庆碳计量中心筹建期几年？", ["重庆碳计量中心筹建期几年？"]),
     ("湖北碳计量中心验收考核满分多少？多少分算合格？", ["湖北碳计量中心验收考核满分多少？", "多少分算合格？"]),

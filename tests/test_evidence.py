@@ -5,13 +5,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def engine(index_settings):
-    from assistant.engine import Engine
-
-    return Engine.load(index_settings)
-
-
 def test_sentence_similarities_cover_every_sentence(engine):
     query = engine.understand("天津批准筹建以后用什么方式告知申请单位？")
     hit = engine.retrieve(query)[0]

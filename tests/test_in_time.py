@@ -1,18 +1,7 @@
 """'Is it too late?' questions: the deadline from the user's dates and the rule, a verdict first,
 the deadline verified by the checker (components/in_time.py)."""
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def engine(index_settings):
-    from assistant.engine import Engine
-
-    return Engine.load(index_settings)
-
-
-def _status(answer, claim):
-    return next(c.status for c in answer.checks if c.claim == claim)
+from workspace import claim_status as _status
 
 
 def test_a_date_after_the_lead_time_deadline_is_late(engine):

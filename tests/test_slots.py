@@ -1,15 +1,6 @@
 """The asked slot must be filled (assistant/slots.py): a question asking for a date or for a
 number in some unit is not answered by a draft that states neither."""
 
-import pytest
-
-
-@pytest.fixture(scope="module")
-def engine(index_settings):
-    from assistant.engine import Engine
-
-    return Engine.load(index_settings)
-
 
 def test_a_date_the_documents_never_give_is_said_to_be_missing(engine):
     answer = engine.ask("天津计量数据中心今年的申报截止日期是哪一天？")

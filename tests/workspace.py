@@ -29,3 +29,8 @@ def write_docx(path: Path, text: str) -> Path:
         document.add_paragraph(line)
     document.save(str(path))
     return path
+
+
+def claim_status(answer, claim: str) -> str:
+    """The checker's status of one claim of an Answer, as the answer wrote it."""
+    return next(c.status for c in answer.checks if c.claim == claim)

@@ -51,9 +51,14 @@ def _dates(text: str) -> list[tuple[int, int, dt.date]]:
     return sorted(out)
 
 
+def _is_expiry(text: str, start: int, end: int) -> bool:
+    """The date at text[start:end] stands with 到期/届满/截止 after it, or 到/至 before it."""
+    return bool(_EXPIRY_AFTER.search(text[end:end + 6]) or _EXPIRY_BEFORE.search(text[max(0, start - 4):start]))
+
+
 def _expiry(text: str, dates) -> tuple[dt.date, list[dt.date]]:
     """The expiry among the user's dates, and the others."""
-    marked = [d for s, e, d in dates if _EXPIRY_AFTER.search(text[e:e + 6]) or _EXPIRY_BEFORE.search(text[max(0, s - 4):s])]
+    marked = [d for s, e, d in dates if _is_expiry(text, s, e)]
     expiry = marked[0] if marked else max(d for _, _, d in dates)
     return expiry, [d for _, _, d in dates if d != expiry]
 
@@ -61,10 +66,7 @@ def _expiry(text: str, dates) -> tuple[dt.date, list[dt.date]]:
 def expiry_date(text: str) -> dt.date | None:
     """The date a question marks as an expiry ("筹建期2026年6月30日到期"), or None."""
     text = spoken_dates(normalize_query(text))
-    for s, e, d in _dates(text):
-        if _EXPIRY_AFTER.search(text[e:e + 6]) or _EXPIRY_BEFORE.search(text[max(0, s - 4):s]):
-            return d
-    return None
+    return next((d for s, e, d in _dates(text) if _is_expiry(text, s, e)), None)
 
 
 PERIOD_TOPIC = "construction_period"
@@ -126,8 +128,7 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
                 f"来得及：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}未超过"
                 f"{'（今天正是最后期限）' if when == due else ''}。")
     elif rule.comparator == "before" and rule.unit in DURATIONS and len(dates) >= 2:
-        marked = any(_EXPIRY_AFTER.search(text[e:e + 6]) or _EXPIRY_BEFORE.search(text[max(0, s - 4):s])
-                     for s, e, _ in dates)
+        marked = any(_is_expiry(text, s, e) for s, e, _ in dates)
         started = None if marked else _started(ctx, doc.id, text, dates)
         since = ""
         if started:  # the expiry is the approval date plus the construction period
