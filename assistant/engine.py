@@ -30,6 +30,7 @@ from .corpus import load_corpus
 from .decompose import merge_parts, split_parts
 from .errors import BadQuestionError
 from .arith import compute
+from .complete import complete
 from .evidence import review
 from .slots import filled
 from .rules import RulesTable, build_rules_table
@@ -132,7 +133,8 @@ class Engine:
         draft = self._compose(query, hits)
         parts: list[AnswerPart] = []
         if not query.meaningless:
-            draft, parts = self._parts(query, draft, jurisdiction=jurisdiction, doc_id=doc_id, history=history)
+            draft, parts = self._parts(query, draft, asked=question, jurisdiction=jurisdiction, doc_id=doc_id,
+                                       history=history)
         t2 = time.perf_counter()
         timings = {"understand": _ms(tu - t0), "retrieve": _ms(t1 - tu), "compose": _ms(t2 - t1)}
         text, checks = self._checked(draft)
@@ -158,11 +160,14 @@ class Engine:
                         parts=tuple(parts))
         return Run(answer=answer, query=query, hits=tuple(hits))
 
-    def _parts(self, query: Query, draft: Draft, *, jurisdiction, doc_id, history) -> tuple[Draft, list[AnswerPart]]:
+    def _parts(self, query: Query, draft: Draft, *, asked: str, jurisdiction, doc_id,
+               history) -> tuple[Draft, list[AnswerPart]]:
         """A multi-part question: each part understood (with the question's context, the
         whole question as the turn before it), retrieved and composed on its own; what a part
-        adds to the whole question's draft is appended under the part's own words."""
-        parts = split_parts(query.question, self.vocab.question_words)
+        adds to the whole question's draft is appended under the part's own words. An English
+        question is split as asked, not as glossed."""
+        text = asked.strip() if query.language == "en" else query.question
+        parts = split_parts(text, (*self.vocab.question_words, *self.vocab.part_words))
         if len(parts) < 2:
             return draft, []
         turns = (*history, {"role": "user", "content": query.question})
@@ -192,7 +197,7 @@ class Engine:
         computations the question asks of it (arith.compute), abstaining when it leaves the asked
         date or quantity unstated (slots.filled)."""
         draft = review(self.composer, query, hits, self.composer.compose(query, hits), retriever=self.retriever)
-        return filled(self.composer, query, compute(self.composer, query, draft))
+        return filled(self.composer, query, complete(self.composer, query, compute(self.composer, query, draft)))
 
     def _check(self, text: str, draft: Draft) -> list[Check]:
         return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)

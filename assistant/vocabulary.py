@@ -124,6 +124,7 @@ class Vocabulary:
     process: Words = ()
     stopwords: Words = ()
     question_words: Words = ()
+    part_words: Words = ()
     score_verbs: Words = ("考了", "打了", "得了", "拿了", "得分", "只拿", "只得", "考核得", "评了", "得到")
     injection: Words = ()
     neutral_words: Words = ()
@@ -181,7 +182,7 @@ VOCABULARY_SCHEMA = {
     "metadata": {"*": _WORDS},
     "synonyms": {"*": str},
     "generic": {"*": _WORDS},
-    "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "score_verbs": _WORDS,
+    "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "part_words": _WORDS, "score_verbs": _WORDS,
     "injection": _WORDS, "neutral_words": _WORDS, "asks_other": _WORDS,
     "total_words": _WORDS, "gap_words": _WORDS, "late_words": _WORDS, "follows": {"*": str},
     "follow_words": _WORDS,

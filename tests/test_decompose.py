@@ -64,3 +64,20 @@ def test_answer_json_has_parts(engine):
     for part in data["parts"]:
         assert set(part) == {"text", "intent", "topic", "abstained", "citations"}
         assert all(0 <= i < len(data["citations"]) for i in part["citations"])
+
+
+PART_WORDS = (*WORDS, *load_vocabulary().part_words)
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("2023年世界计量日是第几个？主题是啥", ["2023年世界计量日是第几个？", "主题是啥"]),
+    ("复查多久一次？合格以后呢，不合格又会怎样？", ["复查多久一次？", "合格以后呢", "不合格又会怎样？"]),
+    ("筹建期几年？", ["筹建期几年？"]),
+])
+def test_other_question_words_split_parts(question, parts):
+    assert [p.text for p in split_parts(question, PART_WORDS)] == parts
+
+
+def test_an_english_question_is_split_as_asked(engine):
+    answer = engine.ask("How often is a Chongqing carbon metrology center reviewed, and what happens if it fails the review?")
+    assert [p.text for p in answer.parts][:1] == ["How often is a Chongqing carbon metrology center reviewed,"]

@@ -1,6 +1,8 @@
 """'Is it too late?' questions: the deadline from the user's dates and the rule, a verdict first,
 the deadline verified by the checker (components/in_time.py)."""
 
+import pytest
+
 from workspace import claim_status as _status
 
 
@@ -46,3 +48,15 @@ def test_an_expiry_date_gives_the_approval_date_for_the_timeline(engine):
     assert "以您给出的筹建期限届满日2027年9月30日倒推，批准筹建日按2024年9月30日计" in answer.answer
     assert "2027年6月30日" in answer.answer and "2028年9月30日" in answer.answer
     assert "2030年" not in answer.answer
+
+
+@pytest.mark.parametrize("month, verdict", [
+    ("2027年11月", "已经晚了"),  # the whole month after the last day (2027-10-08)
+    ("2027年8月", "来得及"),  # the whole month before it
+    ("2027年10月", "要看具体哪天"),  # the last day falls inside the month
+])
+def test_a_month_the_user_names_is_judged_by_its_first_and_last_day(engine, month, verdict):
+    answer = engine.ask(f"津数据中心2025年1月8日获批筹建，打算{month}提交验收申请，会不会晚？")
+    assert answer.answer.startswith(f"{verdict}：自您给出的2025年1月8日起算筹建期限3年")
+    assert "最迟2027年10月8日" in answer.answer and "[天津·第十三条]" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)

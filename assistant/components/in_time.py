@@ -51,6 +51,17 @@ def _dates(text: str) -> list[tuple[int, int, dt.date]]:
     return sorted(out)
 
 
+def _months(text: str) -> list[tuple[int, int, dt.date, dt.date]]:
+    """(start, end, first day, last day) of the year-months a question writes ("2027年2月")."""
+    out = []
+    for q in find_quantities(text):
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", str(q.value)) if q.unit == "年月" else None
+        if m and 1 <= int(m.group(2)) <= 12:
+            y, mo = int(m.group(1)), int(m.group(2))
+            out.append((q.start, q.end, dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])))
+    return out
+
+
 def _is_expiry(text: str, start: int, end: int) -> bool:
     """The date at text[start:end] stands with 到期/届满/截止 after it, or 到/至 before it."""
     return bool(_EXPIRY_AFTER.search(text[end:end + 6]) or _EXPIRY_BEFORE.search(text[max(0, start - 4):start]))
@@ -127,7 +138,7 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
         head = (f"已经晚了：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}已过。" if late else
                 f"来得及：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}未超过"
                 f"{'（今天正是最后期限）' if when == due else ''}。")
-    elif rule.comparator == "before" and rule.unit in DURATIONS and len(dates) >= 2:
+    elif rule.comparator == "before" and rule.unit in DURATIONS and (len(dates) >= 2 or _months(text)):
         marked = any(_is_expiry(text, s, e) for s, e, _ in dates)
         started = None if marked else _started(ctx, doc.id, text, dates)
         since = ""
@@ -144,9 +155,10 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
             basis = f"{ctx.label(PERIOD_TOPIC)}：{ctx.quote_rule(out, period)}。"
         else:
             expiry, others = _expiry(text, dates)
-        if not others:
+        months = [] if others else [m for m in _months(text) if not _is_expiry(text, m[0], m[1])]
+        if not others and not months:
             return ""
-        when = others[0]
+        when = others[0] if others else None
         try:
             due = tl.add_period(expiry, rule.value, rule.unit, sign=-1)
         except tl.TimelineError:
@@ -155,7 +167,16 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
         e = Event(name=f"{ctx.label(rule.topic)}最迟日", date=due, rule_id=rule.id, article=rule.article,
                   reading=f"{tl.READING};{tl.READING_ALT}", alternative=alt, doc_id=doc.id)
         back = f"{since}从届满日{date_cn(expiry)}往前推{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
-        if when > due:
+        if when is None:  # a month the user names ("打算2027年2月交"): its first and last day
+            _, _, first, last = months[0]
+            month = f"{first.year}年{first.month}月"
+            if first > due:
+                head = f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您说的{month}整月都在此之后。"
+            elif last <= alt:
+                head = f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您说的{month}在此之前。"
+            else:
+                head = f"要看具体哪天：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），{month}内这天之后就晚了。"
+        elif when > due:
             head = f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。"
         elif when > alt:
             head = f"正好卡在期限上：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。"

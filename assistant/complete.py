@@ -1,0 +1,78 @@
+"""Completion: what the question asks that the answer leaves out, from the articles it cites.
+
+A component answers the rule its intent and topic point to ("复查周期" → "每5年进行一次复查")
+and quotes that sentence; the question may ask more of the same article ("复查合格以后呢？" →
+"经复查合格的，由市市场监管局发文确认。", "主题是啥？" → the next sentence of the paragraph).
+``complete`` finds the question's subject words the draft's text does not contain and adds the
+sentence of a cited article that holds most of them, quoted with its citation — only when the
+draft misses a real share of the question and one sentence covers most of what it misses.
+
+Coverage is the idf-weighted share of the question's subject bigrams (``Lexicon.coverage``);
+nothing here knows a question, a topic or a document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .compose import Composer
+from .understand import Query, text_bigrams
+from .writer import Draft, Writer, sentence_spans
+
+MISSING = 0.3  # the draft's text leaves out this share (idf-weighted) of the question's subject
+COVERS = 0.5  # and one sentence of a cited article holds this share of what is left out
+MAX_ADDED = 2  # sentences added at most
+MAX_ARTICLES = 3  # cited articles looked in (the draft's first ones)
+MIN_GRAMS = 2  # a subject of fewer bigrams says too little to judge by
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
+    """The draft, with the sentences of its cited articles that answer what it leaves out."""
+    if draft.abstained or not draft.citations or q.meaningless or q.intent == "comparison":
+        return draft
+    articles: list[tuple[str, str]] = []
+    for c in draft.citations:
+        if (c.doc_id, c.article) not in articles:
+            articles.append((c.doc_id, c.article))
+    said = [(c.doc_id, c.start, c.end) for c in draft.citations]
+    out = Writer(composer)
+    lines: list[str] = []
+    text = draft.text
+    for _ in range(MAX_ADDED):
+        best = None
+        for doc_id, label in articles[:MAX_ARTICLES]:
+            doc = composer.docs.get(doc_id)
+            art = doc.article(label) if doc else None
+            if art is None:
+                continue
+            grams = composer.qgrams(q, doc)
+            if len(grams) < MIN_GRAMS:
+                continue
+            missing = grams - text_bigrams(text)
+            if composer.coverage(grams, text) > 1 - MISSING or not missing:
+                continue
+            for s, e in sentence_spans(doc, art):
+                if any(d == doc_id and a < e and s < b for d, a, b in said):
+                    continue
+                if _plain(doc.text[s:e])[:12] in _plain(text):  # already given (a list item, a heading)
+                    continue
+                score = composer.coverage(missing, doc.text[s:e])
+                if score >= COVERS and (best is None or score > best[0]):
+                    best = (score, doc, art, s, e)
+        if best is None:
+            break
+        _, doc, art, s, e = best
+        lines.append(f"{composer.who(doc)}{art.label}还规定：{composer.quote_span(out, doc, art, s, e)}。")
+        said.append((doc.id, s, e))
+        text += doc.text[s:e]
+    if not lines:
+        return draft
+    extra = out.draft(draft.intent)
+    draft.text = draft.text.rstrip() + "\n\n" + "\n".join(lines)
+    known = {(c.doc_id, c.article, c.start, c.end) for c in draft.citations}
+    draft.citations += [c for c in extra.citations if (c.doc_id, c.article, c.start, c.end) not in known]
+    return draft

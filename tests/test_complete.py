@@ -1,0 +1,16 @@
+"""Completion (assistant/complete.py): what the question asks of a cited article beyond the
+sentence its component quotes is added from that article, and nothing when nothing is missing."""
+
+
+def test_the_rest_of_a_cited_article_answers_what_the_rule_sentence_leaves_out(engine):
+    answer = engine.ask("渝碳计量中心的复查合格以后呢？")
+    assert not answer.abstained
+    assert "发文确认" in answer.answer and "还规定" in answer.answer
+    added = [c for c in answer.citations if c.doc_id == "chongqing-carbon-2024" and c.article == "第二十八条"]
+    assert len(added) >= 2  # the cycle sentence and the one after it, each cited
+
+
+def test_nothing_is_added_when_the_draft_covers_the_question(engine):
+    answer = engine.ask("重庆碳计量中心筹建期几年？")
+    assert not answer.abstained and "还规定" not in answer.answer
+
