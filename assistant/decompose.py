@@ -42,6 +42,7 @@ class Part:
     question: str  # context statements + the part: what the part is understood from
 
 
+_CHOICE = re.compile(r"还是")  # "A还是B？" offers answers to the question before it
 _NOT_ASKING = re.compile(r"[这那]几")  # "这几个办法里" names, it does not ask
 
 
@@ -74,6 +75,9 @@ def split_parts(question: str, question_words) -> list[Part]:
             groups: list[str] = []
             pending = ""
             for piece in pieces:
+                if groups and not pending and _CHOICE.search(piece) and not any(w in piece for w in words):
+                    groups[-1] += piece  # "…归谁管，省局还是市里？": the choices of the question before
+                    continue
                 if _asks(piece, words) and len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS:
                     if groups and not pending and not _asks(groups[-1], words):
                         groups[-1] += piece

@@ -361,7 +361,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
-    places = _place_words(known, names_of(docs))
+    places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places)
     if not terms:  # "碳计量中心是什么？": the document kind is the subject
         terms = subject_terms(question, vocab=vocab, drop=drop + places, keep_kinds=True)

@@ -81,3 +81,8 @@ def test_other_question_words_split_parts(question, parts):
 def test_an_english_question_is_split_as_asked(engine):
     answer = engine.ask("How often is a Chongqing carbon metrology center reviewed, and what happens if it fails the review?")
     assert [p.text for p in answer.parts][:1] == ["How often is a Chongqing carbon metrology center reviewed,"]
+
+
+def test_choices_offered_belong_to_the_question_before_them():
+    parts = split_parts("碳中心建成以后日常归谁管，省局还是市里？", PART_WORDS)
+    assert [p.text for p in parts] == ["碳中心建成以后日常归谁管，省局还是市里？"]

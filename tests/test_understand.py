@@ -393,3 +393,10 @@ def test_an_opening_ji_is_some_when_another_clause_asks(u, question, asks_number
 def test_a_cue_with_a_gap_matches_its_parts_within_a_clause(u):
     assert u("哪些情形会导致市场监管委取消我们的中心资格？").intent == "revocation"
     assert u("取消了活动，资格审查怎么办？").intent != "revocation"  # another clause: no match
+
+
+def test_a_city_named_is_where_not_what_is_asked(u):
+    q = u("滨海新区的计量数据中心平时归谁管？")
+    assert q.jurisdictions == ("天津",)
+    assert "滨海" not in q.terms and "新区" not in q.terms
+    assert "日常" in q.terms.split()  # 平时 is read as the documents' 日常
