@@ -62,14 +62,14 @@ def _dense(retriever, q: Query, hit: Hit, doc):
     return score
 
 
-def _best(composer: Composer, q: Query, hit: Hit, retriever=None):
+def _best(composer: Composer, q: Query, hit: Hit, retriever=None, *, min_grams: int = MIN_GRAMS):
     """(coverage, doc, article, [(start, end)]) of the hit's article: its two best sentences."""
     doc = composer.docs.get(hit.chunk.doc_id)
     art = doc.article(hit.chunk.article) if doc else None
     if art is None:
         return None
     grams = composer.qgrams(q, doc)
-    if len(grams) < MIN_GRAMS:
+    if len(grams) < min_grams:
         return None
     dense = _dense(retriever, q, hit, doc)
     scored = sorted(((composer.coverage(grams, doc.text[s:e]) + dense(s, e), s, e) for s, e in sentence_spans(doc, art)),
@@ -119,6 +119,14 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
             and not any(w in q.text for w in asking))
 
 
+def _inherited_off(q: Query, top, cited) -> bool:
+    """A follow-up whose topic is the previous turn's while its subject words are its own, and
+    whose draft cites none of the top articles, which both rankings agree on."""
+    return ("topics" in q.inherited and "terms" not in q.inherited and bool(q.terms) and not q.kind_terms
+            and not cited & {(h.chunk.doc_id, h.chunk.article) for h in top}
+            and top[0].ranks.get("bm25") == 1 and top[0].ranks.get("dense") == 1)
+
+
 def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) -> Draft:
     """The draft, or the evidence when the draft misses it (see the module docstring)."""
     if (q.meaningless or q.metadata or q.subjects or q.intent == "comparison"
@@ -139,6 +147,15 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
             return out.draft("other")
     if keys[0] in cited:
         return draft
+    if _inherited_off(q, top, cited):
+        # "那要是到期完不成呢？" after a construction-period question: the topic came from the
+        # turn before, the words are the follow-up's own, and both rankings put another article
+        # first while the draft's is not among the top ones: the follow-up asks something new
+        best = _best(composer, q, top[0], retriever, min_grams=1)  # the rankings chose the article
+        if best is not None:
+            out = Writer(composer)
+            out.line(_quote(composer, out, best))
+            return out.draft("other")
     best = _best(composer, q, top[0], retriever)
     if best is None or best[0] < MATCH or not _states_asked(q, best):
         return draft

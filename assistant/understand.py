@@ -76,6 +76,7 @@ class Query:
     language: str = "zh"  # zh | en
     injection: bool = False  # the question tries to override the rules
     terms: str = ""  # the question's subject words (for lexical matching), folded
+    kind_terms: bool = False  # the terms are only the document kind's name ("那天津的计量数据中心呢？")
     meaningless: bool = False  # nothing readable (emoji, garbage)
 
 
@@ -363,7 +364,8 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places)
-    if not terms:  # "碳计量中心是什么？": the document kind is the subject
+    kind_terms = not terms
+    if kind_terms:  # "碳计量中心是什么？": the document kind is the subject
         terms = subject_terms(question, vocab=vocab, drop=drop + places, keep_kinds=True)
     return Query(
         question=question, text=text, intent=intent, jurisdictions=tuple(jurisdictions),
@@ -372,7 +374,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         years=years, scores=scores, durations=durations, facts=facts, subjects=subjects, metadata=metadata,
         all_jurisdictions=all_j, explicit_kind=bool(kinds), language=language, injection=injection,
         asks_number=asks_number,
-        terms=terms, meaningless=meaningless,
+        terms=terms, kind_terms=kind_terms, meaningless=meaningless,
     )
 
 
@@ -651,14 +653,19 @@ def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:
     return tuple(facts)
 
 
+_WORKING_DAYS = re.compile(r"工作日")
+
+
 def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j) -> str:
     spec = vocab.intents
     scores = {}
+    plain = _WORKING_DAYS.sub("日", text)  # a unit, not the task cue 工作 ("7个工作日")
     for name in spec.order:
         cues = spec.of(name)
-        s = 2 * len(_hits(text, cues.strong)) + len(_hits(text, cues.weak))
+        t = text if name in ("numeric", "timeline") else plain
+        s = 2 * len(_hits(t, cues.strong)) + len(_hits(t, cues.weak))
         if multi:
-            s += len(_hits(text, cues.multi))
+            s += len(_hits(t, cues.multi))
         scores[name] = s
     if explicit_j >= 2 or all_j or (multi and scores["comparison"] > 0):
         return "comparison"
@@ -716,6 +723,7 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
         changes["intent"] = intent
         if not query.terms and prev.terms:
             changes["terms"] = prev.terms
+            inherited.append("terms")
         if not query.facts and prev.facts:
             changes["facts"] = prev.facts
         if not query.dates and prev.dates:

@@ -121,3 +121,17 @@ def test_plan_goals_by_year(index_settings):
     assert not answer.abstained and "2025年目标" in answer.answer and "2035年目标" in answer.answer
     assert answer.citations and all(c.doc_id == "dongying-plan" for c in answer.citations)
     assert engine.ask("东营到2025年社会公用计量标准要达到多少项？").abstained
+
+
+def test_a_figure_to_confirm_where_the_document_sets_none_is_answered_no(engine):
+    history = [{"role": "user", "content": "重庆碳计量中心负责人换了，要几个工作日内报告？"},
+               {"role": "assistant", "content": "7个工作日"}]
+    answer = engine.ask("湖北呢？也是7个工作日吗", history=history)
+    assert not answer.abstained
+    assert answer.answer.startswith("不是：湖北碳计量中心办法未规定")
+    assert "[湖北省碳计量中心·第十九条]" in answer.answer  # what Hubei does say (应及时…报告)
+
+
+def test_a_missing_figure_without_a_figure_to_confirm_still_abstains(engine):
+    answer = engine.ask("湖北碳计量中心负责人换了，要几个工作日内报告？")
+    assert answer.abstained and "未规定" in answer.answer

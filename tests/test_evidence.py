@@ -164,3 +164,18 @@ def test_what_comes_after_a_step_is_the_next_article(engine):
                {"role": "assistant", "content": "是的，市市场监管委组织专家进行材料审查和实地核查。"}]
     answer = engine.ask("审查核查通过了，然后呢？", history=history)
     assert "之后是第十一条" in answer.answer and "[天津·第十一条]" in answer.answer
+
+
+def test_a_follow_up_asking_something_new_gets_the_evidence_not_the_previous_topic(engine):
+    # the topic (construction period) comes from the turn before; the follow-up's own words ask
+    # what happens when it runs out, and both rankings put the extension article first
+    history = [{"role": "user", "content": "天津计量数据中心筹建期几年？"}, {"role": "assistant", "content": "3年"}]
+    answer = engine.ask("那要是到期建不完怎么办？", history=history)
+    assert "[天津·第十三条]" in answer.answer and "延期验收考核" in answer.answer
+    assert "[天津·第十一条]" not in answer.answer
+
+
+def test_a_follow_up_naming_only_another_place_keeps_the_previous_topic(engine):
+    history = [{"role": "user", "content": "湖北碳计量中心筹建期几年？"}, {"role": "assistant", "content": "3年"}]
+    answer = engine.ask("那天津的计量数据中心呢？", history=history)
+    assert "[天津·第十一条]" in answer.answer and "3年" in answer.answer

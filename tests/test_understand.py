@@ -400,3 +400,8 @@ def test_a_city_named_is_where_not_what_is_asked(u):
     assert q.jurisdictions == ("天津",)
     assert "滨海" not in q.terms and "新区" not in q.terms
     assert "日常" in q.terms.split()  # 平时 is read as the documents' 日常
+
+
+def test_working_days_are_a_unit_not_the_task_cue(u):
+    assert u("湖北那边也是7个工作日？").intent != "task"
+    assert u("收到验收申请后几个工作日内初审？").asks_number

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from ..numbers import find_quantities
 from ..types import Document
 from ..understand import Query, bigrams, doc_kind, kind_name
 from ..writer import Draft, Writer, date_cn, sentence_spans, span_in
@@ -249,18 +250,37 @@ def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
     return out.draft(q.intent, abstained=True)
 
 
+# a figure the user asks to have confirmed ("也是7个工作日？", "是不是3年？")
+_CONFIRM = re.compile(r"也是|也要|也得|一样|同样|是不是|是吗|对吧|对吗|对不对")
+
+
+def _figure_to_confirm(q: Query) -> str:
+    """The figure (number and unit, as written) a yes/no question asks to have confirmed."""
+    if not _CONFIRM.search(q.text):
+        return ""
+    found = [x for x in find_quantities(q.text) if x.unit not in ("date", "年份", "月份", "年月")]
+    return q.text[found[0].start:found[0].end] if found else ""
+
+
 def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: list[Document]) -> Draft:
     """The documents asked about are silent on a topic: say so, quote what they do say about
     it, and name the jurisdictions whose documents state it (as theirs)."""
     label = ctx.label(topic)
     who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
+    figure = _figure_to_confirm(q)
+    head = len(out.lines)
     out.line(f"{who}未规定{label}，无法给出这一数字。")
     keywords = ctx.topics.topic(topic).keywords if ctx.topics.topic(topic) else ()
+    said = False
     for d in scope:
         mention = ctx.mention(q, d, keywords)
         if mention:
             art, s, e = mention
             out.line(f"{ctx.who(d)}只规定：{ctx.quote_span(out, d, art, s, e)}。")
+            said = True
+    if figure and said:
+        # "也是7个工作日？" where the document sets no figure but has the rule: the answer is no
+        out.lines[head] = f"不是：{who}未规定{label}，没有“{figure}”这样的具体数字。"
     kinds = {doc_kind(d, ctx.vocab) for d in scope}
     in_scope = {d.id for d in scope}
     others = [r for r in ctx._by_topic.get(topic, ()) if r.doc_id not in in_scope]
@@ -275,4 +295,4 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
                  f"不适用于{'、'.join(dict.fromkeys(x.meta.jurisdiction for x in scope))}）。")
         if len(seen) >= 2:
             break
-    return out.draft(q.intent, abstained=True, topic=topic)
+    return out.draft(q.intent, abstained=not (figure and said), topic=topic)
