@@ -129,7 +129,7 @@ def _inherited_off(q: Query, top, cited) -> bool:
 
 def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) -> Draft:
     """The draft, or the evidence when the draft misses it (see the module docstring)."""
-    if (q.meaningless or q.metadata or q.subjects or q.intent == "comparison"
+    if (draft.settled or q.meaningless or q.metadata or q.subjects or q.intent == "comparison"
             or (q.foreign and not q.jurisdictions) or draft.topic == NEXT_STEP):
         return draft  # (the step after the named one is by design not the best-matching article)
     top = _in_scope(q, hits)

@@ -38,6 +38,9 @@ class Draft:
     abstained: bool = False
     doc_ids: list[str] = field(default_factory=list)  # documents whose rules the text states
     topic: str = ""
+    # an abstention that knows why (a document the corpus only names, specifics it defers):
+    # the evidence review leaves it be
+    settled: bool = False
 
 
 class Writer:
@@ -82,12 +85,12 @@ class Writer:
                             "alternatives": [e.alternative.isoformat()] if e.alternative else [],
                             "rule_id": e.rule_id, "text": e.name})
 
-    def draft(self, intent: str, *, abstained: bool = False, topic: str = "") -> Draft:
+    def draft(self, intent: str, *, abstained: bool = False, topic: str = "", settled: bool = False) -> Draft:
         text = "\n".join(self.lines).strip()
         text = re.sub(r"\n{3,}", "\n\n", text)
         text = self.written_quotes(text)
         return Draft(text=text, intent=intent, citations=list(self.citations.values()), values=self.values,
-                     events=self.events, abstained=abstained, doc_ids=self.doc_ids, topic=topic)
+                     events=self.events, abstained=abstained, doc_ids=self.doc_ids, topic=topic, settled=settled)
 
     def written_quotes(self, text: str) -> str:
         """Every cited span written right before its marker ("…normalised text… [重庆·第十四条]"),

@@ -135,3 +135,15 @@ def test_a_figure_to_confirm_where_the_document_sets_none_is_answered_no(engine)
 def test_a_missing_figure_without_a_figure_to_confirm_still_abstains(engine):
     answer = engine.ask("湖北碳计量中心负责人换了，要几个工作日内报告？")
     assert answer.abstained and "未规定" in answer.answer
+
+
+@pytest.mark.parametrize("question, named, where", [
+    # named only by number in the text ("详见附件5"): that sentence is quoted as where it is named
+    ("天津数据中心的筹建任务书（附件4）里都有哪些栏目？", "天津市计量数据建设应用中心筹建任务书", None),
+    ("天津计量数据中心验收报告模板要写哪些内容？", "天津市计量数据建设应用中心验收报告", "详见附件5"),
+])
+def test_an_attachment_named_by_its_number_is_said_to_be_absent(engine, question, named, where):
+    answer = engine.ask(question)  # the evidence review does not override this abstention
+    assert answer.abstained and f"《{named}》" in answer.answer and "没有它的正文" in answer.answer
+    if where:
+        assert where in answer.answer and "提到它的条文" in answer.answer

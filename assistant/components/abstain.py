@@ -67,7 +67,7 @@ def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
 
 # a question about what a named document says inside ("评分表里各项分值", "任务书里要填哪些指标")
 _ASKS_CONTENT = re.compile(r"[里中内](?:的)?(?:各|具体|都|要求|规定|列|写|填|有)|具体内容|什么内容|哪些内容|分值|怎么分配"
-                           r"|指标|模板|样式|格式|列一下|全文|原文")
+                           r"|指标|模板|样式|格式|列一下|全文|原文|打分项|评分项|权重|评分标准|打分标准|扣分|栏目")
 NAMED_MATCH = 0.6  # share of a named document's own words (beyond the citing document's title) the question uses
 
 
@@ -76,6 +76,20 @@ def _named_documents(d) -> list[str]:
     names = [re.sub(r"^\d+[.、]\s*", "", a) for a in getattr(d, "attachments", ()) or ()]
     names += re.findall(r"《([^《》]{4,40})》", d.text)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _where_named(d, name: str) -> tuple[int, int]:
+    """Where the text names ``name``: the name itself, else the attachment's number ("详见附件5")."""
+    at = d.text.find(name)
+    if at >= 0:
+        return at, at + len(name)
+    for a in getattr(d, "attachments", ()) or ():
+        m = re.match(r"(\d+)[.、]\s*(.*)$", a)
+        if m and m.group(2) == name:
+            ref = re.search(rf"附件{m.group(1)}(?!\d)", d.text)
+            if ref:
+                return ref.start(), ref.end()
+    return -1, -1
 
 
 def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
@@ -99,13 +113,13 @@ def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
                 best = (share, len(grams), d, name)
     if best is not None:
         _, _, d, name = best
-        at = d.text.find(name)
+        at, end = _where_named(d, name)
         art = next((a for a in d.articles if a.start <= at < a.end), None) if at >= 0 else None
         out.line(f"{ctx.who(d)}提到了《{name}》，但语料中没有它的正文，无法回答其中的具体内容。")
         if art is not None:
-            s, e = span_in(d.text, at, at + len(name), art.start, art.end)
+            s, e = span_in(d.text, at, end, art.start, art.end)
             out.line(f"提到它的条文：{ctx.quote_span(out, d, art, s, e)}。")
-        return out.draft(q.intent, abstained=True)
+        return out.draft(q.intent, abstained=True, settled=True)
     return None
 
 
@@ -193,7 +207,7 @@ def deferred(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
         return None
     _, d, art, s, e = best
     out.line(f"{ctx.who(d)}没有给出这些具体内容，无法回答；它只写道：{ctx.quote_span(out, d, art, s, e)}。")
-    return out.draft(q.intent, abstained=True)
+    return out.draft(q.intent, abstained=True, settled=True)
 
 
 _YES_NO = re.compile(r"有没有|是不是|是否|有无|提没提|提到.{0,12}吗|吗[?？]?$")
