@@ -24,6 +24,27 @@ COVERS = 0.5  # and one sentence of a cited article holds this share of what is 
 MAX_ADDED = 2  # sentences added at most
 MAX_ARTICLES = 3  # cited articles looked in (the draft's first ones)
 MIN_GRAMS = 2  # a subject of fewer bigrams says too little to judge by
+PARAGRAPH = 400  # a plan/news paragraph this short is quoted whole for a question asking no number
+
+
+def _paragraph_rest(composer: Composer, q: Query, draft: Draft, said: list, out: Writer) -> str:
+    """The rest of a short plan/news paragraph the draft quotes part of, when the question asks
+    no number: there the paragraph, not a sentence, says what a goal or a task is ("到2025年的
+    目标是啥？" is the whole paragraph after "提出发展目标:")."""
+    if q.asks_number or q.intent == "comparison":
+        return ""
+    first = draft.citations[0]
+    doc = composer.docs.get(first.doc_id)
+    art = doc.article(first.article) if doc else None
+    if art is None or doc.meta.kind == "regulation" or art.end - art.start > PARAGRAPH:
+        return ""
+    rest = [(s, e) for s, e in sentence_spans(doc, art)
+            if not any(d == doc.id and a < e and s < b for d, a, b in said)]
+    if not rest:
+        return ""
+    said += [(doc.id, s, e) for s, e in rest]
+    quotes = "".join(f"{composer.quote_span(out, doc, art, s, e)}。" for s, e in rest)
+    return f"{composer.who(doc)}同段接着写道：{quotes}"
 
 
 def _plain(text: str) -> str:
@@ -69,6 +90,9 @@ def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
         lines.append(f"{composer.who(doc)}{art.label}还规定：{composer.quote_span(out, doc, art, s, e)}。")
         said.append((doc.id, s, e))
         text += doc.text[s:e]
+    rest = _paragraph_rest(composer, q, draft, said, out)
+    if rest:
+        lines.insert(0, rest)
     if not lines:
         return draft
     extra = out.draft(draft.intent)

@@ -337,7 +337,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     kind_mentions = _kind_mentions(text, vocab)
     kinds = list(dict.fromkeys(k for _, k in kind_mentions))
     all_j = _any(text, vocab.all_jurisdictions)
-    topics, clause_topics, asked_units = _topics(text, vocab, topic_units)
+    topics, clause_topics, asked_units = _topics(_WHICH.sub("哪些", text), vocab, topic_units)
     quantities = find_quantities(spoken_dates(normalize_query(question)))
     dates = tuple(dt.date.fromisoformat(q.value) for q in quantities if q.unit == "date")
     years = tuple(int(q.value) for q in quantities if q.unit == "年份")
@@ -352,9 +352,10 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     num_cues = vocab.intents.of("numeric")
     # weak cues are nouns (期限, 周期): a question asking which items, how or who ("改成哪些方式？")
     # does not ask for a number because it names one of them
-    weak = [c for c in num_cues.weak if _any(text, (c,))]
+    counting = _WHICH.sub("哪些", text)  # 哪几项 asks which items, not how many
+    weak = [c for c in num_cues.weak if _any(counting, (c,))]
     weak_number = any(len(c) == 1 for c in weak) or (bool(weak) and not _any(text, vocab.asks_other))
-    asks_number = bool(asked_units or _any(text, num_cues.strong) or weak_number
+    asks_number = bool(asked_units or _any(counting, num_cues.strong) or weak_number
                        or _any(text, vocab.intents.of("timeline").strong))
     doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
                               paired=_pair_kinds(mentions, kind_mentions))
@@ -654,15 +655,17 @@ def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:
 
 
 _WORKING_DAYS = re.compile(r"工作日")
+_WHICH = re.compile(r"哪几(?!年|月)")  # 哪几项 asks which items; 哪几年 asks years
 
 
 def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j) -> str:
     spec = vocab.intents
     scores = {}
     plain = _WORKING_DAYS.sub("日", text)  # a unit, not the task cue 工作 ("7个工作日")
+    counting = _WHICH.sub("哪些", text)  # 哪几项 asks which items, not how many
     for name in spec.order:
         cues = spec.of(name)
-        t = text if name in ("numeric", "timeline") else plain
+        t = counting if name == "numeric" else text if name == "timeline" else plain
         s = 2 * len(_hits(t, cues.strong)) + len(_hits(t, cues.weak))
         if multi:
             s += len(_hits(t, cues.multi))

@@ -14,3 +14,14 @@ def test_nothing_is_added_when_the_draft_covers_the_question(engine):
     answer = engine.ask("重庆碳计量中心筹建期几年？")
     assert not answer.abstained and "还规定" not in answer.answer
 
+
+
+def test_a_short_plan_paragraph_is_given_whole_for_a_question_asking_no_number(engine):
+    answer = engine.ask("东营为乡村振兴在计量上干点啥？")
+    assert "同段接着写道" in answer.answer and "计量服务下乡" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_a_number_asked_of_a_plan_gets_its_sentence_not_the_paragraph(engine):
+    answer = engine.ask("江西到2025年注册计量师占比要达到多少？")
+    assert "60%" in answer.answer and "同段接着写道" not in answer.answer

@@ -405,3 +405,8 @@ def test_a_city_named_is_where_not_what_is_asked(u):
 def test_working_days_are_a_unit_not_the_task_cue(u):
     assert u("湖北那边也是7个工作日？").intent != "task"
     assert u("收到验收申请后几个工作日内初审？").asks_number
+
+
+def test_which_items_is_not_how_many(u):
+    assert not u("江西讲的计量共治格局是哪几句话？").asks_number
+    assert u("东营和江西的计量发展目标各定到哪几年？").asks_number  # years are numbers
