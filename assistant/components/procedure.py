@@ -5,10 +5,11 @@ to submit.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..types import Article, Document
-from ..understand import Query
+from ..understand import Query, subject_terms
 from ..writer import (Draft, Writer, sentence_spans)
 
 from .extractive import extractive
@@ -62,6 +63,11 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not ranked or ranked[0][0] < 0.2:
         return extractive(ctx, q, hits, out)
     top, doc, best = ranked[0]
+    walked = walk(ctx, q, hits, doc, listed)
+    if walked:
+        for n, art in enumerate(walked):
+            out.line(f"{'' if n == 0 else '- '}{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out, limit=WALK_LIMIT)}")
+        return out.draft("procedure")
     if any(w in q.text for w in ctx.vocab.process):
         # a process: its steps in order, from the earliest step the question matches well (收到
         # 申请后 → 形式审查) through the best-matched one (批准筹建), within the chapter
@@ -76,6 +82,56 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         prefix = "" if n == 0 else "- "
         out.line(f"{prefix}{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out)}")
     return out.draft("procedure")
+
+
+# "从提申请到批准筹建，整个流程是怎样的？", "收到申请后要走哪些流程？": the steps between two
+# events (or from one event to the end of its chapter), in the document's order
+_RANGE = re.compile(r"从(?P<a>[^,，。?？从]{2,20}?)(?:开始)?(?:到|至|直到)(?P<b>[^,，。?？]{2,20}?)"
+                    r"(?=[,，。?？]|整个|全部|一共|总共|大概|大致|要走|需要|要经过|都|有哪些|的流程|的程序|的步骤|$)")
+_AFTER = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)(?:还|都|一般|大概)?(?:要|需要|会|该)?"
+                    r"(?:走|经过|经历|有)(?:哪些|什么|几个|几道)?(?:流程|程序|步骤|环节|手续)")
+MAX_WALK = 7  # articles at most in a walk through a process
+NEAR = 0.8  # a first step scoring this share of the best match counts as matching it
+WALK_LIMIT = 160  # characters of an article quoted whole in a walk; a longer one gives its key sentences
+
+
+def _step(ctx: "Composer", q: Query, hits, doc: Document, words: str, listed, *, first: bool,
+          before: Article | None = None) -> Article | None:
+    """The article of ``doc`` that best matches the words naming one step; for the first step,
+    the earliest of those matching nearly as well (a process starts where the text first says it:
+    "递交申请" is the application article, not a later one that also says 申请)."""
+    terms = subject_terms(words, vocab=ctx.vocab, drop=tuple(q.jurisdictions))
+    if not terms:
+        return None
+    ranked = ctx.rank_articles(replace(q, terms=terms), hits, [doc.id], drop_intent="procedure")
+    ranked = [x for x in ranked if (x[1].id, x[2].label) not in listed]
+    if before is not None:  # the first step of a process ending at ``before``: in its chapter, not after it
+        ranked = [x for x in ranked if x[2].chapter == before.chapter and x[2].number <= before.number]
+    if not ranked or ranked[0][0] < 0.2:
+        return None
+    if first:
+        return min((a for sc, _, a in ranked if sc >= NEAR * ranked[0][0]), key=lambda a: a.number)
+    return ranked[0][2]
+
+
+def walk(ctx: "Composer", q: Query, hits, doc: Document, listed) -> list[Article]:
+    """The articles from the step the question starts at to the one it ends at (or to the end of
+    the starting step's chapter), for a question asking a process between events; [] otherwise."""
+    if doc.meta.kind != "regulation":
+        return []
+    m = _RANGE.search(q.text) or _AFTER.search(q.text)
+    if not m:
+        return []
+    if m.groupdict().get("b"):
+        end = _step(ctx, q, hits, doc, m.group("b"), listed, first=False)
+        start = _step(ctx, q, hits, doc, m.group("a"), listed, first=True, before=end) if end else None
+    else:
+        start = _step(ctx, q, hits, doc, m.group("a"), listed, first=True)
+        end = max((a for a in doc.articles if a.chapter == start.chapter), key=lambda a: a.number) if start else None
+    if start is None or end is None or end.number < start.number:
+        return []
+    steps = [a for a in doc.articles if start.number <= a.number <= end.number and (doc.id, a.label) not in listed]
+    return steps[:MAX_WALK] if len(steps) >= 2 else []
 
 
 def article_body(ctx: "Composer", q: Query, doc: Document, art: Article, out: Writer, *, limit: int = 260) -> str:

@@ -1,0 +1,29 @@
+"""A process between two events (components/procedure.walk): the articles from the step the
+question starts at to the one it ends at, in the document's order."""
+
+import re
+
+
+def _labels(answer):
+    return re.findall(r"办法(第[一二三四五六七八九十]+条)：", answer.answer)
+
+
+def test_from_one_step_to_another_walks_the_articles_between(engine):
+    answer = engine.ask("天津计量数据中心从递交申请到函复批准筹建，中间都要经过什么？")
+    assert _labels(answer) == ["第九条", "第十条"]
+    assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_the_walk_starts_in_the_chapter_it_ends_in(engine):
+    # "申请" is also said by the scope article (第二条, 总则): the process starts where the
+    # approval chapter does, and the publicity period on the way is stated
+    answer = engine.ask("渝市级碳计量中心从提交申请一直到批准筹建，大概要走哪些步骤？")
+    labels = _labels(answer)
+    assert labels[0] in ("第八条", "第九条") and labels[-1] == "第十三条"
+    assert "7天" in answer.answer
+
+
+def test_after_an_event_walks_to_the_end_of_its_chapter(engine):
+    answer = engine.ask("重庆市局收到碳计量中心的建设申请以后要走哪些程序？")
+    labels = _labels(answer)
+    assert labels[0] == "第十一条" and labels[-1] == "第十三条"
