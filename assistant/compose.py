@@ -18,6 +18,7 @@ from .components import REGISTRY, abstain, component
 from .components.count import count
 from .components.dates import date_gap
 from .components.in_time import in_time
+from .components.route import route
 from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
@@ -302,7 +303,7 @@ class Composer:
             return date_gap(self, q, abstain.metadata(self, q, out))
         if q.missing_kind and q.explicit_kind and q.intent != "comparison":
             return abstain.mentioned(self, q, out) or abstain.missing_kind(self, q, out)
-        draft = component(q.intent).run(self, q, hits, out)
+        draft = route(self, q, hits, out) or component(q.intent).run(self, q, hits, out)
         counted = count(self, q, hits, draft, Writer)
         if counted is not None:
             draft = counted

@@ -1,0 +1,70 @@
+"""Route: who an application or a report goes to, and whose consent comes first.
+
+"第一步要找谁？", "直接找省局行不行？", "验收申请先找谁同意？", "要先过区局审核吗？" ask for the
+bodies on the way, which the documents write as one kind of sentence: "经X同意/审核合格，(由Y)向Z
+提出/提交/报送…". Their words (找谁, 点头, 先过) are in no article, so retrieval and the cue words
+miss them. ``route`` takes the articles in scope holding such a sentence, picks the one whose
+text best covers what the question is about (筹建申请, 验收, 年度报告 …) and quotes it whole — the
+sentence, and the exceptions next to it ("中央驻鄂单位…可直接向省市场监管局提出").
+
+Nothing here knows a document: the sentence shape is the documents' common drafting.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..understand import Query
+from ..writer import Draft, Writer
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+ROUTE = "route"  # the draft's topic: the evidence review leaves it be (the words are not in the text)
+
+# the question asks for a body on the way (who receives, who consents first)
+ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交到哪|报到哪|交哪里|报哪里|谁同意|谁点头|谁审核|谁批|"
+                        r"先过|先经过|先找|先报|直接找|直接向|直接报|直接交|直接申请|直接递|第一步|哪个部门|哪一级|哪级|"
+                        r"who (?:do|should|must)|to whom|which (?:department|authority|office)")
+# the drafting of a route: (经X同意/审核合格，)(由Y)向Z提出/提交/报送/申请
+SENTENCE = re.compile(r"向[^，,。；;]{2,24}?(?:提出|提交|报送|申请|报告)")
+# what a route is for, when the question names it: its sentences must say it too
+ACTIONS = {"验收": ("验收",), "年度": ("年度",), "年报": ("年度",), "总结": ("总结",), "延期": ("延期",),
+           "整改": ("整改",), "变化": ("变化",), "搬": ("变化",)}
+MIN_COVER = 0.15
+OBJECT = 12  # characters after 向…提出 that say what is sent
+
+
+def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
+    """The article that routes what the question asks about, quoted; None when the question
+    asks for no body on the way or no article in scope routes it."""
+    if not ASKS_ACTOR.search(q.text) or q.intent == "comparison" or len(q.doc_ids) > 2:
+        return None
+    wanted = [w for key, words in ACTIONS.items() if key in q.text for w in words]
+    best = None
+    for did in q.doc_ids:
+        doc = ctx.docs.get(did)
+        if doc is None or doc.meta.kind != "regulation":
+            continue
+        grams = ctx.qgrams(q, doc, drop_intent="procedure")
+        for art in doc.articles:
+            # what each route sentence sends: its words and the few after ("提出验收申请")
+            sent = [art.text[m.start():m.end() + OBJECT] for m in SENTENCE.finditer(art.text)]
+            others = [w for ws in ACTIONS.values() for w in ws if w not in wanted]
+            if wanted:  # it sends what is asked, not another step ("提出延期验收考核申请" for 验收)
+                sent = [x for x in sent if any(w in x for w in wanted) and not any(w in x for w in others)]
+            else:  # a question naming no later step asks about the application itself
+                sent = [x for x in sent if not any(w in x for ws in ACTIONS.values() for w in ws)]
+            if not sent:
+                continue
+            score = ctx.coverage(grams, art.text) if grams else 0.0
+            if best is None or (score, -art.number) > (best[0], -best[2].number):
+                best = (score, doc, art)
+    if best is None or (best[0] < MIN_COVER and not wanted):
+        return None
+    from .procedure import article_body
+
+    _, doc, art = best
+    out.line(f"{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out)}")
+    return out.draft("procedure", topic=ROUTE)

@@ -1,0 +1,22 @@
+"""Who an application or a report goes to (components/route.py): the article whose 向…提出/提交/
+报送 sentence sends what the question asks about, quoted whole."""
+
+import pytest
+
+
+@pytest.mark.parametrize("question, article", [
+    ("天津数据中心筹建完了，验收申请交给谁？", "[天津·第十二条]"),
+    ("湖北计量数据基地申报，第一步找谁？", "[湖北省计量数据建设应用基地·第九条]"),
+    ("鄂碳中心的年度总结报告交给谁？", "[湖北省碳计量中心·第十九条]"),
+    ("渝碳计量中心申请验收前要先经过谁同意？", "[重庆·第十五条]"),
+])
+def test_the_route_of_what_is_asked_is_quoted(engine, question, article):
+    answer = engine.ask(question)
+    first = answer.answer.split("\n")[0]
+    assert not answer.abstained and answer.topic == "route" and article in first
+    assert "延期" not in first  # not the extension route (another step)
+
+
+def test_a_question_asking_no_body_is_not_routed(engine):
+    answer = engine.ask("湖北碳计量中心申请要满足哪些条件？")
+    assert answer.topic != "route" and "第七条" in answer.answer
