@@ -25,6 +25,8 @@ DATA = Path(__file__).resolve().parent / "data" / "glossary_en.yaml"
 SECTIONS = ("places", "terms", "asking")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+MIXED_WORDS = 5  # an English question quoting Chinese terms has at least this many English words
+MIXED_RATIO = 3  # and this many times as many Latin letters as Chinese characters
 _MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"), 1)}
 _MON = "|".join(list(_MONTHS) + [m[:3] for m in _MONTHS] + ["sept"])
@@ -91,7 +93,16 @@ def load_glossary(path: str | None = None) -> Glossary:
 
 
 def is_english(text: str) -> bool:
-    return bool(_LATIN.search(text or "")) and not _CJK.search(text or "")
+    """An English question — also one quoting a Chinese term ("How long does a Tianjin metrology
+    data center (计量数据建设应用中心) have…?"): English words carry most of it."""
+    text = text or ""
+    if not _LATIN.search(text):
+        return False
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return True
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= MIXED_WORDS and sum(map(len, words)) >= MIXED_RATIO * cjk
 
 
 def _dates(text: str) -> str:

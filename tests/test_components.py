@@ -147,3 +147,8 @@ def test_an_attachment_named_by_its_number_is_said_to_be_absent(engine, question
     assert answer.abstained and f"《{named}》" in answer.answer and "没有它的正文" in answer.answer
     if where:
         assert where in answer.answer and "提到它的条文" in answer.answer
+
+
+def test_a_colloquial_issue_date_question_gets_the_manifest_date(engine):
+    answer = engine.ask("天津计量数据中心这个办法啥时候印发的？")
+    assert "2025年7月22日" in answer.answer and "据语料清单" in answer.answer

@@ -65,3 +65,15 @@ def test_english_lead_says_the_verdict_first():
     lead = english_lead([], [], abstained=False, text="不算合格：您的得分74分，距合格还差6分（…）")
     assert lead.startswith("In brief: not a pass;")
     assert english_lead([], [], abstained=False, text="已经晚了：…").startswith("In brief: too late;")
+
+
+def test_an_english_question_quoting_a_chinese_term_is_english():
+    from assistant.translate import is_english
+    assert is_english("How long does a Tianjin metrology data center (计量数据建设应用中心) have to finish construction?")
+    assert not is_english("What is the 筹建期 of 重庆?")  # mostly the Chinese terms: read as Chinese
+    assert not is_english("天津的KPI是什么")
+
+
+def test_a_mixed_english_question_is_answered(engine):
+    answer = engine.ask("How long does a Tianjin metrology data center (计量数据建设应用中心) normally have to finish construction?")
+    assert not answer.abstained and "3年" in answer.answer and answer.answer.startswith("In brief")
