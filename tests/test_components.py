@@ -152,3 +152,15 @@ def test_an_attachment_named_by_its_number_is_said_to_be_absent(engine, question
 def test_a_colloquial_issue_date_question_gets_the_manifest_date(engine):
     answer = engine.ask("天津计量数据中心这个办法啥时候印发的？")
     assert "2025年7月22日" in answer.answer and "据语料清单" in answer.answer
+
+
+def test_a_documents_attachments_are_listed_counted_and_placed(engine):
+    answer = engine.ask("津数据中心那个试行办法有哪些附件？")
+    assert not answer.abstained and "列有5个附件" in answer.answer
+    assert "附件5：天津市计量数据建设应用中心验收报告" in answer.answer and "[天津·第十四条]" in answer.answer
+    assert "附件正文不在语料中" in answer.answer
+
+
+def test_a_document_without_an_attachment_list_says_so(engine):
+    answer = engine.ask("重庆碳计量中心管理办法附件有哪些？")
+    assert answer.abstained and "没有列出附件" in answer.answer

@@ -152,10 +152,38 @@ def _status(ctx: "Composer", scope, out: Writer) -> Draft:
     return out.draft("numeric")
 
 
+def _attachments(ctx: "Composer", scope, out: Writer) -> Draft:
+    """The attachments each document lists (its 附件 list, kept as metadata), counted, each with
+    the sentence that refers to it ("(见附件1)")."""
+    listed = [d for d in scope if d.attachments]
+    if not listed:
+        out.line(f"{'、'.join(ctx.name(d) for d in scope) or '所问的文件'}没有列出附件，无法回答。")
+        return out.draft("numeric", abstained=True)
+    for d in listed:
+        out.line(f"{ctx.name(d)}列有{len(d.attachments)}个附件（据文末附件目录）：")
+        for a in d.attachments:
+            m = re.match(r"(\d+)[.、]\s*(.*)$", a)
+            number, name = (m.group(1), m.group(2)) if m else ("", a)
+            line = f"- 附件{number}：{name}" if number else f"- {name}"
+            at, end = _where_named(d, name)
+            art = next((x for x in d.articles if x.start <= at < x.end), None) if at >= 0 else None
+            if art is not None:
+                s, e = span_in(d.text, at, end, art.start, art.end)
+                line += f"（{art.label}：{ctx.quote_span(out, d, art, s, e)}）"
+            out.line(line)
+    for d in scope:
+        if d not in listed:
+            out.line(f"{ctx.name(d)}没有列出附件。")
+    out.line("附件正文不在语料中。")
+    return out.draft("numeric")
+
+
 def _metadata_field(ctx: "Composer", q: Query, key: str, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs][:3]
     if key == "status":
         return _status(ctx, scope, out)
+    if key == "attachments":
+        return _attachments(ctx, scope, out)
     field_name = {"doc_number": "文号", "issued": "发布日期", "issuer": "发文机关"}.get(key, key)
     found, missing = [], []
     for d in scope:
