@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .compose import Composer
+from .numbers import find_quantities
 from .understand import Query, text_bigrams
 from .writer import Draft, Writer, sentence_spans
 
@@ -25,6 +26,19 @@ MAX_ADDED = 2  # sentences added at most
 MAX_ARTICLES = 3  # cited articles looked in (the draft's first ones)
 MIN_GRAMS = 2  # a subject of fewer bigrams says too little to judge by
 PARAGRAPH = 400  # a plan/news paragraph this short is quoted whole for a question asking no number
+
+
+YEAR_ASKED = re.compile(r"哪一?年|几几年|到哪年|管到|截至哪|which year|what year|until when")
+_TITLE_YEAR = re.compile(r"《[^《》]*?((?:至|到)\s*(\d{4})年)[^《》]*》")
+
+
+def _year_in_title(q: Query, text: str) -> str:
+    """The year a question asks ("分工管到哪年？") when the draft gives it only inside a title it
+    quotes ("《…重点任务责任分工(至2025年)》"), where a title's words are not read as claims."""
+    if not YEAR_ASKED.search(q.text) or any(x.unit == "年份" for x in find_quantities(text)):
+        return ""
+    m = _TITLE_YEAR.search(text)
+    return f"所问的年份见所引文件名：{m.group(1)}。" if m else ""
 
 
 def _paragraph_rest(composer: Composer, q: Query, draft: Draft, said: list, out: Writer) -> str:
@@ -90,6 +104,9 @@ def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
         lines.append(f"{composer.who(doc)}{art.label}还规定：{composer.quote_span(out, doc, art, s, e)}。")
         said.append((doc.id, s, e))
         text += doc.text[s:e]
+    titled = _year_in_title(q, draft.text)
+    if titled:
+        lines.append(titled)
     rest = _paragraph_rest(composer, q, draft, said, out)
     if rest:
         lines.insert(0, rest)

@@ -25,3 +25,13 @@ def test_a_short_plan_paragraph_is_given_whole_for_a_question_asking_no_number(e
 def test_a_number_asked_of_a_plan_gets_its_sentence_not_the_paragraph(engine):
     answer = engine.ask("江西到2025年注册计量师占比要达到多少？")
     assert "60%" in answer.answer and "同段接着写道" not in answer.answer
+
+
+def test_a_year_given_only_inside_a_quoted_title_is_stated(engine):
+    answer = engine.ask("江西省局那份重点任务责任分工文件，管到哪年？")
+    assert "所问的年份见所引文件名：至2025年" in answer.answer
+
+
+def test_no_title_year_line_when_the_year_is_stated(engine):
+    answer = engine.ask("江西到哪年注册计量师占比要达到60%？")
+    assert "所问的年份见所引文件名" not in answer.answer
