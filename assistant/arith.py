@@ -19,6 +19,7 @@ verified operands; years as dated events of the rule they come from).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -148,6 +149,8 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
         return []
     pcts = {(_number(r), r.comparator) for r in rules if r.unit == "%" and _number(r) is not None}
     figures = [x for x in _user_figures(q) if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日")]
+    if len(pcts) == 1 and len(figures) == 2 and has_cue(q.text, ctx.vocab.gap_words):
+        return _share_gap(*pcts.pop(), figures)
     if len(pcts) != 1 or len(figures) != 1:
         return []
     (pct, comparator), base = pcts.pop(), figures[0]
@@ -155,6 +158,24 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
     shown = format_value(int(value) if float(value).is_integer() else round(value, 2), base.unit)
     bound = "至少" if comparator in MIN else "至多" if comparator in MAX else ""
     return [f"按您给出的{base.text}计，{format_value(pct, '%')}为{bound}{shown}（您给出的{base.text}×{format_value(pct, '%')}）。"]
+
+
+def _share_gap(pct, comparator, figures) -> list[str]:
+    """"100个技术人员里有48个注册计量师，按占比60%的目标还差几个？": the larger figure is the
+    whole, the smaller the part; the part the share asks for, and how far the user's is from it
+    (rounded up for a minimum: 60% of 45 people is 27)."""
+    whole, part = sorted(figures, key=lambda x: x.value, reverse=True)
+    if whole.value <= 0 or normalise(whole.value, whole.unit)[1] != normalise(part.value, part.unit)[1]:
+        return []
+    exact = whole.value * pct / 100
+    need = math.ceil(exact - 1e-9) if comparator in MIN else exact
+    need = int(need) if float(need).is_integer() else round(need, 2)
+    gap = need - part.value
+    gap = int(gap) if float(gap).is_integer() else round(gap, 2)
+    base = f"按您给出的{whole.text}计，{format_value(pct, '%')}为{'至少' if comparator in MIN else ''}{format_value(need, part.unit)}（{whole.text}×{format_value(pct, '%')}）"
+    if gap > 0:
+        return [f"{base}；您给出的{part.text}，还差{format_value(gap, part.unit)}（{format_value(need, part.unit)}－{part.text}）。"]
+    return [f"{base}；您给出的{part.text}已达到。"]
 
 
 # ------------------------------------------------------------------ the user's figure against a bound
