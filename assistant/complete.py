@@ -65,8 +65,43 @@ def _plain(text: str) -> str:
     return re.sub(r"[\W_]", "", text)
 
 
+# "3项重点任务是啥？": a counted term the question names, and the words that define it in a text
+_COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两])(项|个|大|条|类)([\u4e00-\u9fff]{2,10}?)(?=是|有|包括|分别|具体|指|都|和|[?？,，。]|$)")
+_DEFINES = r"(?:和[\u4e00-\u9fff]{1,6})?(?:是指|主要包括|包括|分别是|主要有)"
+
+
+def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
+    """Counted terms the question asks about ("3项重点任务是啥？") that a document in scope defines
+    ("3项重点任务是指A、B、C。一是A…"): the definitions answer, each with the items that follow it
+    (the sections split from its paragraph), instead of a text that only announces the count."""
+    if q.meaningless or q.intent == "comparison" or q.asks_number and not re.search(r"哪|什么|啥|是指", q.text):
+        return draft
+    found = []
+    for m in _COUNTED.finditer(q.text):
+        term = re.compile(re.escape(m.group(0)) + _DEFINES)
+        for did in q.doc_ids or list(composer.docs):
+            doc = composer.docs.get(did)
+            hit = term.search(doc.text) if doc else None
+            art = next((a for a in doc.articles if a.start <= hit.start() < a.end), None) if hit else None
+            if art is not None and (doc, art) not in found:
+                found.append((doc, art, hit.start()))
+                break
+    if not found or all(any(c.doc_id == d.id and c.article == a.label for c in draft.citations) for d, a, _ in found):
+        return draft
+    out = Writer(composer)
+    for doc, art, at in found:
+        spans = sentence_spans(doc, art)
+        first = next(((s, e) for s, e in spans if s <= at < e), spans[0])
+        out.line(f"{composer.who(doc)}：{composer.quote_span(out, doc, art, *first)}。")
+        for sub in (a for a in doc.articles if a.label.startswith(f"{art.label}·")):
+            s, e = sentence_spans(doc, sub)[0]
+            out.line(f"- {composer.quote_span(out, doc, sub, s, e)}")
+    return out.draft(draft.intent or q.intent, topic=draft.topic)
+
+
 def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
     """The draft, with the sentences of its cited articles that answer what it leaves out."""
+    draft = defined(composer, q, draft)
     if draft.abstained or not draft.citations or q.meaningless or q.intent == "comparison":
         return draft
     articles: list[tuple[str, str]] = []

@@ -48,7 +48,8 @@ from .types import Chunk, Document
 log = logging.getLogger(__name__)
 
 FORMAT = 2  # 2: sentence vectors in vectors.f32, not in chromadb
-CHUNKER = "article-items-v1"  # bump when chunks_from or index_text change
+CHUNKER = "article-items-v2"  # bump when chunks_from, index_text or the segmenter's sections change
+# (v2: an inline enumeration 一是…。二是… in a plan/news paragraph is one section per item)
 DENSE = "chunk+sentence-v1"  # a vector per chunk and per sentence (title + sentence)
 VECTOR_FILE = "vectors.f32"
 ROWS_FILE = "vector_rows.npy"
@@ -183,6 +184,13 @@ def current_params(settings: Settings) -> dict:
 def store_of(settings: Settings) -> dict:
     url = settings.chroma_url.strip().rstrip("/")
     return {"mode": "server", "url": url} if url else {"mode": "embedded"}
+
+
+def _chosen(built: dict) -> bool:
+    """An index differing from the wanted one only by what this program's code decides (its
+    format, its chunking scheme) is rebuilt from the embedding cache without asking; settings the
+    user chose (model, chunk size, store) are theirs to rebuild."""
+    return built.get("format") == FORMAT and built.get("chunking", {}).get("scheme") == CHUNKER
 
 
 def mismatch(built: dict, wanted: dict) -> str:
@@ -417,12 +425,12 @@ def build_index(settings: Settings, docs: list[Document] | None = None, *, rebui
         old_hashes = previous[1].get("chunks", {}) if previous else {}
         if previous and not rebuild:
             why = mismatch(previous[1], wanted)
-            if why and previous[1].get("format") != FORMAT:
+            if why and not _chosen(previous[1]):
                 # an index written by an older version of this program: nothing the user chose
                 # changed, so rebuild it (every vector still comes from the embedding cache)
-                log.warning("索引格式 %s 已更新为 %s，重建索引（向量取自缓存）。"
-                            " The index format changed (%s -> %s): rebuilding from the embedding cache.",
-                            previous[1].get("format"), FORMAT, previous[1].get("format"), FORMAT)
+                log.warning("索引格式或分块方案已更新（%s），重建索引（向量取自缓存）。"
+                            " The index format or chunking scheme changed (%s): rebuilding from the embedding cache.",
+                            why, why)
             elif why:
                 raise IndexMismatchError(
                     f"现有索引与当前设置不一致：{why}。请运行 `policy-assistant index --rebuild`。"

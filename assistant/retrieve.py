@@ -499,7 +499,7 @@ def ensure_index(settings: Settings, docs: list[Document] | None = None) -> Retr
     """The retriever, building the index first when there is none or the corpus changed."""
     from .index import build_index
 
-    from .index import FORMAT, read_build, read_pointer
+    from .index import _chosen, read_build, read_pointer
 
     try:
         retriever = Retriever.load(settings)
@@ -508,9 +508,9 @@ def ensure_index(settings: Settings, docs: list[Document] | None = None) -> Retr
         return Retriever.load(settings)
     except IndexMismatchError:
         built = read_build(settings.index_dir, read_pointer(settings.index_dir))[1]
-        if built.get("format") == FORMAT:
+        if _chosen(built):
             raise  # the user changed a setting (model, store…): they decide to rebuild
-        build_index(settings, docs, progress=False)  # an older index format: rebuilt from the cache
+        build_index(settings, docs, progress=False)  # an older format or chunking: rebuilt from the cache
         return Retriever.load(settings)
     if docs is not None:  # same documents, same chunking parameters (checked by load): same chunks
         if {d.id: d.content_hash for d in docs} != retriever.params.get("documents"):

@@ -203,6 +203,48 @@ def _group_name(line: str) -> str:
     return re.split(r"[,。:]", line)[0][:16]
 
 
+# "…3项重点任务是指A、B、C。一是A。…二是B。…三是C。…": an enumeration written inline, each
+# item opening a sentence; the first must be 一是 and the rest follow in order
+_INLINE_SHI = re.compile(rf"(?:^|(?<=[。；;]))\s*([{CN_NUM}])是")
+MIN_INLINE = 2  # items an inline enumeration needs to be split into sections
+
+
+def _split_inline(text: str, articles: list) -> list:
+    """Sections whose paragraph enumerates inline (一是…。二是…。三是…) split into one section per
+    item, labelled after the paragraph (第8段·二是, 加强…·三是), so that an item's words point
+    at the item's own text; the text before 一是 keeps the paragraph's label. Paragraph labels
+    (第N段) stay as they were; numbers are renumbered in order."""
+    out = []
+    for a in articles:
+        body = a.text
+        marks = [m for m in _INLINE_SHI.finditer(body)]
+        seq, want = [], 1
+        for m in marks:  # the markers in order 一是, 二是, …; a stray one breaks the run
+            if cn_number(m.group(1)) == want:
+                seq.append(m)
+                want += 1
+        if len(seq) < MIN_INLINE:
+            out.append(a)
+            continue
+        opens = seq[0].start(1) == 0 or not body[:seq[0].start(1)].strip()
+        stem = a.label.rsplit("·", 1)[0] if (opens and "·" in a.label) else ("" if opens else a.label)
+        cuts = [m.start(1) for m in seq] + [len(body)]
+        pieces = []
+        if not opens:
+            pieces.append((0, cuts[0], a.label, a.heading))
+        for n, m in enumerate(seq):
+            label = a.label if (opens and n == 0) else (f"{stem}·{m.group(1)}是" if stem else f"{m.group(1)}是")
+            pieces.append((cuts[n], cuts[n + 1], label, a.heading if (opens and n == 0) else ""))
+        for lo, hi, label, heading in pieces:
+            while hi > lo and body[hi - 1] in " \n":
+                hi -= 1
+            piece = body[lo:hi]
+            start = a.start + lo
+            out.append(replace(a, label=label, text=piece, start=start, end=a.start + hi, heading=heading,
+                               items=_items(piece, start, _SUB_ITEM)))
+    return [replace(a, number=n) for n, a in enumerate(out, start=1)]
+
+
 def _segment_sections(text: str, meta: DocMeta, preamble: str, attachments) -> Document:
     lines = _lines(text)
     raw: list[dict] = []  # each: start, end, label, heading, group
@@ -248,6 +290,7 @@ def _segment_sections(text: str, meta: DocMeta, preamble: str, attachments) -> D
             Article(doc_id=meta.id, label=label, number=n, text=body, start=r["start"], end=r["end"],
                     heading=r["heading"], is_section=True, items=_items(body, r["start"], _SUB_ITEM))
         )
+    articles = _split_inline(text, articles)
     seen: dict[str, int] = {}
     for i, a in enumerate(articles):  # last resort: keep labels unique
         if a.label in seen:

@@ -35,3 +35,15 @@ def test_a_year_given_only_inside_a_quoted_title_is_stated(engine):
 def test_no_title_year_line_when_the_year_is_stated(engine):
     answer = engine.ask("江西到哪年注册计量师占比要达到60%？")
     assert "所问的年份见所引文件名" not in answer.answer
+
+
+def test_a_counted_term_the_text_defines_is_answered_by_its_definition(engine):
+    # 第7段 only announces "3项重点任务"; 第8段 says what they are, and its items follow
+    answer = engine.ask("江西双碳计量那份方案里说的3项重点任务具体指什么？")
+    assert "3项重点任务是指完善计量技术体系" in answer.answer and "健全计量服务体系" in answer.answer
+    assert "[江西·第8段]" in answer.answer
+
+
+def test_a_counted_term_nobody_defines_leaves_the_draft(engine):
+    answer = engine.ask("重庆碳计量中心的主要任务有哪些？")
+    assert "第六条" in answer.answer

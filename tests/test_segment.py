@@ -118,3 +118,26 @@ def test_traditional_and_gbk_copies_segment_the_same(settings, doc_by_id, tmp_pa
 def test_no_structure_becomes_one_section_with_warning():
     doc = segment_text("这是一段没有任何章节结构的说明文字。只有两句话。", _meta(kind="news"))
     assert len(doc.articles) == 1 and doc.warnings
+
+
+def test_an_inline_enumeration_is_split_into_its_items(doc_by_id):
+    jx = doc_by_id["jiangxi-interview-2023"]
+    by_label = {a.label: a for a in jx.articles}
+    lead = by_label["第8段"]
+    assert lead.text.startswith("3项重点任务是指") and "一是" not in lead.text
+    assert [by_label[f"第8段·{n}是"].text[:6] for n in "一二三"] == ["一是完善计量", "二是加强计量", "三是健全计量"]
+    assert by_label["第9段"].text.startswith("5项重点工程和行动是指")  # paragraph labels stay as they were
+    numbers = [a.number for a in jx.articles]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for a in jx.articles:
+        assert jx.text[a.start:a.end] == a.text
+
+
+def test_an_inline_enumeration_in_a_new_document(tmp_path):
+    text = ("某市计量工作要点\n一、总体要求\n今年重点抓好三件事。一是建好标准体系。二是做强检测能力。三是加强人才培养。\n"
+            "二、保障措施\n一是加强领导。\n")
+    doc = segment_text(text, _meta(id="n", kind="plan", title="某市计量工作要点"))
+    labels = [a.label for a in doc.articles]
+    assert any(x.endswith("·二是") for x in labels) and any(x.endswith("·三是") for x in labels)
+    second = next(a for a in doc.articles if a.label.endswith("·二是"))
+    assert second.text == "二是做强检测能力。"
