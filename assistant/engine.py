@@ -32,6 +32,7 @@ from .errors import BadQuestionError
 from .arith import compute
 from .complete import complete
 from .evidence import review
+from .followup import ordinal_item
 from .slots import filled
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
@@ -130,7 +131,7 @@ class Engine:
         tu = time.perf_counter()
         hits = self.retrieve(query)
         t1 = time.perf_counter()
-        draft = self._compose(query, hits)
+        draft = (ordinal_item(self, query, history) if history else None) or self._compose(query, hits)
         parts: list[AnswerPart] = []
         if not query.meaningless:
             draft, parts = self._parts(query, draft, asked=question, jurisdiction=jurisdiction, doc_id=doc_id,

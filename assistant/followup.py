@@ -1,0 +1,112 @@
+"""Follow-ups pointing into the previous answer's list: "第二项具体说了啥？", "第三项下面有几条？".
+
+The turn before asked for a list ("东营实施意见提了几项保障措施？") and was answered with its
+items; the follow-up names one by its place. ``ordinal_item`` answers the previous question
+again (the engine is deterministic: the same items in the same order), takes the item at that
+place and quotes its whole text — and, when the item heads a group of sections ("(三)" over
+"(三)1." … "(三)7."), lists them counted.
+
+Nothing here knows a document or a question: the places are the previous answer's own items.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .segment import cn_number
+from .writer import Draft, Writer, sentence_spans
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .understand import Query
+
+ORDINAL = re.compile(r"第([一二三四五六七八九十两]{1,3}|\d{1,2})(项|条|个|点|种|类|方面|部分)")
+BODY_LIMIT = 400  # characters of the item's text quoted whole
+
+
+def _previous_question(history) -> tuple[str, tuple]:
+    turns = list(history or ())
+    for n in range(len(turns) - 1, -1, -1):
+        t = turns[n]
+        role = t.get("role") if isinstance(t, dict) else getattr(t, "role", "")
+        content = t.get("content") if isinstance(t, dict) else getattr(t, "content", "")
+        if role == "user" and content and str(content).strip():
+            return str(content).strip(), tuple(turns[:n])
+    return "", ()
+
+
+def _items(draft: Draft) -> list:
+    """The citations of the previous answer's list items ("- …" lines), in order."""
+    out = []
+    for line in draft.text.splitlines():
+        if not line.lstrip().startswith("- "):
+            continue
+        cite = next((c for c in draft.citations if c.quote and c.quote[:8] in line), None)
+        if cite is not None and cite not in out:
+            out.append(cite)
+    return out
+
+
+def ordinal_item(engine: "Engine", query: "Query", history) -> Draft | None:
+    """The item at the place the follow-up names, from the previous answer's list; None when the
+    question names no place, there is no previous question, or its answer lists fewer items."""
+    m = ORDINAL.search(query.text)
+    if not m or not history or query.jurisdictions and "jurisdictions" not in query.inherited:
+        return None
+    question, earlier = _previous_question(history)
+    if not question:
+        return None
+    try:
+        n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
+    except (ValueError, TypeError):
+        return None
+    previous = engine.understand(question, history=earlier)
+    items = _items(engine._compose(previous, engine.retrieve(previous)))
+    if not 1 <= n <= len(items):
+        return None
+    cite = items[n - 1]
+    doc = engine.composer.docs.get(cite.doc_id)
+    art = doc.article(cite.article) if doc else None
+    if art is None:
+        return None
+    from .components.procedure import article_body
+
+    out = Writer(engine.composer)
+    who = engine.composer.who(doc)
+    group = _group(doc, art)
+    if len(group) >= 2:  # the item heads sections ("(三)…" over "(三)1." … "(三)7."): them, counted
+        heading = art.heading.strip() or art.label
+        out.line(f"上一问所列第{n}项——{who}“{heading}”下共{len(group)}条：")
+        for a in group:
+            spans = sentence_spans(doc, a)
+            body = [(s, e) for s, e in spans if not a.heading or doc.text[s:e] not in a.heading] or spans
+            s, e = body[0]
+            out.line(f"- {engine.composer.quote_span(out, doc, a, s, e)}")
+    else:
+        item = next((i for i in art.items if i.start <= cite.start < i.end), None)
+        if item is not None:  # an item of an article's list ("(三)…"): the item whole
+            end = item.end
+            while end > item.start and doc.text[end - 1] in ";；,，。 \n":
+                end -= 1
+            text = f"{engine.composer.quote_span(out, doc, art, item.start, end)}"
+        else:
+            text = article_body(engine.composer, query, doc, art, out, limit=BODY_LIMIT)
+        out.line(f"上一问所列第{n}项——{who}{'' if art.is_section else art.label}：{text}")
+    return out.draft("task")
+
+
+def _group(doc, art) -> list:
+    """The sections an item heads: the run of sections from it whose labels extend its own
+    ("(三)1." heads "(三)1." … "(三)7."; the heading lives in the first child)."""
+    m = re.match(r"^(.*[)）])1\.$", art.label)
+    stem = m.group(1) if m else art.label
+    run, started = [], False
+    for a in doc.articles:
+        if a is art or a.label == art.label:
+            started = True
+        if started:
+            if not a.label.startswith(stem):
+                break
+            run.append(a)
+    return run if any(a.label != stem for a in run) else []
