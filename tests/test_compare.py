@@ -127,3 +127,4 @@ def test_short_title(docs):
     by_id = {d.id: d for d in docs}
     assert short_title(by_id["tianjin-data-2025"]) == "计量数据建设应用中心"
     assert short_title(by_id["hubei-carbon-2023"]) == "碳计量中心"
+

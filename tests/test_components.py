@@ -164,3 +164,14 @@ def test_a_documents_attachments_are_listed_counted_and_placed(engine):
 def test_a_document_without_an_attachment_list_says_so(engine):
     answer = engine.ask("重庆碳计量中心管理办法附件有哪些？")
     assert answer.abstained and "没有列出附件" in answer.answer
+
+
+def test_plan_goals_for_a_year_are_compared_from_their_target_year_sentences(engine):
+    answer = engine.ask("江西、东营两地到2035年要达成什么计量目标？")
+    assert "到2035年,全市计量科技创新水平大幅提升" in answer.answer
+    assert "到2035年,全省现代先进测量体系建设取得全面进展" in answer.answer
+
+
+def test_a_subject_the_goal_overview_does_not_cover_is_not_answered_by_it(engine):
+    answer = engine.ask("江西和东营到2025年在诚信计量示范单位上各有多少数量目标？")
+    assert "5000家" in answer.answer

@@ -195,6 +195,9 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
         picks: list[tuple[Article, int, int]] = []
         if years:
             picks = milestones(ctx, d)
+        elif q.years and d.meta.kind != "regulation" and _goals_answer(ctx, d, q.years, grams):
+            # "东营和江西2035年的目标分别怎么说？": each plan's sentences under 到2035年
+            picks = _goals_of(ctx, d, q.years)
         elif scored[d.id] and specific:
             top = max(sc for sc, _ in scored[d.id])
             for sc, p in sorted(scored[d.id], key=lambda x: -x[0])[:2]:
@@ -259,6 +262,44 @@ LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation
 
 def _first_label(cell) -> str:
     return cell[0][0].label if cell else ""
+
+
+def _goals_of(ctx: "Composer", doc: Document, years) -> list[tuple[Article, int, int]]:
+    """The sentences of a plan that open with a target year the question names (到2035年,…),
+    each with the sentences after it in its paragraph up to the next target year (at most 160
+    characters)."""
+    out = []
+    for art in doc.articles:
+        for y in years:
+            for m in re.finditer(rf"到{y}年", art.text):
+                at = art.start + m.start()
+                nxt = re.search(r"到\d{4}年", art.text[m.end():])
+                end = art.start + m.end() + nxt.start() if nxt else art.end
+                end = min(end, at + GOAL_CHARS)
+                cut = max(doc.text.rfind(x, at, end) for x in "。;；")
+                out.append((art, at, cut if cut > at else end))
+    return out
+
+
+GOAL_CHARS = 160
+GOAL_WORDS = ("目标", "发展目标", "怎么说", "说的", "是什么", "各是", "定的", "提出")  # words asking for the goals as such
+GOAL_MARGIN = 0.15  # a sentence elsewhere covering the question's subject this much better answers it instead
+
+
+def _goals_answer(ctx: "Composer", doc: Document, years, grams) -> bool:
+    """The plan's goals for the year asked answer the question: it asks the goals as such, or
+    they cover its subject about as well as any sentence of the plan ("诚信计量示范单位到2025年
+    的数量" is answered where the plan names them, not by the goal overview)."""
+    goals = _goals_of(ctx, doc, years)
+    if not goals:
+        return False
+    grams = grams - {g for w in GOAL_WORDS for g in bigrams(w)}
+    if not grams:
+        return True
+    best_goal = max(ctx.coverage(grams, doc.text[s:e]) for _, s, e in goals)
+    best_any = max((ctx.coverage(grams, doc.text[s:e]) for a in doc.articles for s, e in sentence_spans(doc, a)),
+                   default=0.0)
+    return best_goal >= best_any - GOAL_MARGIN
 
 
 def milestones(ctx: "Composer", doc: Document) -> list[tuple[Article, int, int]]:
