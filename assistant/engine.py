@@ -38,7 +38,7 @@ from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
 from .jurisdictions import corpus_names
 from .translate import english_lead, gloss, is_english, load_glossary
-from .understand import Lexicon, Query, load_vocabulary, understand
+from .understand import Lexicon, Query, kind_name, load_vocabulary, understand
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +174,16 @@ class Engine:
         turns = (*history, {"role": "user", "content": query.question})
         whole_hits = None
         drafts = []
+        scope_turn = {"role": "user", "content": " ".join([*query.jurisdictions,
+                                                          *(kind_name(k, self.vocab) for k in query.kinds)])}
         for part in parts:
             q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id, history=turns)
-            if not q.jurisdictions and query.jurisdictions:  # the question named them once for all parts
+            if ((not q.jurisdictions and query.jurisdictions)  # the question named them once for all parts
+                    or ("topics" in q.inherited and "terms" not in q.inherited and q.terms and not q.kind_terms)):
+                # (a part with a subject of its own asks its own thing: the whole question lends it
+                # the place and the kind, not its topic — "…下面有几条？…市里县里怎么分工？")
                 q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id,
-                                    history=(*history, {"role": "user", "content": "、".join(query.jurisdictions)}))
+                                    history=(*history, scope_turn))
             if draft.abstained and q.followup:  # it leans on the whole question, which nothing answers
                 drafts.append((part, draft))
                 continue

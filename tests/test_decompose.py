@@ -86,3 +86,10 @@ def test_an_english_question_is_split_as_asked(engine):
 def test_choices_offered_belong_to_the_question_before_them():
     parts = split_parts("碳中心建成以后日常归谁管，省局还是市里？", PART_WORDS)
     assert [p.text for p in parts] == ["碳中心建成以后日常归谁管，省局还是市里？"]
+
+
+def test_a_part_with_its_own_subject_takes_the_place_not_the_topic(engine):
+    # the first part asks a count; the second asks how work is divided, in the same place
+    answer = engine.ask("东营：第三部分下面列了几条？社会公用计量标准市县两级怎么分工？")
+    second = answer.parts[-1]
+    assert not second.abstained and "市级抓重点、县级抓基础" in answer.answer
