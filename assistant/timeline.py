@@ -31,6 +31,7 @@ EVENTS = {
     "notice": "公示开始",
     "change": "发生重大变化",
     "acceptance_submitted": "提交验收申请",
+    "violation": "发生违法行为",
 }
 READING = "开始当日不计入,期间届满日为起算日的对应日(民法典第二百零一条)"
 READING_ALT = "另一读法:开始当日计入,届满日提前一日"
@@ -171,6 +172,13 @@ def compute_timeline(doc: Document, table: RulesTable, *, event: str, date: dt.d
                               alternative=add_period(alt, fm.value, fm.unit)))
     elif event == "established":
         events += _established(doc, table, date, cycles=cycles)
+    elif event == "violation":  # "3年内没有违法行为": applying is possible once the window has passed
+        window = _rule(doc, table, "clean_record_years", event)
+        end = add_period(date, window.value, window.unit)
+        text = format_value(window.value, window.unit)
+        events.append(_ev(doc, f"最早可申请日(违法行为满{text}后)", end + dt.timedelta(days=1), window,
+                          reading=f"申请日前{text}内不得有违法行为:违法行为之日起算{text}届满日的次日起可申请;"
+                                  f"另一读法:届满日当日起可申请", alternative=end))
     else:
         topic, name = {"notice": ("public_notice_min", "公示期最早届满日"),
                        "change": ("change_report_deadline", "重大变化报告最迟日"),

@@ -60,3 +60,9 @@ def test_a_month_the_user_names_is_judged_by_its_first_and_last_day(engine, mont
     assert answer.answer.startswith(f"{verdict}：自您给出的2025年1月8日起算筹建期限3年")
     assert "最迟2027年10月8日" in answer.answer and "[天津·第十三条]" in answer.answer
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_an_applicant_with_a_violation_gets_the_earliest_application_day(engine):
+    answer = engine.ask("天津数据中心，我们2025年6月30日受到过一次行政处罚，啥时候才能申请？")
+    assert "最早可申请日" in answer.answer and "2028年7月1日" in answer.answer and "[天津·第八条]" in answer.answer
+    assert _status(answer, "2028年7月1日") == "verified"

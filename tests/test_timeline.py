@@ -336,3 +336,14 @@ def test_cli_bad_format_is_one_line_without_traceback():
                           capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "未知输出格式" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_violation_date_gives_the_earliest_application_day(doc_by_id, table):
+    events = compute_timeline(doc_by_id["tianjin-data-2025"], table, event="violation", date=dt.date(2025, 6, 30))
+    assert [(e.date, e.alternative) for e in events] == [(dt.date(2028, 7, 1), dt.date(2028, 6, 30))]
+    assert events[0].article == "第八条"
+
+
+def test_a_document_without_a_clean_record_window_has_no_violation_timeline(doc_by_id, table):
+    with pytest.raises(TimelineError):
+        compute_timeline(doc_by_id["chongqing-carbon-2024"], table, event="violation", date=dt.date(2025, 6, 30))
