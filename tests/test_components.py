@@ -175,3 +175,11 @@ def test_plan_goals_for_a_year_are_compared_from_their_target_year_sentences(eng
 def test_a_subject_the_goal_overview_does_not_cover_is_not_answered_by_it(engine):
     answer = engine.ask("江西和东营到2025年在诚信计量示范单位上各有多少数量目标？")
     assert "5000家" in answer.answer
+
+
+def test_whether_a_document_has_a_rule_at_all_is_answered_no_with_what_it_says(engine):
+    history = [{"role": "user", "content": "重庆碳计量中心收到验收申请后几个工作日内初审？"},
+               {"role": "assistant", "content": "7个工作日"}]
+    answer = engine.ask("那湖北碳计量中心也有这个时限吗？", history=history)
+    assert not answer.abstained and answer.answer.startswith("没有：湖北碳计量中心办法未规定")
+    assert "[湖北省碳计量中心·第十四条]" in answer.answer

@@ -296,6 +296,11 @@ def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
 _CONFIRM = re.compile(r"也是|也要|也得|一样|同样|是不是|是吗|对吧|对吗|对不对")
 
 
+# a yes/no question whether the document has a rule at all ("也要公示吗？", "有没有这个时限？")
+_ASKS_IF_ANY = re.compile(r"也(?:要|有|需要|得|必须|规定)[^，,。？?]{0,12}吗|有没有[^，,。？?]{0,12}(?:规定|要求|时限|期限|环节)|"
+                          r"是否(?:也)?(?:有|规定|要求)")
+
+
 def _figure_to_confirm(q: Query) -> str:
     """The figure (number and unit, as written) a yes/no question asks to have confirmed."""
     if not _CONFIRM.search(q.text):
@@ -323,6 +328,9 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
     if figure and said:
         # "也是7个工作日？" where the document sets no figure but has the rule: the answer is no
         out.lines[head] = f"不是：{who}未规定{label}，没有“{figure}”这样的具体数字。"
+    elif said and _ASKS_IF_ANY.search(q.text):
+        # "湖北那边也要公示吗？" / "也有这个时限吗？": whether the document has it at all — it has not
+        out.lines[head] = f"没有：{who}未规定{label}。"
     kinds = {doc_kind(d, ctx.vocab) for d in scope}
     in_scope = {d.id for d in scope}
     others = [r for r in ctx._by_topic.get(topic, ()) if r.doc_id not in in_scope]
@@ -337,4 +345,4 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
                  f"不适用于{'、'.join(dict.fromkeys(x.meta.jurisdiction for x in scope))}）。")
         if len(seen) >= 2:
             break
-    return out.draft(q.intent, abstained=not (figure and said), topic=topic)
+    return out.draft(q.intent, abstained=not (said and (figure or _ASKS_IF_ANY.search(q.text))), topic=topic)
