@@ -4,7 +4,8 @@
 components share (naming documents, rules by topic, lexical coverage of the question, quoting a
 rule or a span, ranking articles). ``compose`` answers the question's intent with the
 component registered for it (``assistant/components``), after the abstentions that apply to
-every intent, then counts (components/count.py) and notes.
+every intent and the route of an application or report when the question asks who receives it
+(components/route.py, whatever the intent), then counts (components/count.py) and notes.
 
 Nothing here knows a particular document or question: documents come from the manifest,
 numbers from the rules table, wording from the articles.

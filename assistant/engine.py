@@ -1,5 +1,12 @@
 """The answer engine: understand → retrieve → compose → (generate) → check → Answer.
 
+Compose is a pipeline, each stage its own module: a follow-up pointing into the previous
+answer's list (followup.py), else the composer's draft (compose.py: abstentions, the route of
+an application, the intent's component), held against the retrieved evidence (evidence.py),
+the computations it asks (arith.py), what the question asks of the cited articles that the
+draft leaves out (complete.py), the asked slot filled or abstained (slots.py); a multi-part
+question is split and each part composed the same way (decompose.py).
+
 ``Engine.load(settings)`` loads the corpus, the rules table and the retriever once (building
 the index when it is missing); ``Engine.ask`` answers one question, optionally with the
 earlier turns of a conversation. Every answer is checked: a contradicted number never
