@@ -297,7 +297,7 @@ class Composer:
         if q.foreign and not q.jurisdictions:
             return abstain.foreign(self, q, out)
         missing = (abstain.uncovered_subject(self, q, out) or abstain.named_only(self, q, out)
-                   or abstain.deferred(self, q, out))
+                   or abstain.deferred(self, q, out) or abstain.registry(self, q, out))
         if missing:
             return missing
         if q.metadata:

@@ -176,7 +176,7 @@ class Engine:
         question is split as asked, not as glossed."""
         text = asked.strip() if query.language == "en" else query.question
         parts = split_parts(text, (*self.vocab.question_words, *self.vocab.part_words))
-        if len(parts) < 2:
+        if len(parts) < 2 or draft.settled:  # (an abstention that knows why speaks for every part)
             return draft, []
         turns = (*history, {"role": "user", "content": query.question})
         whole_hits = None

@@ -6,7 +6,8 @@ A stage after ``arith.compute``. When the question asks for a date (哪天, 截�
 number in a unit (几天, 多少家 …) and the draft, which did not abstain, states no date and no
 quantity of that unit family, the draft becomes an abstention that says so and keeps what it
 quoted as the nearest the documents come. Nothing here knows a topic or a document: only what
-kind of answer the question's own words ask for, and what kind the draft gives.
+kind of answer the question's own words ask for, and what kind the draft gives. Contact
+details (电话, 地址, 邮箱, 网址) are a slot too: a draft quoting none does not answer them.
 """
 
 from __future__ import annotations
@@ -31,9 +32,22 @@ DAYS = {"日", "天", "工作日", "个工作日"}
 EXEMPT_INTENTS = {"comparison"}  # a comparison table states what each side has, or 未规定
 
 
+# contact details asked for (电话, 地址, 邮箱, 网址): a slot a draft fills only by quoting one
+CONTACT_ASKED = re.compile(r"电话|联系方式|联系人|邮箱|电子邮件|网址|网站|寄到哪|邮寄地址|地址在哪|地址是什么|地址是多少|"
+                           r"phone|e-?mail|address|website", re.IGNORECASE)
+CONTACT_GIVEN = re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}|[\w.]+@[\w.]+|https?://|www\.|(?:路|街|大道)\d+号")
+
+
 def filled(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     """The draft, or an abstention when it leaves the asked slot empty (module docstring)."""
-    if draft.abstained or draft.intent in EXEMPT_INTENTS or q.meaningless or q.metadata or q.dates:
+    if draft.abstained or q.meaningless:
+        return draft
+    if CONTACT_ASKED.search(q.question) and not CONTACT_GIVEN.search(draft.text):
+        who = "、".join(dict.fromkeys(ctx.who(ctx.docs[i]) for i in q.doc_ids if i in ctx.docs)) or "语料中的文件"
+        draft.text = f"{who}没有给出联系方式（电话、地址、邮箱等），无法回答。\n最接近的相关条文：\n{draft.text}"
+        draft.abstained = True
+        return draft
+    if draft.intent in EXEMPT_INTENTS or q.metadata or q.dates:
         return draft
     stated = find_quantities(normalize_query(draft.text.replace("\n", "。")))
     stated_units = {x.unit for x in stated} | {str(v.get("unit", "")) for v in draft.values}

@@ -183,3 +183,18 @@ def test_whether_a_document_has_a_rule_at_all_is_answered_no_with_what_it_says(e
     answer = engine.ask("那湖北碳计量中心也有这个时限吗？", history=history)
     assert not answer.abstained and answer.answer.startswith("没有：湖北碳计量中心办法未规定")
     assert "[湖北省碳计量中心·第十四条]" in answer.answer
+
+
+def test_a_register_of_approved_institutions_is_not_in_rules(engine):
+    answer = engine.ask("天津目前已经批了哪几家计量数据中心？")
+    assert answer.abstained and "没有列出已批准或已建成的单位名单" in answer.answer
+
+
+def test_an_approval_the_user_mentions_is_not_a_register_question(engine):
+    answer = engine.ask("我们湖北的数据基地已经获批了延期，延期结束还没建完会怎样？")
+    assert not answer.abstained and "名单" not in answer.answer
+
+
+def test_a_named_form_asked_to_be_shown_is_absent_for_every_part(engine):
+    answer = engine.ask("《湖北省碳计量中心申报书》能发我看看吗？都要填什么？")
+    assert answer.abstained and "没有它的正文" in answer.answer and not answer.parts

@@ -66,3 +66,8 @@ def test_an_applicant_with_a_violation_gets_the_earliest_application_day(engine)
     answer = engine.ask("天津数据中心，我们2025年6月30日受到过一次行政处罚，啥时候才能申请？")
     assert "最早可申请日" in answer.answer and "2028年7月1日" in answer.answer and "[天津·第八条]" in answer.answer
     assert _status(answer, "2028年7月1日") == "verified"
+
+
+def test_is_it_compliant_with_a_planned_month_is_a_too_late_check(engine):
+    answer = engine.ask("我们2025年1月8日获批筹建天津计量数据中心，打算2027年11月再交验收申请，这样合规吗？")
+    assert answer.answer.startswith("已经晚了")

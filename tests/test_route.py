@@ -20,3 +20,8 @@ def test_the_route_of_what_is_asked_is_quoted(engine, question, article):
 def test_a_question_asking_no_body_is_not_routed(engine):
     answer = engine.ask("湖北碳计量中心申请要满足哪些条件？")
     assert answer.topic != "route" and "第七条" in answer.answer
+
+
+def test_a_question_asking_whether_to_submit_directly_is_routed(engine):
+    answer = engine.ask("天津数据中心是申请单位自己直接报市里吗？")
+    assert answer.topic == "route" and "[天津·第九条]" in answer.answer

@@ -16,3 +16,13 @@ def test_a_day_count_fills_a_day_ask_in_working_days(engine):
 def test_a_relative_deadline_fills_a_date_ask(engine):
     answer = engine.ask("重庆碳计量中心验收申请最晚哪天交？")
     assert not answer.abstained and "3个月前" in answer.answer
+
+
+def test_contact_details_the_documents_never_give_are_said_to_be_missing(engine):
+    answer = engine.ask("天津市市场监管委的邮箱和办公电话能给一下吗？")
+    assert answer.abstained and "没有给出联系方式" in answer.answer
+
+
+def test_an_address_change_is_not_a_contact_question(engine):
+    answer = engine.ask("重庆碳计量中心办公地址变了要几个工作日内报告？")
+    assert not answer.abstained and "7个工作日" in answer.answer

@@ -67,7 +67,9 @@ def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
 
 # a question about what a named document says inside ("评分表里各项分值", "任务书里要填哪些指标")
 _ASKS_CONTENT = re.compile(r"[里中内](?:的)?(?:各|具体|都|要求|规定|列|写|填|有)|具体内容|什么内容|哪些内容|分值|怎么分配"
-                           r"|指标|模板|样式|格式|列一下|全文|原文|打分项|评分项|权重|评分标准|打分标准|扣分|栏目")
+                           r"|指标|模板|样式|格式|列一下|全文|原文|打分项|评分项|权重|评分标准|打分标准|扣分|栏目"
+                           r"|各占|发我|发一份|看看|长什么样|什么样子|哪些字段|\bfields?\b|\btemplate\b|\bcontents?\b"
+                           r"|show me|what(?:'s| is) in", re.IGNORECASE)
 NAMED_MATCH = 0.6  # share of a named document's own words (beyond the citing document's title) the question uses
 
 
@@ -90,6 +92,22 @@ def _where_named(d, name: str) -> tuple[int, int]:
             if ref:
                 return ref.start(), ref.end()
     return -1, -1
+
+
+# "湖北现在已经批了哪些省级碳计量中心？": which institutions exist — a register, not a rule
+_REGISTRY = re.compile(r"(?:已经|目前|现在|至今|截至目前|到现在|现有)[^，,。？?]{0,12}(?:哪些|几家|多少家|哪几家|多少个)|"
+                       r"(?:批了|批准了|建了|建成了|成立了|认定了)(?:哪些|几家|多少家|哪几家)")
+
+
+def registry(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
+    """A question about which institutions have been approved or built so far, asked of rules
+    (管理办法) that list none: say the documents are rules, not a register."""
+    scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
+    if not _REGISTRY.search(q.text) or not scope or any(d.meta.kind != "regulation" for d in scope):
+        return None
+    out.line(f"{'、'.join(ctx.name(d) for d in scope)}是管理办法，只规定申请、建设和管理的规则，"
+             f"没有列出已批准或已建成的单位名单，无法回答。")
+    return out.draft(q.intent, abstained=True, settled=True)
 
 
 def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:

@@ -32,7 +32,6 @@ SENTENCE = re.compile(r"向[^，,。；;]{2,24}?(?:提出|提交|报送|申请|�
 # what a route is for, when the question names it: its sentences must say it too
 ACTIONS = {"验收": ("验收",), "年度": ("年度",), "年报": ("年度",), "总结": ("总结",), "延期": ("延期",),
            "整改": ("整改",), "变化": ("变化",), "搬": ("变化",)}
-MIN_COVER = 0.15
 OBJECT = 12  # characters after 向…提出 that say what is sent
 
 
@@ -61,7 +60,7 @@ def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
             score = ctx.coverage(grams, art.text) if grams else 0.0
             if best is None or (score, -art.number) > (best[0], -best[2].number):
                 best = (score, doc, art)
-    if best is None or (best[0] < MIN_COVER and not wanted):
+    if best is None:
         return None
     from .procedure import article_body
 
