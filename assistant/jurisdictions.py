@@ -265,14 +265,14 @@ def find_in_text(text: str, *, extra: tuple[str, ...] = (), names=()) -> list[st
 # these rules raise no false alarm there.
 _PLACE_SUFFIX = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "州", "县", "盟")
 # a place name never starts with these (本省, 全市, 各县, 哪个省, 我们市, 地级市 …)
-_NOT_FIRST = set("本全各外该我你您贵每某其此哪这那同两几一多个省市县区州级在对和与及跟的了是有地城都超上下大小新老副")
+_NOT_FIRST = set("本全各外该我你您贵每某其此哪这那同两几一多个省市县区州级在对和与及跟的了是有地城都超上下大小新老副想要能报申")
 # a suffix followed by these is part of another word (市场, 省级, 市局, 县域, 州府)
 _NOT_AFTER = set("场级局监长委政府属辖直管域内外民情况里")  # 市里/省里: "the city/province (government)"
 # a name found before 的 or a document kind never ends with these: they make a time or a place
 # relative to something (批筹前的公示, 验收后的…, 筹建期间的…)
 _NOT_LAST = set("前后时中内外里间期")
 # a name found this way never holds these (function words, numbers, dates, other suffixes: 要市州, 年全市)
-_NOT_INSIDE = set("全各本该年月日号的了是在和与及跟这那哪么们我你他比往到去向从对省市县州区")
+_NOT_INSIDE = set("全各本该年月日号的了是在和与及跟这那哪么们我你他比往到去向从对省市县州区报请想")  # (verbs: 想申报省…)
 _BOUNDARY_CHARS = set("在对和与及跟同、问按据从到去至向于的,，。;；:：?？!！ ")
 _BOUNDARY_WORDS = ("请问", "关于", "比较", "对比", "按照", "那么", "想问", "问下", "问一下", "我们", "咱们", "你们")
 # words after which a name stands where a place stands (澜州这边, 澜州那里)

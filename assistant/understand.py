@@ -112,7 +112,12 @@ _OPENING_JI = re.compile(r"^(?:有|好)?几(?=[家个项位名种条次所])")
 _ASKS_OTHER = re.compile(r"谁|什么|哪些|哪个|哪里|哪儿|怎么|怎样|如何|吗|是否|能否|可否|能不能|行不行|可不可以")
 
 
+# 这几年/那几家/近几年/前几天/好几个: "these few", never "how many"
+_SOME = re.compile(r"(?<=[这那近前好])几(?=[年个天家项位名种条次月])")
+
+
 def indefinite(text: str) -> str:
+    text = _SOME.sub("若干", text)
     clauses = _CLAUSES.findall(text)
     if len(clauses) < 2:
         return text

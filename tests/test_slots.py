@@ -26,3 +26,8 @@ def test_contact_details_the_documents_never_give_are_said_to_be_missing(engine)
 def test_an_address_change_is_not_a_contact_question(engine):
     answer = engine.ask("重庆碳计量中心办公地址变了要几个工作日内报告？")
     assert not answer.abstained and "7个工作日" in answer.answer
+
+
+def test_moving_house_is_an_address_change(engine):
+    answer = engine.ask("渝碳中心整体搬迁到新厂区了，要多少天内报给市局？")
+    assert not answer.abstained and "7个工作日" in answer.answer

@@ -410,3 +410,9 @@ def test_working_days_are_a_unit_not_the_task_cue(u):
 def test_which_items_is_not_how_many(u):
     assert not u("江西讲的计量共治格局是哪几句话？").asks_number
     assert u("东营和江西的计量发展目标各定到哪几年？").asks_number  # years are numbers
+
+
+def test_these_few_years_is_not_how_many(u):
+    q = u("我们是滨海新区一家民营科技公司，这几年在计量数据应用上攒了不少数据，企业能申报天津的计量数据中心吗？")
+    assert not q.asks_number
+    assert u("天津计量数据中心筹建期几年？").asks_number
