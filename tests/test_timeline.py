@@ -347,3 +347,9 @@ def test_a_violation_date_gives_the_earliest_application_day(doc_by_id, table):
 def test_a_document_without_a_clean_record_window_has_no_violation_timeline(doc_by_id, table):
     with pytest.raises(TimelineError):
         compute_timeline(doc_by_id["chongqing-carbon-2024"], table, event="violation", date=dt.date(2025, 6, 30))
+
+
+def test_a_rectification_notice_date_written_with_dots_or_hao_is_the_event(engine):
+    for q in ("渝碳中心现场考核没过，2026.3.2收到整改通知，最晚整改到哪天", "重庆现场考核不合格，整改通知书是2026年3月2号收到的，整改最长到哪天？"):
+        answer = engine.ask(q)
+        assert "2027年3月2日" in answer.answer, q

@@ -120,7 +120,7 @@ def relevant(ctx: "Composer", events: list[Event], topics: list[str]) -> list[Ev
 def asked_event(ctx: "Composer", q: Query, topics: list[str], hits=()) -> str:
     spec = ctx.vocab.timeline_events
     text = q.text
-    date_pos = min((m.start() for m in re.finditer(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}", text)),
+    date_pos = min((m.start() for m in re.finditer(r"\d{4}年\d{1,2}月\d{1,2}[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}", text)),
                    default=0)
     best = None
     for event, entry in spec.items():
