@@ -52,13 +52,17 @@ def _paragraph_rest(composer: Composer, q: Query, draft: Draft, said: list, out:
     art = doc.article(first.article) if doc else None
     if art is None or doc.meta.kind == "regulation" or art.end - art.start > PARAGRAPH:
         return ""
-    rest = [(s, e) for s, e in sentence_spans(doc, art)
-            if not any(d == doc.id and a < e and s < b for d, a, b in said)]
+    rest = [(s, e) for s, e in sentence_spans(doc, art) if not _said(said, doc.id, s, e)]
     if not rest:
         return ""
     said += [(doc.id, s, e) for s, e in rest]
     quotes = "".join(f"{composer.quote_span(out, doc, art, s, e)}。" for s, e in rest)
     return f"{composer.who(doc)}同段接着写道：{quotes}"
+
+
+def _said(said: list, doc_id: str, s: int, e: int) -> bool:
+    """doc.text[s:e] overlaps a span the answer already quotes."""
+    return any(d == doc_id and a < e and s < b for d, a, b in said)
 
 
 def _plain(text: str) -> str:
@@ -126,7 +130,7 @@ def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
             if composer.coverage(grams, text) > 1 - MISSING or not missing:
                 continue
             for s, e in sentence_spans(doc, art):
-                if any(d == doc_id and a < e and s < b for d, a, b in said):
+                if _said(said, doc_id, s, e):
                     continue
                 if _plain(doc.text[s:e])[:12] in _plain(text):  # already given (a list item, a heading)
                     continue
@@ -147,8 +151,5 @@ def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
         lines.insert(0, rest)
     if not lines:
         return draft
-    extra = out.draft(draft.intent)
-    draft.text = draft.text.rstrip() + "\n\n" + "\n".join(lines)
-    known = {(c.doc_id, c.article, c.start, c.end) for c in draft.citations}
-    draft.citations += [c for c in extra.citations if (c.doc_id, c.article, c.start, c.end) not in known]
+    draft.extend(out.draft(draft.intent), "\n".join(lines))
     return draft

@@ -178,9 +178,5 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
         out.line(_quote(composer, out, best))
         return out.draft(q.intent)
     line = _quote(composer, out, best)
-    extra = out.draft(draft.intent)
-    draft.text = f"{draft.text}\n\n相关条文：{line}"
-    known = {(c.doc_id, c.article, c.start, c.end) for c in draft.citations}
-    draft.citations += [c for c in extra.citations if (c.doc_id, c.article, c.start, c.end) not in known]
-    draft.doc_ids += [d for d in extra.doc_ids if d not in draft.doc_ids]
+    draft.extend(out.draft(draft.intent), f"相关条文：{line}")
     return draft

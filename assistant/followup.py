@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .components.procedure import article_body
 from .segment import cn_number
 from .writer import Draft, Writer, sentence_spans
 
@@ -70,8 +71,6 @@ def ordinal_item(engine: "Engine", query: "Query", history) -> Draft | None:
     art = doc.article(cite.article) if doc else None
     if art is None:
         return None
-    from .components.procedure import article_body
-
     out = Writer(engine.composer)
     who = engine.composer.who(doc)
     group = _group(doc, art)

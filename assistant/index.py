@@ -186,7 +186,7 @@ def store_of(settings: Settings) -> dict:
     return {"mode": "server", "url": url} if url else {"mode": "embedded"}
 
 
-def _chosen(built: dict) -> bool:
+def settings_unchanged(built: dict) -> bool:
     """An index differing from the wanted one only by what this program's code decides (its
     format, its chunking scheme) is rebuilt from the embedding cache without asking; settings the
     user chose (model, chunk size, store) are theirs to rebuild."""
@@ -425,7 +425,7 @@ def build_index(settings: Settings, docs: list[Document] | None = None, *, rebui
         old_hashes = previous[1].get("chunks", {}) if previous else {}
         if previous and not rebuild:
             why = mismatch(previous[1], wanted)
-            if why and not _chosen(previous[1]):
+            if why and not settings_unchanged(previous[1]):
                 # an index written by an older version of this program: nothing the user chose
                 # changed, so rebuild it (every vector still comes from the embedding cache)
                 log.warning("索引格式或分块方案已更新（%s），重建索引（向量取自缓存）。"

@@ -499,7 +499,7 @@ def ensure_index(settings: Settings, docs: list[Document] | None = None) -> Retr
     """The retriever, building the index first when there is none or the corpus changed."""
     from .index import build_index
 
-    from .index import _chosen, read_build, read_pointer
+    from .index import settings_unchanged, read_build, read_pointer
 
     try:
         retriever = Retriever.load(settings)
@@ -508,7 +508,7 @@ def ensure_index(settings: Settings, docs: list[Document] | None = None) -> Retr
         return Retriever.load(settings)
     except IndexMismatchError:
         built = read_build(settings.index_dir, read_pointer(settings.index_dir))[1]
-        if _chosen(built):
+        if settings_unchanged(built):
             raise  # the user changed a setting (model, store…): they decide to rebuild
         build_index(settings, docs, progress=False)  # an older format or chunking: rebuilt from the cache
         return Retriever.load(settings)

@@ -42,6 +42,14 @@ class Draft:
     # the evidence review leaves it be
     settled: bool = False
 
+    def extend(self, extra: "Draft", text: str) -> None:
+        """Append ``text`` (written with ``extra``'s writer) and the citations and documents it
+        quotes that this draft does not already have."""
+        self.text = f"{self.text.rstrip()}\n\n{text}"
+        known = {(c.doc_id, c.article, c.start, c.end) for c in self.citations}
+        self.citations += [c for c in extra.citations if (c.doc_id, c.article, c.start, c.end) not in known]
+        self.doc_ids += [d for d in extra.doc_ids if d not in self.doc_ids]
+
 
 class Writer:
     """Collects answer lines, citations, values and events."""

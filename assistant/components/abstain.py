@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from ..arith import CONFIRM
 from ..numbers import find_quantities
 from ..types import Document
 from ..understand import Query, bigrams, doc_kind, kind_name
@@ -311,7 +312,7 @@ def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
 
 
 # a figure the user asks to have confirmed ("也是7个工作日？", "是不是3年？")
-_CONFIRM = re.compile(r"也是|也要|也得|一样|同样|是不是|是吗|对吧|对吗|对不对")
+_CONFIRM = re.compile(r"也是|也要|也得|一样|同样|" + CONFIRM.pattern)
 
 
 # a yes/no question whether the document has a rule at all ("也要公示吗？", "有没有这个时限？")

@@ -195,9 +195,9 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
         picks: list[tuple[Article, int, int]] = []
         if years:
             picks = milestones(ctx, d)
-        elif q.years and d.meta.kind != "regulation" and _goals_answer(ctx, d, q.years, grams):
+        elif q.years and d.meta.kind != "regulation" and (goals := _goals_answering(ctx, d, q.years, grams)):
             # "东营和江西2035年的目标分别怎么说？": each plan's sentences under 到2035年
-            picks = _goals_of(ctx, d, q.years)
+            picks = goals
         elif scored[d.id] and specific:
             top = max(sc for sc, _ in scored[d.id])
             for sc, p in sorted(scored[d.id], key=lambda x: -x[0])[:2]:
@@ -286,20 +286,19 @@ GOAL_WORDS = ("目标", "发展目标", "怎么说", "说的", "是什么", "各
 GOAL_MARGIN = 0.15  # a sentence elsewhere covering the question's subject this much better answers it instead
 
 
-def _goals_answer(ctx: "Composer", doc: Document, years, grams) -> bool:
-    """The plan's goals for the year asked answer the question: it asks the goals as such, or
-    they cover its subject about as well as any sentence of the plan ("诚信计量示范单位到2025年
-    的数量" is answered where the plan names them, not by the goal overview)."""
+def _goals_answering(ctx: "Composer", doc: Document, years, grams) -> list[tuple[Article, int, int]]:
+    """The plan's goal sentences for the year asked, when they answer the question: it asks the
+    goals as such, or they cover its subject about as well as any sentence of the plan ("诚信计量
+    示范单位到2025年的数量" is answered where the plan names them, not by the goal overview); []
+    otherwise."""
     goals = _goals_of(ctx, doc, years)
-    if not goals:
-        return False
     grams = grams - {g for w in GOAL_WORDS for g in bigrams(w)}
-    if not grams:
-        return True
+    if not goals or not grams:
+        return goals
     best_goal = max(ctx.coverage(grams, doc.text[s:e]) for _, s, e in goals)
     best_any = max((ctx.coverage(grams, doc.text[s:e]) for a in doc.articles for s, e in sentence_spans(doc, a)),
                    default=0.0)
-    return best_goal >= best_any - GOAL_MARGIN
+    return goals if best_goal >= best_any - GOAL_MARGIN else []
 
 
 def milestones(ctx: "Composer", doc: Document) -> list[tuple[Article, int, int]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..understand import Query
 from ..writer import Draft, Writer
+from .procedure import article_body
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -62,8 +63,6 @@ def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
                 best = (score, doc, art)
     if best is None:
         return None
-    from .procedure import article_body
-
     _, doc, art = best
     out.line(f"{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out)}")
     return out.draft("procedure", topic=ROUTE)
