@@ -74,6 +74,11 @@ _COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两])(项|个|大|�
 _DEFINES = r"(?:和[\u4e00-\u9fff]{1,6})?(?:是指|主要包括|包括|分别是|主要有)"
 
 
+def _items_of(doc, art) -> list:
+    """The sections split from an article's paragraph (第8段·一是, 第8段·二是 …)."""
+    return [a for a in doc.articles if a.label.startswith(f"{art.label}·")]
+
+
 def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
     """Counted terms the question asks about ("3项重点任务是啥？") that a document in scope defines
     ("3项重点任务是指A、B、C。一是A…"): the definitions answer, each with the items that follow it
@@ -82,14 +87,21 @@ def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
         return draft
     found = []
     for m in _COUNTED.finditer(q.text):
-        term = re.compile(re.escape(m.group(0)) + _DEFINES)
+        # defined in words (3项重点任务是指…), or announced before the items split from its
+        # paragraph (今年重点抓好三项工作。一是…二是…三是…)
+        term = re.compile(re.escape(m.group(0)) + f"(?:{_DEFINES}|[。:：])")
         for did in q.doc_ids or list(composer.docs):
             doc = composer.docs.get(did)
-            hit = term.search(doc.text) if doc else None
-            art = next((a for a in doc.articles if a.start <= hit.start() < a.end), None) if hit else None
-            if art is not None and (doc, art) not in found:
-                found.append((doc, art, hit.start()))
+            for hit in (term.finditer(doc.text) if doc else ()):
+                art = next((a for a in doc.articles if a.start <= hit.start() < a.end), None)
+                if art is None or (not re.search(_DEFINES, hit.group(0)) and not _items_of(doc, art)):
+                    continue
+                if all(x[:2] != (doc, art) for x in found):
+                    found.append((doc, art, hit.start()))
                 break
+            else:
+                continue
+            break
     if not found or all(any(c.doc_id == d.id and c.article == a.label for c in draft.citations) for d, a, _ in found):
         return draft
     out = Writer(composer)
@@ -97,7 +109,7 @@ def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
         spans = sentence_spans(doc, art)
         first = next(((s, e) for s, e in spans if s <= at < e), spans[0])
         out.line(f"{composer.who(doc)}：{composer.quote_span(out, doc, art, *first)}。")
-        for sub in (a for a in doc.articles if a.label.startswith(f"{art.label}·")):
+        for sub in _items_of(doc, art):
             s, e = sentence_spans(doc, sub)[0]
             out.line(f"- {composer.quote_span(out, doc, sub, s, e)}")
     return out.draft(draft.intent or q.intent, topic=draft.topic)

@@ -47,3 +47,22 @@ def test_a_counted_term_the_text_defines_is_answered_by_its_definition(engine):
 def test_a_counted_term_nobody_defines_leaves_the_draft(engine):
     answer = engine.ask("重庆碳计量中心的主要任务有哪些？")
     assert "第六条" in answer.answer
+
+
+def test_an_announced_count_before_its_split_items_in_a_new_document():
+    # an invented jurisdiction's plan: "三项工作。一是…二是…三是…" is announced, not defined with 是指
+    from assistant.compose import Composer
+    from assistant.complete import defined
+    from assistant.rules import build_rules_table
+    from assistant.segment import segment_text
+    from assistant.types import DocMeta
+    from assistant.understand import understand
+    from assistant.writer import Draft
+
+    text = "云泽省计量工作要点\n今年重点抓好三项工作。一是健全标准体系。二是提升数据能力。三是加强人才培养。\n"
+    doc = segment_text(text, DocMeta(id="yz-plan", title="云泽省计量工作要点", jurisdiction="云泽省", level="省",
+                                     kind="plan", source="yz.txt"))
+    composer = Composer([doc], build_rules_table([doc]))
+    draft = defined(composer, understand("云泽那三项工作是哪三项？", docs=[doc]), Draft(text="（别的段落）", intent="task"))
+    assert "今年重点抓好三项工作" in draft.text
+    assert [line for line in draft.text.splitlines() if line.startswith("- ")][1].startswith("- 提升数据能力")
