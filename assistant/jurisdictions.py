@@ -272,7 +272,7 @@ _NOT_AFTER = set("场级局监长委政府属辖直管域内外民情况里")  #
 # relative to something (批筹前的公示, 验收后的…, 筹建期间的…)
 _NOT_LAST = set("前后时中内外里间期")
 # a name found this way never holds these (function words, numbers, dates, other suffixes: 要市州, 年全市)
-_NOT_INSIDE = set("全各本该年月日号的了是在和与及跟这那哪么们我你他比往到去向从对省市县州区报请想")  # (verbs: 想申报省…)
+_NOT_INSIDE = set("全各本该年月日号的了是在和与及跟这那哪么们我你他比往到去向从对省市县州区报请想做个")  # (verbs and measures: 想申报省…, 做一个省…)
 _BOUNDARY_CHARS = set("在对和与及跟同、问按据从到去至向于的,，。;；:：?？!！ ")
 _BOUNDARY_WORDS = ("请问", "关于", "比较", "对比", "按照", "那么", "想问", "问下", "问一下", "我们", "咱们", "你们")
 # words after which a name stands where a place stands (澜州这边, 澜州那里)
