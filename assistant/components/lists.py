@@ -156,6 +156,12 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         for p in mine:
             out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
         values_in(ctx, out, mine)
+        # an article listing its grounds as items (一)…(九): how many it lists (checked against its rows)
+        listed = [label for label in dict.fromkeys(p.article for p in mine)
+                  if sum(1 for p in mine if p.article == label and p.item) >= 2]
+        for label in listed:
+            out.line(f"其中{ctx.who(d) if len(scope) > 1 else ''}{label}共列"
+                     f"{sum(1 for p in mine if p.article == label and p.item)}项。")
     return out.draft("revocation", topic="revocation")
 
 
