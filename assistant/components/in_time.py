@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .. import timeline as tl
 from ..normalize import normalize_query
-from ..numbers import find_quantities, format_value
+from ..numbers import find_quantities, format_value, normalise
 from ..types import Event
 from ..understand import Query, has_cue, spoken_dates
 from ..writer import Draft, Writer, date_cn
@@ -98,14 +98,22 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
     return None
 
 
+# a yes/no ending ("超时没？", "算按时吗？", "行不行？"): with two dates of the user's own it asks
+# whether the later one keeps the deadline counted from the earlier one
+_YES_NO_END = re.compile(r"(吗|没|没有|不|么|不行|行不行|对不对|是不是)\s*[?？]?\s*$")
+
+
+def asks_in_time(ctx: "Composer", text: str, dates) -> bool:
+    """'Too late?' asked in words (late_words), or a yes/no question giving two dates."""
+    return has_cue(text, ctx.vocab.late_words) or (len(dates) >= 2 and bool(_YES_NO_END.search(text)))
+
+
 def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     """The deadline and a verdict instead of the draft (the draft unchanged when the question asks
     no 'too late?' or gives no date a rule in scope can be counted from)."""
-    if not has_cue(q.text, ctx.vocab.late_words):
-        return draft
     text = spoken_dates(normalize_query(q.text))
     dates = _dates(text)
-    if not dates:
+    if not dates or not asks_in_time(ctx, text, dates):
         return draft
     out = out_cls(ctx)
     for topic in [t for t in q.topics if ctx.has_topic(t)]:
@@ -182,6 +190,30 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
             head = f"正好卡在期限上：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。"
         else:
             head = f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。"
+    elif rule.comparator in ("<=", "<") and len(dates) >= 2:
+        # "应在7个工作日内报告": counted from the user's earlier date (the event), the later one
+        # is when they acted ("6月9日换了负责人，6月23日才报，超时没？")
+        begun, when = min(d for _, _, d in dates), max(d for _, _, d in dates)
+        try:
+            due = tl.add_period(begun, rule.value, rule.unit, sign=1)
+        except tl.TimelineError:
+            return ""
+        _, canon = normalise(rule.value, rule.unit)
+        if canon == "工作日":
+            alt = tl.add_working_days(begun - dt.timedelta(days=1), int(normalise(rule.value, rule.unit)[0]))
+            reading = tl.working_days_reading(begun, due) + f";{tl.READING_ALT}"
+        else:
+            alt, reading = due - dt.timedelta(days=1), f"{tl.READING};{tl.READING_ALT}"
+        e = Event(name=f"{ctx.label(rule.topic)}最迟日", date=due, rule_id=rule.id, article=rule.article,
+                  reading=reading, alternative=alt, doc_id=doc.id)
+        since = f"自{date_cn(begun)}起算{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
+        other = f"（另一读法：{date_cn(alt)}）" if alt != due else ""
+        if when > due:
+            head = f"超过期限了：{since}最迟{date_cn(due)}{other}，您给出的{date_cn(when)}已过。"
+        elif when > alt:
+            head = f"正好卡在期限上：{since}最迟{date_cn(due)}{other}，按另一读法已晚。"
+        else:
+            head = f"没有超过期限：{since}最迟{date_cn(due)}{other}，您给出的{date_cn(when)}在此之前。"
     else:
         return ""
     out.event(e)
