@@ -249,9 +249,24 @@ class Lexicon:
         return 2 * recall * precision / (recall + precision)
 
 
-def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False) -> str:
+def _kind_names(t: str, cues) -> list[str]:
+    """The kind's names a (folded) question uses, in order of first use, longest match first."""
+    found: list[tuple[int, str]] = []
+    for cue in sorted((str(c).lower() for c in cues if len(str(c)) >= 3), key=len, reverse=True):
+        at = t.find(cue)
+        if at >= 0 and not any(a <= at < a + len(c) for a, c in found):
+            found.append((at, cue))
+    return [c for _, c in sorted(found)]
+
+
+def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False,
+                  across: bool = False) -> str:
     """The question's subject words: synonyms folded onto document wording, then names,
-    kind words, intent cues and stop words removed (what is left says *what* is asked)."""
+    kind words, intent cues and stop words removed (what is left says *what* is asked).
+
+    A document kind's first name says which documents; a second, different name of the same
+    kind in a question about one place is what it asks about ("碳计量中心包不包括能源计量中心？",
+    "…数据基地的民生计量数据应用"); across places (``across``) each place has its own name."""
     t = _fold(text)
     for src, dst in sorted(vocab.synonyms.items(), key=lambda kv: -len(kv[0])):
         t = t.replace(str(src).lower(), f" {str(dst).lower()} ")
@@ -259,7 +274,9 @@ def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), k
     remove: list[str] = list(drop)
     for kind in vocab.doc_kinds.values():
         if kind.strip and not keep_kinds:  # document names say which, not what
-            remove += [c for c in kind.cues if len(c) >= 3]
+            named = _kind_names(t, kind.cues)
+            kept = set() if across else set(named[1:]) - {c for c in named[1:] if c in named[0]}
+            remove += [c for c in kind.cues if len(c) >= 3 and str(c).lower() not in kept]
     remove += list(vocab.all_jurisdictions)
     for name in ("numeric", "timeline"):
         remove += list(vocab.intents.of(name).strong)
@@ -369,7 +386,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
                      topics=topics, explicit_j=len(jurisdictions))
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
-    terms = subject_terms(question, vocab=vocab, drop=drop + places)
+    terms = subject_terms(question, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
     kind_terms = not terms
     if kind_terms:  # "碳计量中心是什么？": the document kind is the subject
         terms = subject_terms(question, vocab=vocab, drop=drop + places, keep_kinds=True)
