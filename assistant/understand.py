@@ -629,7 +629,10 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
         if q.unit != "分" or isinstance(q.value, tuple) or q.comparator != "=":
             continue
         before = text[max(0, q.start - 4):q.start]
-        if any(before.endswith(v) or v in before for v in verbs):
+        after = text[q.end:q.end + 8]
+        # a score the user got ("考了72分"), or one they ask how far short it is ("72分。差几分？":
+        # nobody is short of the document's own figure)
+        if any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words):
             out.append(float(q.value))
     return tuple(out)
 
@@ -753,6 +756,8 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
             changes["facts"] = prev.facts
         if not query.dates and prev.dates:
             changes["dates"] = prev.dates
+        if not query.scores and prev.scores:  # "差几分？" after "…考了72分"
+            changes["scores"] = prev.scores
     if not inherited:
         return query
     doc_ids, missing = _scope(list(jurisdictions), list(kinds), docs, vocab, explicit_j=bool(jurisdictions))

@@ -89,6 +89,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # (合格线 → 合格分数): the period rule whose sentence says what the question says
         topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else topics
+    if not topics and q.scores and ctx.rules("pass_score", [d.id for d in scope]):
+        topics = ["pass_score"]  # the user's own score ("72分，差几分？") is held against the pass mark
     if not topics and any(d.meta.kind == "regulation" for d in scope):
         topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else []
