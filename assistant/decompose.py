@@ -142,7 +142,11 @@ def merge_parts(whole: "Draft", drafts: list[tuple[Part, "Draft"]]) -> tuple["Dr
         answered.append((part, d))
         if covered(d.citations, d.values, citations, values):
             continue
-        blocks.append(f"关于“{part.text.rstrip('？?')}”：\n{d.text}")
+        said = {line.strip() for b in blocks for line in b.split("\n") if line.strip()}
+        new = [line for line in d.text.split("\n") if line.strip() not in said]  # (not the whole's lines again)
+        if not any(line.strip() for line in new):
+            continue
+        blocks.append(f"关于“{part.text.rstrip('？?')}”：\n" + "\n".join(new).strip("\n"))
         citations += [c for c in d.citations if _key(c) not in {_key(x) for x in citations}]
         values += [v for v in d.values if v not in values]
         events += [e for e in d.events if e not in events]
