@@ -115,9 +115,67 @@ def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
     return out.draft(draft.intent or q.intent, topic=draft.topic)
 
 
+_ANNOUNCES = re.compile(r"(以下|如下)[^。;；]{0,12}[。:：]?\s*$|[:：]\s*$")
+ANNOUNCE_WINDOW = 16  # characters before the end of an announcing sentence that hold its count
+_ITEM_STYLES = (re.compile(r"\s*[一二三四五六七八九十]+是"), re.compile(r"\s*[(（][一二三四五六七八九十]+[)）]"),
+                re.compile(r"\s*\d+[.、]"))
+
+
+def _following_items(doc, art) -> list:
+    """The sections right after an article that open with an item label of one style (一是…,
+    (一)…, 1.…): sections of another style in between are sub-items ((一) 1. 2. (二) …) and are
+    skipped; the list ends at the first section with no label."""
+    after = sorted((a for a in doc.articles if a.start >= art.end), key=lambda a: a.start)
+    style = next((st for st in _ITEM_STYLES if after and st.match(doc.text, after[0].start)), None)
+    items = []
+    for a in after if style else ():
+        if style.match(doc.text, a.start):
+            items.append(a)
+        elif not any(st.match(doc.text, a.start) for st in _ITEM_STYLES):
+            break
+    return items
+
+
+def announced(composer: Composer, q: Query, draft: Draft) -> Draft:
+    """A quoted sentence that announces a list the next sections give ("…并从以下几个方面提出了
+    工作要求。" followed by 一是…二是…): the items, counted, when the draft does not give them."""
+    if draft.abstained or q.intent == "comparison":
+        return draft
+    out = Writer(composer)
+    lines: list[str] = []
+    seen = set()
+    for c in draft.citations:
+        doc = composer.docs.get(c.doc_id)
+        art = doc.article(c.article) if doc else None
+        if art is None or (doc.id, art.label) in seen or art.items or len(seen) >= MAX_ARTICLES:
+            continue
+        seen.add((doc.id, art.label))
+        spans = sentence_spans(doc, art)
+        if not spans or not any(x.doc_id == doc.id and x.start < spans[-1][1] and spans[-1][0] < x.end
+                                for x in draft.citations):
+            continue  # the draft does not quote the article's last sentence
+        if not _ANNOUNCES.search(doc.text[spans[-1][0]:art.end]):
+            continue
+        items = _following_items(doc, art)
+        # the count that stands with the announcement ("提出了四项主要任务,包括:") must be the items'
+        counted = find_quantities(doc.text[max(spans[-1][0], art.end - ANNOUNCE_WINDOW):art.end])
+        if any(x.unit in ("项", "个", "条", "方面") and x.value != len(items) for x in counted):
+            continue
+        if len(items) < 2 or any(c2.article == items[0].label and c2.doc_id == doc.id for c2 in draft.citations):
+            continue
+        lines.append(f"{composer.who(doc)}{art.label}所列共{len(items)}项：")
+        for sub in items:
+            s, e = sentence_spans(doc, sub)[0]
+            lines.append(f"- {composer.quote_span(out, doc, sub, s, e)}")
+    if not lines:
+        return draft
+    draft.extend(out.draft(draft.intent), "\n".join(lines))
+    return draft
+
+
 def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
     """The draft, with the sentences of its cited articles that answer what it leaves out."""
-    draft = defined(composer, q, draft)
+    draft = announced(composer, q, defined(composer, q, draft))
     if draft.abstained or not draft.citations or q.meaningless or q.intent == "comparison":
         return draft
     articles: list[tuple[str, str]] = []
