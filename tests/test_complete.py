@@ -66,3 +66,32 @@ def test_an_announced_count_before_its_split_items_in_a_new_document():
     draft = defined(composer, understand("云泽那三项工作是哪三项？", docs=[doc]), Draft(text="（别的段落）", intent="task"))
     assert "今年重点抓好三项工作" in draft.text
     assert [line for line in draft.text.splitlines() if line.startswith("- ")][1].startswith("- 提升数据能力")
+
+
+def test_an_announcing_sentence_gets_the_items_of_the_sections_after_it(engine):
+    # a draft quoting 第2段's last sentence "…并从以下几个方面提出了工作要求。": the sections after
+    # it (一是…四是) are the list it announces
+    from assistant.complete import announced
+    from assistant.writer import Writer, sentence_spans
+
+    composer = engine.composer
+    doc = composer.docs["jiangxi-interview-2023"]
+    art = doc.article("第2段")
+    s, e = sentence_spans(doc, art)[-1]
+    out = Writer(composer)
+    out.line(f"{composer.who(doc)}：{composer.quote_span(out, doc, art, s, e)}。")
+    q = engine.understand("江西省局提了哪些工作要求？")
+    text = announced(composer, q, out.draft("task")).text
+    assert "第2段所列共4项" in text
+    for item in ("强化组织领导", "强化学习宣传", "落实工作责任", "加强协调联动"):
+        assert item in text
+    assert announced(composer, q, announced(composer, q, out.draft("task"))).text.count("强化组织领导") == 1
+
+
+def test_sub_items_of_another_label_style_are_not_counted(engine):
+    # 东营 "提出了四项主要任务,包括:" — (一)…(四), each with its own 1. 2. … sub-items
+    from assistant.complete import _following_items
+
+    doc = next(d for d in engine.docs if d.id == "dongying-plan")
+    art = next(a for a in doc.articles if "四项主要任务" in a.text)
+    assert [doc.text[a.start:a.start + 3] for a in _following_items(doc, art)] == ["(一)", "(二)", "(三)", "(四)"]

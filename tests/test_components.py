@@ -198,3 +198,28 @@ def test_an_approval_the_user_mentions_is_not_a_register_question(engine):
 def test_a_named_form_asked_to_be_shown_is_absent_for_every_part(engine):
     answer = engine.ask("《湖北省碳计量中心申报书》能发我看看吗？都要填什么？")
     assert answer.abstained and "没有它的正文" in answer.answer and not answer.parts
+
+
+def test_revocation_grounds_are_counted(engine):
+    answer = engine.ask("渝市级碳计量中心在什么情形下要被撤销资格？")
+    assert "其中第二十九条共列9项" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_a_wrong_count_of_grounds_is_contradicted(engine):
+    from assistant.check import check
+
+    checks = check("重庆办法第二十九条共列8项。", table=engine.table, docs=engine.docs)
+    assert any(c.status == "contradicted" for c in checks)
+
+
+def test_a_score_before_a_gap_question_is_the_users(engine):
+    answer = engine.ask("津计量数据中心验收打分出来是75分。离合格还差几分？")
+    assert answer.answer.startswith("不算合格：您的得分75分，距合格还差5分")
+
+
+def test_a_month_asked_is_answered_from_the_top_evidence(engine):
+    # few words shared with "每年11月向省市场监管局书面报送年度工作总结报告": the ranking decides
+    answer = engine.ask("湖北那个数据基地，每年要给省局交个东西，是几月份？")
+    assert not answer.abstained and "每年11月" in answer.answer
+    assert "第二十条" in answer.answer

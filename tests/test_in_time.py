@@ -71,3 +71,21 @@ def test_an_applicant_with_a_violation_gets_the_earliest_application_day(engine)
 def test_is_it_compliant_with_a_planned_month_is_a_too_late_check(engine):
     answer = engine.ask("我们2025年1月8日获批筹建天津计量数据中心，打算2027年11月再交验收申请，这样合规吗？")
     assert answer.answer.startswith("已经晚了")
+
+
+@pytest.mark.parametrize("reported, verdict", [
+    ("2025年7月1日", "超过期限了"),  # after the 7th working day
+    ("2025年6月20日", "没有超过期限"),  # before it under both readings
+])
+def test_a_working_day_deadline_from_the_users_event_date(engine, reported, verdict):
+    # no 'too late' word: a yes/no ending on a question giving two dates asks the verdict
+    answer = engine.ask(f"渝碳计量中心2025年6月16日搬了新址，{reported}才书面报给市局，算不算超时了没？")
+    assert answer.answer.startswith(f"{verdict}：自2025年6月16日起算7个工作日")
+    assert "[重庆·第二十四条]" in answer.answer
+    assert _status(answer, "2025年6月25日") == "verified"  # 7 working days after Monday 16 June
+    assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_two_dates_without_a_yes_no_ask_get_no_verdict(engine):
+    answer = engine.ask("渝碳计量中心2025年6月16日搬了新址，2025年7月1日报给市局，规定是几个工作日内报告？")
+    assert "超过期限" not in answer.answer and "7个工作日" in answer.answer

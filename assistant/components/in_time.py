@@ -81,6 +81,7 @@ def expiry_date(text: str) -> dt.date | None:
 
 
 PERIOD_TOPIC = "construction_period"
+EVIDENCE_CITED = 2  # cited articles whose rules may give the deadline when the question names no topic
 
 
 def _started(ctx: "Composer", doc_id: str, text: str, dates):
@@ -127,6 +128,19 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
                 break
         if out.lines:
             break
+    if not out.lines and not [t for t in q.topics if ctx.has_topic(t)]:
+        # no topic named ("搬了新址，7月1日才报，超时没？"): the rules of the articles the draft
+        # cites, the first one whose shape fits the user's dates (two dates: a span, not a month)
+        for c in draft.citations[:EVIDENCE_CITED]:
+            for rule in ctx.rules_in(c.doc_id, c.article):
+                if rule.unit == "月份" and len(dates) >= 2 or ctx.docs[rule.doc_id].meta.kind != "regulation":
+                    continue
+                verdict = _verdict(ctx, out, rule, text, dates)
+                if verdict:
+                    out.line(verdict)
+                    break
+            if out.lines:
+                break
     if not out.lines:
         return draft
     # the verdict replaces the draft: it quotes the rule, and a timeline drawn from the user's
