@@ -223,3 +223,10 @@ def test_a_month_asked_is_answered_from_the_top_evidence(engine):
     answer = engine.ask("湖北那个数据基地，每年要给省局交个东西，是几月份？")
     assert not answer.abstained and "每年11月" in answer.answer
     assert "第二十条" in answer.answer
+
+
+def test_a_count_whose_words_miss_the_lists_own_counts_the_top_ranked_list(engine):
+    # 湖北碳计量中心办法第六条 calls its list 主要职责; the question says 任务
+    answer = engine.ask("湖北碳中心有几项任务？")
+    assert not answer.abstained and "第六条共列6项" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)

@@ -88,6 +88,16 @@ def count(c, q, hits, draft, out_cls):
         sec = _sections(c, q, d) if d.meta.kind != "regulation" else None
         if sec and sec[0] >= MATCH:
             found.append(("sections", d, sec))
+    if not found and q.intent != "comparison":
+        # evidence first: the question's words miss the list's own (任务 against 主要职责), but
+        # the article retrieval ranks first in scope is a list: that list is counted
+        top = next((h for h in hits or () if h.chunk.doc_id in q.doc_ids), None)
+        doc = c.docs.get(top.chunk.doc_id) if top is not None else None
+        if doc is not None:
+            lifted = {**bonus, (doc.id, top.chunk.article): bonus.get((doc.id, top.chunk.article), 0) + MATCH}
+            best = _lists(c, q, doc, lifted)
+            if best and best[1].label == top.chunk.article:
+                found.append(("list", doc, best))
     if not found:
         return None
     if q.intent != "comparison":
