@@ -14,6 +14,7 @@ numbers from the rules table, wording from the articles.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .components import REGISTRY, abstain, component
 from .components.count import count
@@ -40,6 +41,18 @@ HIT_WEIGHT = 0.4
 # words after a phrase that say what it is: the article itemising an announced count or defining
 # a term ("3项重点任务是指…") answers "哪3项？" better than the one that only announces it
 DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
+# a question asking what something is (its nature or standing), and the bonus of the article
+# whose sentence opens by saying it ("计量数据中心是研究探索…的实践载体", "本办法所称…是指…")
+WHAT_IS = r"[的到底究竟]{0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质)"
+WHAT_IS_WORDS = ("定位", "性质")
+DEFINITION = 1.2
+
+
+def _defines(sentence: str, names) -> bool:
+    """The sentence opens by saying what one of ``names`` is (X是…, 本办法所称X是指…)."""
+    head = LABEL.sub("", sentence.lstrip(), count=1)[:40]
+    return any(re.match(rf"(?:本办法所称)?[\u4e00-\u9fff]{{0,6}}?{re.escape(x)}[,，]?(?:是指|是)(?!否|不)", head)
+               for x in names)
 
 
 class Composer:
@@ -215,7 +228,11 @@ class Composer:
 
     def rank_articles(self, q: Query, hits, doc_ids, *, drop_intent: str = "") -> list[tuple[float, Document, Article]]:
         """Articles of the documents in scope, by lexical coverage of the question's subject plus
-        a bonus for the retriever's ranking."""
+        a bonus for the retriever's ranking; an article saying what the question asks something
+        to be ("X是…" for "X是什么？/X的定位？") first of all."""
+        defined = self.asked_what_is(q)
+        if defined:  # the asking words (定位, 性质) are not the subject
+            q = replace(q, terms=" ".join(w for w in q.terms.split() if w not in WHAT_IS_WORDS))
         bonus = self.hit_bonus(hits)
         out = []
         for did in doc_ids:
@@ -237,7 +254,24 @@ class Composer:
             if any(f"{p}{w}" in art.text for p in phrases for w in DEFINES if not bigrams(p) <= title):
                 score += 0.3  # it says what the phrase is ("3项重点任务是指…"), not only names it
             out[n] = (score, doc, art)
+        if defined:  # "X是什么？/X到底定位成什么？": the article that says "X是…" defines it
+            for n, (score, doc, art) in enumerate(out):
+                if any(_defines(doc.text[s:e], defined) for s, e in sentence_spans(doc, art)):
+                    out[n] = (score + DEFINITION, doc, art)
         return sorted(out, key=lambda x: -x[0])
+
+    def asked_what_is(self, q: Query) -> list[str]:
+        """The names a question asks what they are ("计量数据中心的定位是什么？" → 计量数据中心):
+        its subject phrases and the document kind's names it uses, right before 是什么/定位/性质."""
+        names = [p for p in self._question_phrases(q) if len(p) >= 4] + [
+            c for k in q.kinds if k in self.vocab.doc_kinds for c in self.vocab.doc_kinds[k].cues
+            if len(c) >= 3 and c in q.text]
+        asked = [x for x in names if re.search(re.escape(x) + WHAT_IS, q.text)]
+        for k in q.kinds:  # a kind asked by one of its names is defined under any of them (计量数据基地 → 计量数据建设应用基地是指…)
+            cues = [c for c in self.vocab.doc_kinds[k].cues if len(c) >= 3] if k in self.vocab.doc_kinds else []
+            if any(x in cues for x in asked):
+                asked += [c for c in cues if c not in asked]
+        return asked
 
     def _question_phrases(self, q: Query) -> list[str]:
         """Substrings (4+ characters) of the question made only of its subject words

@@ -227,3 +227,18 @@ def test_date_cn():
 
     assert date_cn(dt.date(2027, 3, 1)) == "2027年3月1日"
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", date_cn(dt.date(2028, 12, 31)))
+
+
+@pytest.mark.parametrize("question, article", [
+    ("天津计量数据中心是什么？", "第二条"),
+    ("天津计量数据中心的定位是什么？", "第二条"),  # 定位 asks what it is: not 第八条's 功能定位明确
+    ("鄂数据基地是个什么样的机构", "第二条"),  # asked as 数据基地, defined as 计量数据建设应用基地是指…
+])
+def test_what_something_is_is_answered_by_the_article_that_says_it(engine, question, article):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].article == article
+
+
+def test_a_requirement_on_a_word_is_not_read_as_what_something_is(engine):
+    answer = engine.ask("天津计量数据中心对功能定位有什么要求？")
+    assert answer.citations and answer.citations[0].article == "第八条"

@@ -19,7 +19,7 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         return numeric(ctx, q, hits, out)  # a date asked of the documents: their date rule
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
     lexical = max((ctx.coverage(ctx.qgrams(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
-    if not ranked or ranked[0][0] < 0.3 or lexical < 0.25:
+    if not ranked or ranked[0][0] < 0.3 or (lexical < 0.25 and not ctx.asked_what_is(q)):
         who = "、".join(ctx.who(d) for d in scope[:4]) if q.jurisdictions else "语料中的文件"
         out.line(f"{who}没有能回答这个问题的内容，无法回答。")
         out.line(f"现有文件：{ctx.corpus_summary()}。")
