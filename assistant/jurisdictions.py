@@ -312,6 +312,8 @@ def place_candidates(text: str, *, taken=(), kind_cues=(), in_corpus=lambda word
             return False
         if any(common(stem_text[:k]) for k in range(2, len(stem_text) + 1)):
             return False
+        if any(common(stem_text[k:]) for k in range(1, len(stem_text) - 1)):  # 给群众的…, 帮企业的…
+            return False
         return not (in_corpus(stem_text) or in_corpus(text[s:e]))
 
     def add(s: int, e: int) -> None:

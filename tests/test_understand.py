@@ -416,3 +416,8 @@ def test_these_few_years_is_not_how_many(u):
     q = u("我们是滨海新区一家民营科技公司，这几年在计量数据应用上攒了不少数据，企业能申报天津的计量数据中心吗？")
     assert not q.asks_number
     assert u("天津计量数据中心筹建期几年？").asks_number
+
+
+@pytest.mark.parametrize("question", ["给群众的计量咨询检定收不收费？", "帮企业的计量服务有哪些？"])
+def test_a_verb_before_a_common_word_is_no_place(docs, topic_units, question):
+    assert understand(question, docs=docs, topic_units=topic_units).foreign == ()
