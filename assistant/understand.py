@@ -634,6 +634,11 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
         # nobody is short of the document's own figure)
         if any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words):
             out.append(float(q.value))
+    # a bare number right after a score verb ("验收考了78，差两分…"): a score out of 100
+    for v in verbs:
+        for m in re.finditer(re.escape(v) + r"(\d{1,3}(?:\.\d)?)(?![\d.]|\s*[年月日号天个项条人家%分])", text):
+            if 0 < float(m.group(1)) <= 100 and float(m.group(1)) not in out:
+                out.append(float(m.group(1)))
     return tuple(out)
 
 

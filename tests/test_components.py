@@ -230,3 +230,21 @@ def test_a_count_whose_words_miss_the_lists_own_counts_the_top_ranked_list(engin
     answer = engine.ask("湖北碳中心有几项任务？")
     assert not answer.abstained and "第六条共列6项" in answer.answer
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_a_bare_score_after_a_score_verb_is_the_users(engine):
+    answer = engine.ask("渝碳计量中心验收打了77，没到线，之后怎么走？")
+    assert answer.answer.startswith("不算合格：您的得分77分，距合格还差3分")
+    assert "其后" in answer.answer and "不超过一年" in answer.answer
+
+
+def test_a_score_after_the_rectification_gets_the_failed_rectification_step(engine):
+    answer = engine.ask("鄂数据基地验收先得了70分，整改以后再评是75分，结论是啥？")
+    assert answer.answer.startswith("整改后仍不合格：整改后您的得分75分，仍低于合格分数80分")
+    assert "取消其筹建资格" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_a_rectification_asked_ahead_is_not_read_as_done(engine):
+    answer = engine.ask("津数据中心验收得了74分，整改后要提多少分才算过？")
+    assert answer.answer.startswith("不算合格：您的得分74分，距合格还差6分")

@@ -96,8 +96,9 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         topics = [topic] if topic else []
     if not topics or all(d.meta.kind != "regulation" for d in scope):
         return quantities(ctx, q, hits, out)
-    if q.scores and "pass_score" in (set(topics) | set(q.topics)):
-        # the user's own score: whether it passes comes first
+    if q.scores and ("pass_score" in (set(topics) | set(q.topics)) or ctx.rules("pass_score", [d.id for d in scope])):
+        # the user's own score: whether it passes comes first (also under another topic's word:
+        # "整改完复评还是79分呢？")
         topics = ["pass_score"] + [t for t in topics if t != "pass_score"]
     primary = topics[0]
     have = [d for d in scope if ctx.rules(primary, [d.id])]
@@ -178,11 +179,12 @@ def state_topic(ctx: "Composer", q: Query, topic: str, docs: list[Document], out
             out.line(f"{verdict}{ctx.docs_phrase(docs)}的规定不同（{label}）：")
         for d, r in heads:
             out.line(f"- {ctx.who(d)}：{ctx.quote_rule(out, r)}")
-    if verdict.startswith("不"):  # below the pass score: what follows (限期整改)
+    below = verdict.startswith(("不", "整改后仍不合格"))
+    if below:  # below the pass score: what follows (限期整改)
         for d, _ in heads:
             for r in ctx.rules("rectification_period", [d.id])[:1]:
                 out.line(f"- {ctx.quote_rule(out, r)}")
-    follows(ctx, q, topic if not verdict.startswith("不") else "rectification_period", docs, out)
+    follows(ctx, q, topic if not below else "rectification_period", docs, out)
 
 
 def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Writer) -> None:
@@ -190,7 +192,7 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
     整改后仍不合格的, 不超过一年整改、再不合格取消筹建资格), quoted whole, when the question asks
     what happens next or about failing (follow_words), and not already said."""
     nxt = ctx.vocab.follows.get(topic)
-    if not nxt or not has_cue(q.text, ctx.vocab.follow_words):
+    if not nxt or not (has_cue(q.text, ctx.vocab.follow_words) or rectified_score(q) is not None):
         return
     shown = {(doc_id, label) for doc_id, label, *_ in out.citations}
     for d in docs:
@@ -203,6 +205,22 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
             who = f"{ctx.who(d)}，" if len(docs) > 1 else ""
             out.line(f"- {who}其后：{ctx.quote_span(out, d, art, start, art.end)}")
             out.value(r)
+
+
+RECTIFIED = re.compile(r"整改(?:完|后|以后|之后|过了|结束)|复评|再评|重新评")
+
+
+def rectified_score(q: Query) -> float | None:
+    """The user's score written after they say the rectification is done ("整改3个月后复评78分",
+    "整改完复评还是79分"), or None ("只得了76分，整改后至少要提几分" asks ahead)."""
+    done = [m.end() for m in RECTIFIED.finditer(q.text)]
+    if not done:
+        return None
+    for score in reversed(q.scores):
+        for m in re.finditer(rf"(?<![\d.]){score:g}(?![\d.])", q.text):
+            if m.start() >= done[0]:
+                return score
+    return None
 
 
 def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
@@ -223,6 +241,11 @@ def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
             _FURTHER.search(d.text[slice(*ctx.rule_span(r))])
             for d, _ in heads for r in ctx.rules("rectification_period", [d.id])[:1])
         head = "不会直接判为不合格，先限期整改" if at_once else "不算合格"
+        after = rectified_score(q)
+        if len(passes) == 1 and after is not None and after < min(passes):  # the score after the rectification
+            need = passes.pop()
+            return (f"整改后仍不合格：整改后您的得分{after:g}分，仍低于合格分数{need:g}分；整改后仍达不到的，"
+                    f"现场考核结论为不合格，其后的处理见下。")
         if len(passes) == 1:  # one pass score: how far the user's is below it, worked out
             need = passes.pop()
             return (f"{head}：您的得分{score:g}分，距合格还差{need - score:g}分（合格分数{need:g}分－您的得分{score:g}分），"
