@@ -384,6 +384,11 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
     intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
+    if (intent == "numeric" and topics and "target" not in topics and not asks_number and not dates and not years
+            and not scores and _WHAT.search(text)):
+        # a topic word routed it to a number ("建成后主要干啥？" names the construction period) while
+        # it asks what, not how many or how long: what the documents say answers it
+        intent = "other"
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
@@ -620,6 +625,9 @@ def _unit_family(units) -> set[str]:
         fam.update({"年": {"年", "个月"}, "个月": {"个月", "年"}, "日": {"日", "天"}, "天": {"日", "天"},
                     "个工作日": {"工作日"}, "工作日": {"工作日"}, "年份": {"年"}, "date": {"年"}}.get(u, set()))
     return fam
+
+
+_WHAT = re.compile(r"干啥|干什么|做什么|做啥|干嘛|哪些")  # (not 什么: "合格线是什么？" asks a number)
 
 
 def _scores(text: str, quantities, vocab) -> tuple[float, ...]:

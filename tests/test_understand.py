@@ -421,3 +421,10 @@ def test_these_few_years_is_not_how_many(u):
 @pytest.mark.parametrize("question", ["给群众的计量咨询检定收不收费？", "帮企业的计量服务有哪些？"])
 def test_a_verb_before_a_common_word_is_no_place(docs, topic_units, question):
     assert understand(question, docs=docs, topic_units=topic_units).foreign == ()
+
+
+def test_a_topic_word_in_a_question_asking_what_is_not_a_number_question(docs, topic_units):
+    # 建成 names the construction period, but the question asks what the base does afterwards
+    q = understand("鄂数据基地 建成后主要干啥", docs=docs, topic_units=topic_units)
+    assert q.intent != "numeric"
+    assert understand("鄂数据基地多久要建成？", docs=docs, topic_units=topic_units).intent == "numeric"
