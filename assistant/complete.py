@@ -14,10 +14,11 @@ nothing here knows a question, a topic or a document.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .compose import Composer
 from .numbers import find_quantities
-from .understand import Query, text_bigrams
+from .understand import Query, subject_terms, text_bigrams
 from .writer import Draft, Writer, sentence_spans
 
 MISSING = 0.3  # the draft's text leaves out this share (idf-weighted) of the question's subject
@@ -186,7 +187,35 @@ def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
     out = Writer(composer)
     lines: list[str] = []
     text = draft.text
-    for _ in range(MAX_ADDED):
+    views = [q]
+    asked = _asked_sentence(q)
+    if asked:  # a long question's own ask, apart from the situation told before it
+        views.append(replace(q, terms=subject_terms(asked, vocab=composer.vocab, drop=tuple(q.jurisdictions))))
+    for view in views:
+        text = _complete_view(composer, view, articles, said, out, lines, text)
+    titled = _year_in_title(q, draft.text)
+    if titled:
+        lines.append(titled)
+    rest = _paragraph_rest(composer, q, draft, said, out)
+    if rest:
+        lines.insert(0, rest)
+    if not lines:
+        return draft
+    draft.extend(out.draft(draft.intent), "\n".join(lines))
+    return draft
+
+
+def _asked_sentence(q: Query) -> str:
+    """The last sentence of a question that tells a situation first ("…环境也全变了。需不需要重新
+    考核？" → "需不需要重新考核"), or "" for a question of one sentence."""
+    sentences = [x for x in re.split(r"[。！!；;]", q.question.strip().rstrip("？?")) if x.strip()]
+    return sentences[-1].strip() if len(sentences) >= 2 else ""
+
+
+def _complete_view(composer: Composer, q: Query, articles, said: list, out: Writer, lines: list[str], text: str) -> str:
+    """Add up to MAX_ADDED sentences of the cited articles holding what ``text`` leaves out of the
+    question's subject (as ``q.terms`` says it), MAX_ADDED in all; returns the text with them."""
+    for _ in range(MAX_ADDED - len(lines)):
         best = None
         for doc_id, label in articles[:MAX_ARTICLES]:
             doc = composer.docs.get(doc_id)
@@ -213,13 +242,4 @@ def complete(composer: Composer, q: Query, draft: Draft) -> Draft:
         lines.append(f"{composer.who(doc)}{art.label}还规定：{composer.quote_span(out, doc, art, s, e)}。")
         said.append((doc.id, s, e))
         text += doc.text[s:e]
-    titled = _year_in_title(q, draft.text)
-    if titled:
-        lines.append(titled)
-    rest = _paragraph_rest(composer, q, draft, said, out)
-    if rest:
-        lines.insert(0, rest)
-    if not lines:
-        return draft
-    draft.extend(out.draft(draft.intent), "\n".join(lines))
-    return draft
+    return text

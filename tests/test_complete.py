@@ -95,3 +95,10 @@ def test_sub_items_of_another_label_style_are_not_counted(engine):
     doc = next(d for d in engine.docs if d.id == "dongying-plan")
     art = next(a for a in doc.articles if "四项主要任务" in a.text)
     assert [doc.text[a.start:a.start + 3] for a in _following_items(doc, art)] == ["(一)", "(二)", "(三)", "(四)"]
+
+
+def test_a_long_questions_own_ask_is_completed_apart_from_its_story(engine):
+    # the story (搬家, 环境变了) fills the subject; the asked sentence alone finds 第二十四条's last
+    # sentence, which the deadline answer leaves out
+    answer = engine.ask("渝碳计量中心明年要从老院区迁到新园区，实验室环境整个换了。需不需要重新考核？")
+    assert "当地址环境发生变化时，应进行现场考核" in answer.answer
