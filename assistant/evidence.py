@@ -34,6 +34,7 @@ NEXT_STEP = "next_step"  # components/procedure.py: the article after the one th
 ROUTE = "route"  # components/route.py: who an application goes to (its words are in no article)
 MATCH = 0.5  # a sentence covering this much of the subject answers the question
 STRONG = 0.6  # and this much, with both rankings agreeing, to speak where the composer abstained
+AGREED = 0.4  # enough when both rankings put the article first and the draft answers a number nobody asked
 MARGIN = 0.15  # the evidence must cover the subject this much better than the draft's best sentence
 MIN_GRAMS = 3
 DENSE_WEIGHT = 1.0  # a subject of fewer bigrams says too little to judge a sentence by
@@ -142,7 +143,8 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
         # routed to a number by a topic word ("延期一年了还是没建完，会咋样？") while asking none:
         # what the best evidence says answers, not the topic's figure
         best = _best(composer, q, top[0], retriever)
-        if best is not None and best[0] >= MATCH:
+        agree = top[0].ranks.get("bm25") == 1 and top[0].ranks.get("dense") == 1
+        if best is not None and best[0] >= (AGREED if agree else MATCH):
             out = Writer(composer)
             out.line(_quote(composer, out, best))
             return out.draft("other")

@@ -179,3 +179,11 @@ def test_a_follow_up_naming_only_another_place_keeps_the_previous_topic(engine):
     history = [{"role": "user", "content": "湖北碳计量中心筹建期几年？"}, {"role": "assistant", "content": "3年"}]
     answer = engine.ask("那天津的计量数据中心呢？", history=history)
     assert "[天津·第十一条]" in answer.answer and "3年" in answer.answer
+
+
+def test_a_number_nobody_asked_gives_way_to_the_article_both_rankings_put_first(engine):
+    # 限期整改 names the rectification period; the question asks whether leaking data is only
+    # warned about, and both rankings put the data-security article first
+    answer = engine.ask("湖北碳计量中心擅自泄露数据，是不是整改一下就行？")
+    assert answer.citations and answer.citations[0].article == "第二十一条"
+    assert "撤销其省级碳计量中心资格" in answer.answer
