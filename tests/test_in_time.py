@@ -89,3 +89,9 @@ def test_a_working_day_deadline_from_the_users_event_date(engine, reported, verd
 def test_two_dates_without_a_yes_no_ask_get_no_verdict(engine):
     answer = engine.ask("渝碳计量中心2025年6月16日搬了新址，2025年7月1日报给市局，规定是几个工作日内报告？")
     assert "超过期限" not in answer.answer and "7个工作日" in answer.answer
+
+
+def test_a_month_day_takes_a_year_written_on_its_own_and_a_month_to_be_done_by(engine):
+    answer = engine.ask("我们是5月6日拿到的渝碳计量中心筹建批复（2025年），想在2028年4月前搞完验收，赶得上吗？")
+    assert answer.answer.startswith("来得及的前提是按时申请：自您给出的2025年5月6日起算筹建期限3年")
+    assert "最迟2028年2月6日" in answer.answer

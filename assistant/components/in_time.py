@@ -39,8 +39,11 @@ def _dates(text: str) -> list[tuple[int, int, dt.date]]:
     without a year (10月15日) takes the first full date's year."""
     found = find_quantities(text)
     out = [(q.start, q.end, dt.date.fromisoformat(str(q.value))) for q in found if q.unit == "date"]
-    if out:
-        year = out[0][2].year
+    # a month-day without a year takes the first full date's year, else a year written on its own
+    # ("3月10日拿到批复（2024年）")
+    alone = [int(q.value) for q in found if q.unit == "年份" and isinstance(q.value, (int, float))]
+    year = out[0][2].year if out else (alone[0] if alone else None)
+    if year:
         for q in found:
             day = re.fullmatch(r"(\d{1,2})日", q.note or "") if q.unit == "月份" else None
             if day:
@@ -190,9 +193,13 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
                   reading=f"{tl.READING};{tl.READING_ALT}", alternative=alt, doc_id=doc.id)
         back = f"{since}从届满日{date_cn(expiry)}往前推{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
         if when is None:  # a month the user names ("打算2027年2月交"): its first and last day
-            _, _, first, last = months[0]
+            m_start, m_end, first, last = months[0]
             month = f"{first.year}年{first.month}月"
-            if first > due:
+            if re.match(r"\s*(?:之前|以前|前)", text[m_end:m_end + 3]):
+                # "2027年3月前验收来得及吗？": a time to be done by, not the day they apply
+                head = (f"来得及的前提是按时申请：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}）"
+                        f"提出验收申请，{month}前完成验收须在这之前申请。")
+            elif first > due:
                 head = f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您说的{month}整月都在此之后。"
             elif last <= alt:
                 head = f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您说的{month}在此之前。"
