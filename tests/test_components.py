@@ -248,3 +248,10 @@ def test_a_score_after_the_rectification_gets_the_failed_rectification_step(engi
 def test_a_rectification_asked_ahead_is_not_read_as_done(engine):
     answer = engine.ask("津数据中心验收得了74分，整改后要提多少分才算过？")
     assert answer.answer.startswith("不算合格：您的得分74分，距合格还差6分")
+
+
+@pytest.mark.parametrize("told, verdict", [("两年", "目前还不会因此被撤销资格：须累计3年，还差1年"), ("三年", "会被撤销资格")])
+def test_years_told_are_held_against_a_ground_that_counts_years(engine, told, verdict):
+    answer = engine.ask(f"渝碳计量中心前后一共有{told}没完成年度考核，会不会被撤销？")
+    assert answer.answer.startswith(verdict)
+    assert not any(c.status == "contradicted" for c in answer.checks)

@@ -8,6 +8,7 @@ import re
 
 from typing import TYPE_CHECKING
 
+from ..numbers import parse_number
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams
 from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
@@ -129,7 +130,11 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         d = ctx.docs[lead.doc_id]
         verb = "会被取消筹建资格" if "筹建资格" in lead.text else "会被撤销资格"
         further = _FURTHER.search(lead.text)
-        if further and _AT_ONCE.search(q.text) and further.group(0)[:4] not in q.text:
+        short = _short_of_count(q, lead.text)
+        if short:  # "两年没完成年度考核，会被撤销吗？" against 累计3年未完成年度考核的
+            out.line(f"目前还不会因此被撤销资格：{short}。")
+            verb = "撤销的情形"
+        elif further and _AT_ONCE.search(q.text) and further.group(0)[:4] not in q.text:
             # "复查没通过会直接被撤销吗？" — the ground needs more than what the user says happened
             verb = f"不会直接{verb[2:]}（须{further.group(0).rstrip('的')}才会）"
         out.line(f"{verb}：{ctx.who(d)}规定，{provision_quote(ctx, out, lead)}。")
@@ -165,6 +170,22 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("revocation", topic="revocation")
 
 
+
+
+_TOLD_YEARS = re.compile(r"(?<![\d〇零一二三四五六七八九十两])([一二三四五六七八九十两]|\d{1,2})\s*(?:个)?年(?![\d度])")
+
+
+def _short_of_count(q: Query, ground: str) -> str:
+    """How far the years the user tells ("两年没完成") fall short of a ground that counts years
+    (累计3年未完成…), said plainly; "" when the ground counts none or the user's count reaches it."""
+    m = re.search(r"累计\s*(\d+)\s*年", ground)
+    told = [parse_number(x) for x in _TOLD_YEARS.findall(q.text)]
+    if not m or not told:
+        return ""
+    need, have = int(m.group(1)), max(told)
+    if have >= need:
+        return ""
+    return f"须累计{need}年，还差{need - have:g}年（累计{need}年－您说的{have:g}年）"
 
 
 def about_the_list(ctx: "Composer", q: Query, p: Provision) -> bool:
