@@ -205,12 +205,11 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
                 head = f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您说的{month}在此之前。"
             else:
                 head = f"要看具体哪天：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），{month}内这天之后就晚了。"
-        elif when > due:
-            head = f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。"
-        elif when > alt:
-            head = f"正好卡在期限上：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。"
         else:
-            head = f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。"
+            head = _judged(when, due, alt,
+                           f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。",
+                           f"正好卡在期限上：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。",
+                           f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。")
     elif rule.comparator in ("<=", "<") and len(dates) >= 2:
         # "应在7个工作日内报告": counted from the user's earlier date (the event), the later one
         # is when they acted ("6月9日换了负责人，6月23日才报，超时没？")
@@ -229,13 +228,17 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
                   reading=reading, alternative=alt, doc_id=doc.id)
         since = f"自{date_cn(begun)}起算{format_value(rule.value, rule.unit)}（{ctx.label(rule.topic)}），"
         other = f"（另一读法：{date_cn(alt)}）" if alt != due else ""
-        if when > due:
-            head = f"超过期限了：{since}最迟{date_cn(due)}{other}，您给出的{date_cn(when)}已过。"
-        elif when > alt:
-            head = f"正好卡在期限上：{since}最迟{date_cn(due)}{other}，按另一读法已晚。"
-        else:
-            head = f"没有超过期限：{since}最迟{date_cn(due)}{other}，您给出的{date_cn(when)}在此之前。"
+        head = _judged(when, due, alt,
+                       f"超过期限了：{since}最迟{date_cn(due)}{other}，您给出的{date_cn(when)}已过。",
+                       f"正好卡在期限上：{since}最迟{date_cn(due)}{other}，按另一读法已晚。",
+                       f"没有超过期限：{since}最迟{date_cn(due)}{other}，您给出的{date_cn(when)}在此之前。")
     else:
         return ""
     out.event(e)
     return f"{head}依据：{ctx.quote_rule(out, rule)}。{basis}"
+
+
+def _judged(when: dt.date, due: dt.date, alt: dt.date, late: str, edge: str, in_time: str) -> str:
+    """The verdict for the user's date against a deadline read two ways (``alt`` the earlier
+    reading): late after ``due``, on the edge between the readings, else in time."""
+    return late if when > due else edge if when > alt else in_time
