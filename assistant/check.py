@@ -292,9 +292,11 @@ def check(text: str, *, table: RulesTable, docs: list[Document], doc_ids=None, j
     quantities = [q for q in find_quantities(text)
                   if not any(s <= q.start < e for s, e, *_ in refs) and not any(s <= q.start < e for s, e in foreign)
                   and not any(s <= q.start < e for s, e in asked)]
+    # the user's own figures (您给出的2024年8月20日) are no claim of the article they stand beside
+    claims = [q for q in quantities if not _USERS.search(text[max(0, q.start - 6):q.start])]
     vouched = {}
     for s, e, label, claim, prefix in refs:
-        vouched[(s, e)] = _adjacent(text, refs, quantities, s)
+        vouched[(s, e)] = _adjacent(text, refs, claims, s)
     counted = {id(q) for (s, _), qs in vouched.items() for q in qs if _is_count(text, q)}
     out: list[tuple[int, int, Check]] = []
     for q in quantities:

@@ -154,3 +154,11 @@ def test_a_part_heading_repeats_the_users_words_unchecked(docs):
     checks = check(text, table=table, docs=docs)
     assert not any(c.claim == "两年半" for c in checks)
     assert any(c.claim == "不超过1年" and c.status == "verified" for c in checks)
+
+
+def test_a_users_date_beside_an_article_reference_is_not_the_articles_claim(table, docs):
+    text = "第八条(六)项不符合（从您给出的2024年8月20日到您说的2026年5月不满3年） [天津·第八条]"
+    checks = check(text, table=table, docs=docs)
+    assert not any(c.status == "contradicted" for c in checks)
+    wrong = check("第八条(六)项：5年内没有违法行为 [天津·第八条]", table=table, docs=docs)
+    assert any(c.status == "contradicted" for c in wrong)  # the article's own figure still checked
