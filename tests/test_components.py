@@ -255,3 +255,11 @@ def test_years_told_are_held_against_a_ground_that_counts_years(engine, told, ve
     answer = engine.ask(f"渝碳计量中心前后一共有{told}没完成年度考核，会不会被撤销？")
     assert answer.answer.startswith(verdict)
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+@pytest.mark.parametrize("planned, verdict", [("2026年5月", "✗ 不符合（从您给出的2024年8月20日到您说的2026年5月不满3年）"),
+                                              ("2027年10月", "已满3年")])
+def test_a_record_window_is_held_against_the_users_dates(engine, planned, verdict):
+    answer = engine.ask(f"天津计量数据中心：我们单位2024年8月20日出过一次生产安全事故，打算{planned}申报，条件够吗？")
+    assert verdict in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)

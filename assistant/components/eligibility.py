@@ -4,12 +4,16 @@ user describes their unit.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from dateutil.relativedelta import relativedelta
+
 from ..types import Document, Provision
 from ..understand import Query
-from ..writer import (Draft, Writer, item_as_written)
+from ..writer import (Draft, Writer, date_cn, item_as_written)
 
 from .extractive import extractive
 
@@ -123,7 +127,10 @@ def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
             from ..numbers import parse_number
 
             years = parse_number(window.group(1))
-            if f.years_ago is None:
+            dated = _window_from_dates(q, years) if f.years_ago is None else None
+            if dated:
+                results.append(dated)
+            elif f.years_ago is None:
                 results.append(("unknown", f"本条看{years}年内的记录，请确认发生时间"))
             elif f.years_ago == years:
                 results.append(("unknown", f"恰在{years}年的边界上，请按处罚或事故的具体日期核对"))
@@ -140,3 +147,26 @@ def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
         if hit:
             return hit[0]
     return ("unknown", "")
+
+
+def _window_from_dates(q: Query, years) -> tuple[str, str] | None:
+    """A record window ("3年内没有…事故") held against the user's dates: the event's (the earlier
+    one) and when they mean to apply (a later date, or a year-month); None without both."""
+    event = min(q.dates) if q.dates else None
+    if event is None:
+        return None
+    span = next(((d, d, date_cn(d)) for d in sorted(q.dates) if d > event), None)
+    for m in re.finditer(r"(\d{4})年(\d{1,2})月(?![\d日号])", q.text) if span is None else ():
+        y, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= mo <= 12 and dt.date(y, mo, 1) > event:
+            span = (dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1]), f"{y}年{mo}月")
+            break
+    if span is None:
+        return None
+    end = event + relativedelta(years=int(years))
+    first, last, said = span
+    if last < end:
+        return ("fails", f"从您给出的{date_cn(event)}到您说的{said}不满{years:g}年")
+    if first > end:
+        return ("meets", f"从您给出的{date_cn(event)}到您说的{said}已满{years:g}年")
+    return ("unknown", f"您说的{said}正跨{years:g}年的边界，请按具体日期核对")
