@@ -230,9 +230,11 @@ class Composer:
         """Articles of the documents in scope, by lexical coverage of the question's subject plus
         a bonus for the retriever's ranking; an article saying what the question asks something
         to be ("X是…" for "X是什么？/X的定位？") first of all."""
-        defined = self.asked_what_is(q)
+        phrases = self._question_phrases(q)
+        defined = self.asked_what_is(q, phrases)
         if defined:  # the asking words (定位, 性质) are not the subject
             q = replace(q, terms=" ".join(w for w in q.terms.split() if w not in WHAT_IS_WORDS))
+            phrases = self._question_phrases(q)
         bonus = self.hit_bonus(hits)
         out = []
         for did in doc_ids:
@@ -246,7 +248,6 @@ class Composer:
                     score += self._opens_with_question(q, doc, art)
                 out.append((score, doc, art))
         out.sort(key=lambda x: -x[0])
-        phrases = self._question_phrases(q)
         for n, (score, doc, art) in enumerate(out[:10]):  # a phrase of the question, verbatim
             title = self._title_grams.get(doc.id, set())
             if any(p in art.text and not bigrams(p) <= title for p in phrases):
@@ -260,10 +261,11 @@ class Composer:
                     out[n] = (score + DEFINITION, doc, art)
         return sorted(out, key=lambda x: -x[0])
 
-    def asked_what_is(self, q: Query) -> list[str]:
+    def asked_what_is(self, q: Query, phrases=None) -> list[str]:
         """The names a question asks what they are ("计量数据中心的定位是什么？" → 计量数据中心):
         its subject phrases and the document kind's names it uses, right before 是什么/定位/性质."""
-        names = [p for p in self._question_phrases(q) if len(p) >= 4] + [
+        phrases = self._question_phrases(q) if phrases is None else phrases
+        names = [p for p in phrases if len(p) >= 4] + [
             c for k in q.kinds if k in self.vocab.doc_kinds for c in self.vocab.doc_kinds[k].cues
             if len(c) >= 3 and c in q.text]
         asked = [x for x in names if re.search(re.escape(x) + WHAT_IS, q.text)]

@@ -4,18 +4,17 @@ user describes their unit.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from dateutil.relativedelta import relativedelta
+from .. import timeline as tl
 
 from ..types import Document, Provision
 from ..understand import Query
 from ..writer import (Draft, Writer, date_cn, item_as_written)
 
 from .extractive import extractive
+from .in_time import year_months
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -156,14 +155,12 @@ def _window_from_dates(q: Query, years) -> tuple[str, str] | None:
     if event is None:
         return None
     span = next(((d, d, date_cn(d)) for d in sorted(q.dates) if d > event), None)
-    for m in re.finditer(r"(\d{4})年(\d{1,2})月(?![\d日号])", q.text) if span is None else ():
-        y, mo = int(m.group(1)), int(m.group(2))
-        if 1 <= mo <= 12 and dt.date(y, mo, 1) > event:
-            span = (dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1]), f"{y}年{mo}月")
-            break
+    if span is None:
+        span = next(((first, last, f"{first.year}年{first.month}月") for _, _, first, last in year_months(q.text)
+                     if first > event), None)
     if span is None:
         return None
-    end = event + relativedelta(years=int(years))
+    end = tl.add_period(event, years, "年")
     first, last, said = span
     if last < end:
         return ("fails", f"从您给出的{date_cn(event)}到您说的{said}不满{years:g}年")

@@ -54,7 +54,7 @@ def _dates(text: str) -> list[tuple[int, int, dt.date]]:
     return sorted(out)
 
 
-def _months(text: str) -> list[tuple[int, int, dt.date, dt.date]]:
+def year_months(text: str) -> list[tuple[int, int, dt.date, dt.date]]:
     """(start, end, first day, last day) of the year-months a question writes ("2027年2月")."""
     out = []
     for q in find_quantities(text):
@@ -163,7 +163,7 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
         head = (f"已经晚了：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}已过。" if late else
                 f"来得及：{ctx.label(rule.topic)}最迟{date_cn(due)}，您给出的{date_cn(when)}未超过"
                 f"{'（今天正是最后期限）' if when == due else ''}。")
-    elif rule.comparator == "before" and rule.unit in DURATIONS and (len(dates) >= 2 or _months(text)):
+    elif rule.comparator == "before" and rule.unit in DURATIONS and (len(dates) >= 2 or year_months(text)):
         marked = any(_is_expiry(text, s, e) for s, e, _ in dates)
         started = None if marked else _started(ctx, doc.id, text, dates)
         since = ""
@@ -180,7 +180,7 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
             basis = f"{ctx.label(PERIOD_TOPIC)}：{ctx.quote_rule(out, period)}。"
         else:
             expiry, others = _expiry(text, dates)
-        months = [] if others else [m for m in _months(text) if not _is_expiry(text, m[0], m[1])]
+        months = [] if others else [m for m in year_months(text) if not _is_expiry(text, m[0], m[1])]
         if not others and not months:
             return ""
         when = others[0] if others else None
