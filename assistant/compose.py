@@ -345,7 +345,7 @@ class Composer:
         if counted is not None:
             draft = counted
         draft = date_gap(self, q, draft)
-        draft = in_time(self, q, draft)
+        draft = in_time(self, q, draft, hits)
         notes = list(q.notes)
         if q.foreign:
             notes.append(f"语料中没有{'、'.join(q.foreign)}的文件，以上只涉及{'、'.join(q.jurisdictions)}。")

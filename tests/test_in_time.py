@@ -95,3 +95,27 @@ def test_a_month_day_takes_a_year_written_on_its_own_and_a_month_to_be_done_by(e
     answer = engine.ask("我们是5月6日拿到的渝碳计量中心筹建批复（2025年），想在2028年4月前搞完验收，赶得上吗？")
     assert answer.answer.startswith("来得及的前提是按时申请：自您给出的2025年5月6日起算筹建期限3年")
     assert "最迟2028年2月6日" in answer.answer
+
+
+def test_a_lone_date_with_no_expiry_word_is_where_the_construction_period_starts(engine):
+    # "省局批了我们…的筹建" names no cue word; one date not called an expiry is the start, and the
+    # answer says which reading it used; a month "拖到…" is when the user means to act, not an expiry
+    answer = engine.ask("2024年3月10号省局批了我们湖北碳计量中心的筹建，打算2027年2月再递验收申请，这样行不行？")
+    assert answer.answer.startswith("已经晚了：自您给出的2024年3月10日起算筹建期限3年，从届满日2027年3月10日往前推3个月")
+    assert "最迟2026年12月10日" in answer.answer
+    late = engine.ask("渝碳中心2025年6月15日批筹的，我们想拖到2028年5月再报验收，行不行？")
+    assert late.answer.startswith("已经晚了：") and "最迟2028年3月15日" in late.answer
+    # past the deadline: the same article's way out, quoted
+    assert "同条还规定：" in late.answer and "延长时限不超过1年 [重庆·第十六条]" in late.answer
+    assert not any(c.status == "contradicted" for c in late.checks)
+
+
+def test_the_end_of_a_month_is_its_last_day(engine):
+    answer = engine.ask("天津计量数据中心2025年9月15日获批筹建，我们打算2028年5月底交验收申请，算按时吗？")
+    assert answer.answer.startswith("来得及：") and "最迟2028年6月15日" in answer.answer
+    assert "2028年5月31日" in answer.answer and "同条还规定" not in answer.answer
+
+
+def test_an_a_not_a_question_with_two_dates_asks_for_a_verdict(engine):
+    answer = engine.ask("渝碳中心2025年4月7日（周一）换了负责人，我们4月18日才报给市局，算不算超时？")
+    assert answer.answer.startswith("超过期限了：自2025年4月7日起算7个工作日") and "最迟2025年4月16日" in answer.answer

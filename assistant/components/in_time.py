@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..compose import Composer
 
 _EXPIRY_AFTER = re.compile(r"^.{0,3}(到期|届满|期满|截止|结束)")
-_EXPIRY_BEFORE = re.compile(r"(到|至|截止到|截至)$")
+_EXPIRY_BEFORE = re.compile(r"((?<![拖等推放延挪留])到|至|截止到|截至)$")  # (拖到…: when they mean to act)
 DURATIONS = {"年", "个月", "月", "日", "天"}
 
 
@@ -43,6 +43,13 @@ def _dates(text: str) -> list[tuple[int, int, dt.date]]:
     # ("3月10日拿到批复（2024年）")
     alone = [int(q.value) for q in found if q.unit == "年份" and isinstance(q.value, (int, float))]
     year = out[0][2].year if out else (alone[0] if alone else None)
+    for a, b in zip(found, found[1:]):  # "2028年5月底": the month's last day
+        if a.unit == "年份" and b.unit == "月份" and a.end == b.start and (b.note or "") == "月底":
+            try:
+                y, mo = int(a.value), int(b.value)
+                out.append((a.start, b.end, dt.date(y, mo, calendar.monthrange(y, mo)[1])))
+            except (TypeError, ValueError):
+                continue
     if year:
         for q in found:
             day = re.fullmatch(r"(\d{1,2})日", q.note or "") if q.unit == "月份" else None
@@ -85,6 +92,7 @@ def expiry_date(text: str) -> dt.date | None:
 
 PERIOD_TOPIC = "construction_period"
 EVIDENCE_CITED = 2  # cited articles whose rules may give the deadline when the question names no topic
+EVIDENCE_HITS = 3  # and the top retrieved articles after them
 
 
 def _started(ctx: "Composer", doc_id: str, text: str, dates):
@@ -99,6 +107,8 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
     for s, e, d in dates:
         if has_cue(text[e:e + 20], cues) or has_cue(text[max(0, s - 12):s], cues):
             return d, period
+    if len(dates) == 1:  # one date, not called an expiry: the day things began, said so in the answer
+        return dates[0][2], period
     return None
 
 
@@ -107,18 +117,28 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
 _YES_NO_END = re.compile(r"(吗|没|没有|不|么|不行|行不行|对不对|是不是)\s*[?？]?\s*$")
 
 
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1[^,，;；。]{0,8}[?？]?\s*$")  # 算不算超时？ 晚不晚？
+
+
 def asks_in_time(ctx: "Composer", text: str, dates) -> bool:
-    """'Too late?' asked in words (late_words), or a yes/no question giving two dates."""
-    return has_cue(text, ctx.vocab.late_words) or (len(dates) >= 2 and bool(_YES_NO_END.search(text)))
+    """'Too late?' asked in words (late_words), or a yes/no question (a yes/no ending or an
+    A-not-A in the last clause) giving two dates."""
+    return has_cue(text, ctx.vocab.late_words) or (
+        len(dates) >= 2 and bool(_YES_NO_END.search(text) or _A_NOT_A.search(text)))
 
 
-def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
+def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) -> Draft:
     """The deadline and a verdict instead of the draft (the draft unchanged when the question asks
     no 'too late?' or gives no date a rule in scope can be counted from)."""
     text = spoken_dates(normalize_query(q.text))
     dates = _dates(text)
     if not dates or not asks_in_time(ctx, text, dates):
         return draft
+    # the articles the verdict may rest on when the question names no topic: the draft's, then
+    # the evidence's (the top retrieved articles in scope)
+    scope = set(q.doc_ids)
+    articles = list(dict.fromkeys([(c.doc_id, c.article) for c in draft.citations[:EVIDENCE_CITED]] + [
+        (h.chunk.doc_id, h.chunk.article) for h in hits if not scope or h.chunk.doc_id in scope][:EVIDENCE_HITS]))
     out = out_cls(ctx)
     for topic in [t for t in q.topics if ctx.has_topic(t)]:
         for doc_id in q.doc_ids:
@@ -134,8 +154,8 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     if not out.lines and not [t for t in q.topics if ctx.has_topic(t)]:
         # no topic named ("搬了新址，7月1日才报，超时没？"): the rules of the articles the draft
         # cites, the first one whose shape fits the user's dates (two dates: a span, not a month)
-        for c in draft.citations[:EVIDENCE_CITED]:
-            for rule in ctx.rules_in(c.doc_id, c.article):
+        for doc_id, article in articles:
+            for rule in ctx.rules_in(doc_id, article):
                 if rule.unit == "月份" and len(dates) >= 2 or ctx.docs[rule.doc_id].meta.kind != "regulation":
                     continue
                 verdict = _verdict(ctx, out, rule, text, dates)
@@ -154,6 +174,7 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
 def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
     doc = ctx.docs[rule.doc_id]
     basis = ""  # the construction period's own rule, when the expiry was computed from it
+    also = ""  # past the deadline: what the same article offers instead
     if rule.unit == "月份" and isinstance(rule.value, int):  # 每年11月(底前): the month's last day
         when = dates[0][2]
         due = dt.date(when.year, rule.value, calendar.monthrange(when.year, rule.value)[1])
@@ -210,6 +231,8 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
                            f"已经晚了：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}已过。",
                            f"正好卡在期限上：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}，那样已晚），建议提前。",
                            f"来得及：{back}最迟{date_cn(due)}（另一读法：{date_cn(alt)}），您给出的{date_cn(when)}在此之前。")
+        if head.startswith(("已经晚了", "正好卡在", "要看具体")):
+            also = _same_article(ctx, out, rule)
     elif rule.comparator in ("<=", "<") and len(dates) >= 2:
         # "应在7个工作日内报告": counted from the user's earlier date (the event), the later one
         # is when they acted ("6月9日换了负责人，6月23日才报，超时没？")
@@ -235,7 +258,21 @@ def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:
     else:
         return ""
     out.event(e)
-    return f"{head}依据：{ctx.quote_rule(out, rule)}。{basis}"
+    return f"{head}依据：{ctx.quote_rule(out, rule)}。{also}{basis}"
+
+
+def _same_article(ctx: "Composer", out: Writer, rule) -> str:
+    """What the rule's own article says besides it ("因特殊原因不能…的，…可延期验收考核，延长时限
+    不超过1年"): the way out for someone past the deadline, as the document words it."""
+    quoted: list[tuple[int, int]] = []
+    lines = []
+    for other in ctx.rules_in(rule.doc_id, rule.article):
+        span = ctx.rule_span(other)
+        if other.topic == rule.topic or span == ctx.rule_span(rule) or span in quoted:
+            continue
+        quoted.append(span)
+        lines.append(ctx.quote_rule(out, other))
+    return f"同条还规定：{'；'.join(lines)}。" if lines else ""
 
 
 def _judged(when: dt.date, due: dt.date, alt: dt.date, late: str, edge: str, in_time: str) -> str:
