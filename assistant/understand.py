@@ -368,7 +368,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
                       if q.unit in ("年", "个月", "日", "天", "工作日", "个工作日") and q.comparator == "="
                       and not isinstance(q.value, tuple) and _elapsed(normalize_query(question), q))
     facts = _facts(text, quantities, vocab)
-    subjects = tuple(s.name for s in vocab.subjects if _any(text, s.cues))
+    subjects = tuple(s.name for s in vocab.subjects if _asks_subject(text, s.cues, scores))
     metadata = next((k for k, cues in vocab.metadata.items() if _any(text, cues)), "")
     injection = _any(text, vocab.injection)
     num_cues = vocab.intents.of("numeric")
@@ -630,6 +630,10 @@ def _unit_family(units) -> set[str]:
 _WHAT = re.compile(r"干啥|干什么|做什么|做啥|干嘛|哪些")  # (not 什么: "合格线是什么？" asks a number)
 
 
+# words right before a number of points that make it a mark, not the user's score
+_MARK_BEFORE = re.compile(r"(?:没到|不到|达不到|没达到|未达到|未达|没过|不够|够不到|低于|不足|超过|高于|以上|below|under)$")
+
+
 def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
     verbs = vocab.score_verbs
     out = []
@@ -640,6 +644,8 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
         after = text[q.end:q.end + 8]
         # a score the user got ("考了72分"), or one they ask how far short it is ("72分。差几分？":
         # nobody is short of the document's own figure)
+        if _MARK_BEFORE.search(before):  # "还是没到80分": the mark they missed, not their score
+            continue
         if any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words):
             out.append(float(q.value))
     # a bare number right after a score verb ("验收考了78，差两分…"): a score out of 100
@@ -648,6 +654,16 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
             if 0 < float(m.group(1)) <= 100 and float(m.group(1)) not in out:
                 out.append(float(m.group(1)))
     return tuple(out)
+
+
+def _asks_subject(text: str, cues, scores) -> bool:
+    """A subject cue the question uses, other than as the step that gave the user's score
+    ("整改完复核还是79分" is a re-assessment, not an appeal)."""
+    for pos, cue in _hits(text, cues):
+        after = text[pos + len(cue):pos + len(cue) + 8]
+        if "…" in cue or not any(re.search(rf"(?<![\d.]){x:g}(?![\d.])", after) for x in scores):
+            return True
+    return False
 
 
 def _elapsed(text: str, q) -> bool:

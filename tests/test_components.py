@@ -263,3 +263,31 @@ def test_a_record_window_is_held_against_the_users_dates(engine, planned, verdic
     answer = engine.ask(f"天津计量数据中心：我们单位2024年8月20日出过一次生产安全事故，打算{planned}申报，条件够吗？")
     assert verdict in answer.answer
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_what_follows_a_failed_rectification_is_the_next_step_not_every_ground(engine):
+    # "会怎样" is a revocation cue, but the question is about the step the top article states
+    # (限期整改); its next step (整改通知书, ≤1年, then 取消筹建资格) answers, not the grounds list
+    answer = engine.ask("天津计量数据中心验收整改完还是没到80分，后面会怎样？")
+    assert "整改后仍达不到80分的,现场考核结论为不合格 [天津·第十六条]" in answer.answer
+    assert "其后：" in answer.answer and "(不超过一年)" in answer.answer
+    assert "算合格" not in answer.answer  # 80 is the mark they missed, not their score
+    assert "第二十五条" not in answer.answer  # (no list of revocation grounds)
+    # a question about a later step keeps the revocation answer
+    later = engine.ask("天津计量数据中心不定期抽查出问题，整改后还不达标会怎么样？")
+    assert "撤销其计量数据中心资格 [天津·第二十二条]" in later.answer
+
+
+def test_a_score_after_a_re_assessment_is_not_an_appeal(engine):
+    answer = engine.ask("整改完复核还是79分呢？", history=[
+        {"role": "user", "content": "湖北碳中心考核分数线是多少？"},
+        {"role": "assistant", "content": "满分100分，80分及以上合格；低于80分的限期3个月整改。"}])
+    assert answer.answer.startswith("整改后仍不合格：整改后您的得分79分，仍低于合格分数80分")
+    appeal = engine.ask("湖北碳计量中心对验收结论不服，能申请复核吗？")
+    assert appeal.abstained and "复核或申诉" in appeal.answer
+
+
+def test_english_still_after_a_rectification_reads_the_score_as_after_it(engine):
+    answer = engine.ask("Chongqing carbon metrology center: we scored below 80, did the 3-month rectification, "
+                        "and still only got 76. What happens next?")
+    assert "整改后仍不合格：整改后您的得分76分" in answer.answer and "[重庆·第二十条]" in answer.answer

@@ -207,7 +207,8 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
             out.value(r)
 
 
-RECTIFIED = re.compile(r"整改(?:完|后|以后|之后|过了|结束)|复评|再评|重新评")
+# the rectification is over: 整改完/后…, 复评…, or a score 'still' given after it ("3个月整改，仍然只得了76分")
+RECTIFIED = re.compile(r"整改(?:完|后|以后|之后|过了|结束)|复评|再评|重新评|复核|整改[^。？?]{0,12}?(?:还是|仍然|仍|依然)")
 
 
 def rectified_score(q: Query) -> float | None:
