@@ -25,3 +25,18 @@ def test_a_question_asking_no_body_is_not_routed(engine):
 def test_a_question_asking_whether_to_submit_directly_is_routed(engine):
     answer = engine.ask("天津数据中心是申请单位自己直接报市里吗？")
     assert answer.topic == "route" and "[天津·第九条]" in answer.answer
+
+
+@pytest.mark.parametrize("question, article", [
+    ("渝碳中心交验收申请前要谁先点头？", "[重庆·第十五条]"),
+    ("重庆市级碳计量中心，我们单位能不能自己直接把申请递给市市场监管局？", "[重庆·第八条]"),
+])
+def test_who_consents_first_and_handing_in_directly_are_routed(engine, question, article):
+    answer = engine.ask(question)
+    assert answer.topic == "route" and article in answer.answer.split("\n")[0]
+
+
+def test_a_part_leaning_on_an_earlier_step_is_not_routed_as_the_application(engine):
+    # "…又要谁先同意？" names no step of its own; the application route would answer another step
+    answer = engine.ask("湖北计量数据建设应用基地完成筹建后，验收申请怎么提？重庆碳计量中心又要谁先同意？")
+    assert "[重庆·第十五条]" in answer.answer

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 ROUTE = "route"  # the draft's topic: the evidence review leaves it be (the words are not in the text)
 
 # the question asks for a body on the way (who receives, who consents first)
-ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交到哪|报到哪|交哪里|报哪里|谁同意|谁点头|谁审核|谁批|"
-                        r"先过|先经过|先找|先报|直接找|直接向|直接报|直接交|直接申请|直接递|第一步|哪个部门|哪一级|哪级|"
+ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交到哪|报到哪|交哪里|报哪里|谁先?(?:同意|点头|审核|审批|批|签字|盖章)|"
+                        r"先过|先经过|先找|先报|直接找|直接向|直接报|直接交|直接申请|直接递|直接把[^，,。？?]{0,8}?(?:递|交|报|送)|第一步|哪个部门|哪一级|哪级|"
                         r"who (?:do|should|must)|to whom|which (?:department|authority|office)")
 # the drafting of a route: (经X同意/审核合格，)(由Y)向Z提出/提交/报送/申请
 SENTENCE = re.compile(r"向[^，,。；;]{2,24}?(?:提出|提交|报送|申请|报告)")
@@ -34,6 +34,7 @@ SENTENCE = re.compile(r"向[^，,。；;]{2,24}?(?:提出|提交|报送|申请|�
 ACTIONS = {"验收": ("验收",), "年度": ("年度",), "年报": ("年度",), "总结": ("总结",), "延期": ("延期",),
            "整改": ("整改",), "变化": ("变化",), "搬": ("变化",)}
 OBJECT = 12  # characters after 向…提出 that say what is sent
+ELLIPTIC = re.compile(r"又|也|呢\s*[?？]?\s*$|^\s*那")  # a question leaning on what came before
 
 
 def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
@@ -42,6 +43,8 @@ def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     if not ASKS_ACTOR.search(q.text) or q.intent == "comparison" or len(q.doc_ids) > 2:
         return None
     wanted = [w for key, words in ACTIONS.items() if key in q.text for w in words]
+    if not wanted and ELLIPTIC.search(q.text):
+        return None  # "重庆又要谁先同意？": it routes what was said before, which this part does not name
     best = None
     for did in q.doc_ids:
         doc = ctx.docs.get(did)
