@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .components.procedure import article_body
 from .segment import cn_number
+from .understand import bigrams
 from .writer import Draft, Writer, sentence_spans
 
 if TYPE_CHECKING:
@@ -35,6 +36,49 @@ def _previous_question(history) -> tuple[str, tuple]:
         if role == "user" and content and str(content).strip():
             return str(content).strip(), tuple(turns[:n])
     return "", ()
+
+
+_ITEM_LINE = re.compile(r"^\s*(?:[-•*]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、])\s*")
+LOCATED = 0.5  # share of a seen item's words a document's item must hold to be it
+
+
+def _seen_items(history) -> list[str]:
+    """The items of the list the assistant's last turn showed: its "- …"/"(一)…"/"1. …" lines, or
+    the parts of one enumerating sentence ("共9种情形：A；B；C")."""
+    turns = list(history or ())
+    text = next((str(t.get("content") if isinstance(t, dict) else getattr(t, "content", "")) for t in reversed(turns)
+                 if (t.get("role") if isinstance(t, dict) else getattr(t, "role", "")) == "assistant"), "")
+    lines = [_ITEM_LINE.sub("", x, count=1) for x in text.splitlines() if _ITEM_LINE.match(x)]
+    if len(lines) >= 2:
+        return [x.strip() for x in lines]
+    head, sep, rest = text.partition("：")
+    parts = [x.strip() for x in re.split(r"[；;]", rest if sep else text) if x.strip()]
+    return parts if len(parts) >= 2 else []
+
+
+def _located(composer, item: str, doc_ids):
+    """(doc, article, start, end) of the list item or sentence of the documents asked about that
+    holds most of a seen item's words (the citation and punctuation set aside), or None."""
+    grams = bigrams(re.sub(r"\[[^\]]*\]|[^\u4e00-\u9fff]", "", item))
+    if len(grams) < 3:
+        return None
+    best = None
+    for did in doc_ids:
+        doc = composer.docs.get(did)
+        if doc is None:
+            continue
+        for art in doc.articles:
+            spans = [(i.start, i.end) for i in art.items] or sentence_spans(doc, art)
+            if art.heading and _group(doc, art):  # a heading over sections ("(四)加强…" over "(四)1." …)
+                at = doc.text.find(art.heading.strip(), art.start)
+                spans = [(at, at + len(art.heading.strip()))] if at >= 0 else spans
+            for s, e in spans:
+                while e > s and doc.text[e - 1] in ";；,，。 \n":
+                    e -= 1
+                share = len(grams & bigrams(doc.text[s:e])) / len(grams)
+                if best is None or share > best[0]:
+                    best = (share, doc, art, s, e)
+    return best[1:] if best and best[0] >= LOCATED else None
 
 
 def _items(draft: Draft) -> list:
@@ -63,6 +107,18 @@ def ordinal_item(engine: "Engine", query: "Query", history) -> Draft | None:
     except (ValueError, TypeError):
         return None
     previous = engine.understand(question, history=earlier)
+    seen = _seen_items(history)
+    if 1 <= n <= len(seen):  # the list the user saw: its n-th item, found in the documents asked about
+        found = _located(engine.composer, seen[n - 1], previous.doc_ids)
+        if found is not None and len(_group(found[0], found[1])) >= 2:
+            return _listed(engine, query, n, found[0], found[1], None)
+        if found is not None:
+            doc, art, s, e = found
+            out = Writer(engine.composer)
+            who = engine.composer.who(doc)
+            text = engine.composer.quote_span(out, doc, art, s, e)
+            out.line(f"上一问所列第{n}项——{who}{'' if art.is_section else art.label}：{text}")
+            return out.draft("task")
     items = _items(engine._compose(previous, engine.retrieve(previous)))
     if not 1 <= n <= len(items):
         return None
@@ -71,19 +127,27 @@ def ordinal_item(engine: "Engine", query: "Query", history) -> Draft | None:
     art = doc.article(cite.article) if doc else None
     if art is None:
         return None
+    return _listed(engine, query, n, doc, art, cite)
+
+
+def _listed(engine: "Engine", query: "Query", n: int, doc, art, cite) -> Draft:
+    """The n-th item: the sections it heads, counted, or the item of the article's list the
+    citation points into, or the article's body."""
     out = Writer(engine.composer)
     who = engine.composer.who(doc)
     group = _group(doc, art)
     if len(group) >= 2:  # the item heads sections ("(三)…" over "(三)1." … "(三)7."): them, counted
         heading = art.heading.strip() or art.label
-        out.line(f"上一问所列第{n}项——{who}“{heading}”下共{len(group)}条：")
+        at = doc.text.find(heading, art.start) if art.heading else -1
+        marker = f" {out.cite(doc, art.label, at, at + len(heading))}" if at >= 0 else ""
+        out.line(f"上一问所列第{n}项——{who}“{heading}”{marker}下共{len(group)}条：")
         for a in group:
             spans = sentence_spans(doc, a)
             body = [(s, e) for s, e in spans if not a.heading or doc.text[s:e] not in a.heading] or spans
             s, e = body[0]
             out.line(f"- {engine.composer.quote_span(out, doc, a, s, e)}")
     else:
-        item = next((i for i in art.items if i.start <= cite.start < i.end), None)
+        item = next((i for i in art.items if cite is not None and i.start <= cite.start < i.end), None)
         if item is not None:  # an item of an article's list ("(三)…"): the item whole
             end = item.end
             while end > item.start and doc.text[end - 1] in ";；,，。 \n":

@@ -25,3 +25,21 @@ def test_a_place_beyond_the_list_is_not_an_item(engine):
 def test_without_history_an_article_number_is_an_article(engine):
     answer = engine.ask("重庆碳计量中心办法第二条说了什么？")
     assert "上一问所列" not in answer.answer
+
+
+def test_the_place_counts_in_the_list_the_user_saw(engine):
+    # the assistant's turn listed the grounds in its own order ("A；B；C…"): the third one is
+    # the one it showed third, found in the documents asked about, not the engine's own third line
+    history = [{"role": "user", "content": "重庆市级碳计量中心哪些情形会被撤销？"},
+               {"role": "assistant", "content": "共9种情形：存在不公正行为经提醒告诫仍不改正；无正当理由拒绝接受监督检查和考核；"
+                                                "累计若干年未完成年度考核；不能正常开展业务；复查不合格。"}]
+    answer = engine.ask("第三种说的累计是几年？", history=history)
+    assert answer.answer.startswith("上一问所列第3项——重庆办法第二十九条：(三) 累计 3 年未完成年度考核的")
+
+
+def test_a_seen_heading_over_sections_lists_them_with_the_heading_cited(engine):
+    history = [{"role": "user", "content": "东营实施意见的四项主要任务是哪四项？"},
+               {"role": "assistant", "content": "（一）加强计量基础研究，推动创新驱动发展；（二）优化计量应用服务，促进产业转型升级；"
+                                                "（三）加强计量能力建设，夯实高质量发展基础；（四）加强计量监督管理，提升计量监管效能。"}]
+    answer = engine.ask("第四项下面有几条？", history=history)
+    assert answer.answer.startswith("上一问所列第4项——东营材料“(四)加强计量监督管理,提升计量监管效能。” [东营·(四)1.]下共4条")
