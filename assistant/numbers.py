@@ -23,7 +23,7 @@ _NUM = rf"(?:\d+(?:\.\d+)?万?|[{CN_DIGITS}]+)"
 # longest first, so 个工作日 wins over 个 and 个月 over 月
 UNITS = (
     "个工作日", "个自然日", "个百分点", "工作日", "自然日", "个月", "小时", "分钟", "万元",
-    "年", "月", "日", "天", "周", "分", "人", "名", "项", "条", "家", "种", "个", "次", "批", "所", "%",
+    "年", "月", "日", "天", "周", "分", "人", "名", "项", "条", "份", "家", "种", "个", "次", "批", "所", "%",
     "元", "倍", "吨",
 )
 _UNIT = "|".join(re.escape(u) for u in UNITS)
@@ -35,8 +35,9 @@ _CANON = {
     "天": ("日", 1), "日": ("日", 1), "自然日": ("日", 1), "个自然日": ("日", 1),
     "个工作日": ("工作日", 1), "工作日": ("工作日", 1), "名": ("人", 1),
     "条": ("项", 1),  # items of a list: 共7条 = 共7项 (第7条 is a label, never a quantity)
+    "份": ("项", 1),  # documents of a list (申报书、任务书: 2份 = 2项)
 }
-DURATION_UNITS = frozenset(_CANON) - {"名", "条"}
+DURATION_UNITS = frozenset(_CANON) - {"名", "条", "份"}
 
 # comparator words written before the number (absorbed into Quantity.text), longest first
 _PREFIX = sorted(
@@ -56,7 +57,7 @@ _SUFFIX = (("(含)以上", ">="), ("(含)以下", "<="), ("及以上", ">="), ("
 _CONTEXT = (("限期", "<="), ("届满前", "before"), ("期满前", "before"), ("到期前", "before"))
 # a Chinese numeral right after these characters is part of a word (统一, 逐一, 第一 …)
 _CN_BLOCK = set("第统唯逐之进划归合同单星周万")
-_COUNTERS = set("个次种项条家批名所人")
+_COUNTERS = set("个次种项条份家批名所人")
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def _triples(text):
     ("低于 80 分", [(80, "分", "<")]),
     ("培育5万家企业", [(50000, "家", "=")]),
     ("11月30日前报送", [(11, "月份", "before")]),
+    ("共列2份材料", [(2, "份", "=")]),
 ])
 def test_find_quantities(text, expected):
     assert _triples(text) == expected
