@@ -27,3 +27,17 @@ def test_after_an_event_walks_to_the_end_of_its_chapter(engine):
     answer = engine.ask("重庆市局收到碳计量中心的建设申请以后要走哪些程序？")
     labels = _labels(answer)
     assert labels[0] == "第十一条" and labels[-1] == "第十三条"
+
+
+def test_after_a_step_until_another_walks_to_the_one_named_after_cai(engine):
+    # "…以后，市局要走哪几步才会批筹？": from the step named to the one after 才, not the materials list
+    answer = engine.ask("重庆碳中心的材料交上去以后，市局要走哪几步才会批筹？")
+    labels = _labels(answer)
+    assert labels[-1] == "第十三条" and {"第十一条", "第十二条"} <= set(labels)
+    assert "7天" in answer.answer
+
+
+def test_step_by_step_after_an_event_is_a_process(engine):
+    answer = engine.ask("交了验收申请以后，重庆这边后面一步步怎么走？")
+    labels = _labels(answer)
+    assert answer.intent == "procedure" and labels[0] == "第十五条" and "第十九条" in labels

@@ -50,7 +50,7 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if drafted:
             return drafted
     topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in ctx.rules(t, q.doc_ids)}
-    if "材料" in q.text and len(scope) <= 2 and not topic_arts:
+    if "材料" in q.text and len(scope) <= 2 and not topic_arts and not (_RANGE.search(q.text) or _AFTER.search(q.text)):
         drafted = materials(ctx, q, scope, out)
         if drafted:
             return drafted
@@ -88,8 +88,12 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
 # events (or from one event to the end of its chapter), in the document's order
 _RANGE = re.compile(r"从(?P<a>[^,，。?？从]{2,20}?)(?:开始)?(?:到|至|直到)(?P<b>[^,，。?？]{2,20}?)"
                     r"(?=[,，。?？]|整个|全部|一共|总共|大概|大致|要走|需要|要经过|都|有哪些|的流程|的程序|的步骤|$)")
-_AFTER = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)(?:还|都|一般|大概)?(?:要|需要|会|该)?"
-                    r"(?:走|经过|经历|有)(?:哪些|什么|几个|几道)?(?:流程|程序|步骤|环节|手续)")
+# "材料交上去以后，市局要走哪几步才会批筹？", "交了验收申请以后，后面一步步怎么走？": from the
+# step named before 以后 on (to the one after 才 when it is named)
+_AFTER = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[,，]?[^,，。?？]{0,10}?"
+                    r"(?:走|经过|经历|有|是)?(?:哪些|什么|几个|几道|哪几|一步步)?"
+                    r"(?:流程|程序|步骤|环节|手续|步|怎么走|如何走)"
+                    r"(?:[^,，。?？]{0,4}?才(?:会|能|可以)?(?P<b>[^,，。?？]{2,10}))?")
 MAX_WALK = 7  # articles at most in a walk through a process
 NEAR = 0.8  # a first step scoring this share of the best match counts as matching it
 WALK_LIMIT = 160  # characters of an article quoted whole in a walk; a longer one gives its key sentences
