@@ -129,7 +129,7 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if "extension_max" in topics[:3] or (extension and has_cue(q.text, ctx.vocab.total_words)):
         # the longest the whole construction may take (asked as such: 一共/最长…能拖几年)
         for d in scope:
-            total = longest_period(ctx, d)
+            total = longest_period(ctx, d, out)
             if total:
                 out.line(f"{ctx.who(d)}{total}" if len(scope) > 1 else total)
     for d in silent:
@@ -143,9 +143,10 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("numeric", topic=primary)
 
 
-def longest_period(ctx: "Composer", doc: Document) -> str:
-    """"自批准筹建起最长4年（筹建期限3年＋延期上限1年）": the construction period and the
-    longest extension added up, when both are periods of one unit family."""
+def longest_period(ctx: "Composer", doc: Document, out: Writer | None = None) -> str:
+    """"合计：自批准筹建起最长4年（筹建期限3年＋延期上限1年）": the construction period and the
+    longest extension added up, when both are periods of one unit family; the period's rule is
+    quoted first (with ``out``) when the answer has not cited its article."""
     period = next(iter(ctx.rules("construction_period", [doc.id])), None)
     extension = next(iter(ctx.rules("extension_max", [doc.id])), None)
     if period is None or extension is None or isinstance(period.value, (list, tuple)):
@@ -155,7 +156,10 @@ def longest_period(ctx: "Composer", doc: Document) -> str:
         return ""
     months = a + b
     total = f"{months // 12:g}年" if months % 12 == 0 else f"{months:g}个月"
-    return (f"合计：自批准筹建起最长{total}（{ctx.label('construction_period')}{format_value(period.value, period.unit)}"
+    basis = ""
+    if out is not None and not any(c[0] == doc.id and c[1] == period.article for c in out.citations):
+        basis = f"{ctx.label('construction_period')}：{ctx.quote_rule(out, period)}。"
+    return (f"{basis}合计：自批准筹建起最长{total}（{ctx.label('construction_period')}{format_value(period.value, period.unit)}"
             f"＋{ctx.label('extension_max')}{format_value(extension.value, extension.unit)}）。")
 
 
