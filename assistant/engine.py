@@ -34,11 +34,11 @@ from .check import check
 from .compose import Composer, Draft, quotes_as_written
 from .config import Settings
 from .corpus import load_corpus
-from .decompose import merge_parts, split_parts
+from .decompose import covered, merge_parts, split_parts
 from .errors import BadQuestionError
 from .arith import compute
 from .complete import complete
-from .evidence import review
+from .evidence import review, unsaid
 from .followup import ordinal_item
 from .slots import filled
 from .rules import RulesTable, build_rules_table
@@ -200,9 +200,16 @@ class Engine:
                 top = {(h.chunk.doc_id, h.chunk.article) for h in whole_hits[:3]}
                 if not draft.abstained and not any((c.doc_id, c.article) in top for c in part_draft.citations):
                     part_draft = draft  # off the question's evidence: the whole question's answer stands for it
-                drafts.append((part, part_draft))
-                continue
-            drafts.append((part, self._compose(q, self.retrieve(q))))
+                part_hits = whole_hits
+            else:
+                part_hits = self.retrieve(q)
+                part_draft = self._compose(q, part_hits)
+            if (drafts and not part_draft.abstained
+                    and covered(part_draft.citations, part_draft.values, draft.citations, draft.values)):
+                # a later part only repeats the whole answer (which the first part's words lead):
+                # what its own evidence says that the answer has not
+                part_draft = unsaid(self.composer, q, part_hits, draft, retriever=self.retriever) or part_draft
+            drafts.append((part, part_draft))
         return merge_parts(draft, drafts)
 
     def _compose(self, query: Query, hits) -> Draft:

@@ -186,3 +186,29 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
     line = _quote(composer, out, best)
     draft.extend(out.draft(draft.intent), f"相关条文：{line}")
     return draft
+
+
+def unsaid(composer: Composer, q: Query, hits, whole: Draft, *, retriever=None) -> Draft | None:
+    """For a part of a multi-part question whose own draft only repeats the whole answer
+    ("…多久复查一次？复查过了有没有文件？"): the best sentence of the part's top evidence article
+    that the whole answer has not quoted, when it covers the part's subject; else None."""
+    top = _in_scope(q, hits)[:1]
+    if not top:
+        return None
+    doc = composer.docs.get(top[0].chunk.doc_id)
+    art = doc.article(top[0].chunk.article) if doc else None
+    grams = composer.qgrams(q, doc) if doc else set()
+    if art is None or not grams:
+        return None
+    quoted = [(c.start, c.end) for c in whole.citations if c.doc_id == doc.id and c.article == art.label]
+    dense = _dense(retriever, q, top[0], doc)
+    fresh = [(composer.coverage(grams, doc.text[s:e]), dense(s, e), s, e) for s, e in sentence_spans(doc, art)
+             if not any(a < e and s < b for a, b in quoted)]
+    fresh = [x for x in fresh if x[0] >= MATCH]  # it must hold the part's own words
+    if not fresh:
+        return None
+    lexical, near, s, e = max(fresh, key=lambda x: x[0] + x[1])
+    score = lexical + near
+    out = Writer(composer)
+    out.line(_quote(composer, out, (score, doc, art, [(s, e)])))
+    return out.draft(q.intent)

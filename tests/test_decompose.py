@@ -93,3 +93,12 @@ def test_a_part_with_its_own_subject_takes_the_place_not_the_topic(engine):
     answer = engine.ask("东营：第三部分下面列了几条？社会公用计量标准市县两级怎么分工？")
     second = answer.parts[-1]
     assert not second.abstained and "市级抓重点、县级抓基础" in answer.answer
+
+
+def test_a_later_part_that_only_repeats_the_answer_gets_its_own_evidence(engine):
+    # "复查过了有没有文件？" was answered by the cycle rule again and dropped as said; the part's
+    # top article holds the sentence it asks about, which the answer had not quoted
+    answer = engine.ask("重庆碳计量中心多久复查一次？复查过了有没有文件？")
+    assert "每5年进行一次复查 [重庆·第二十八条]" in answer.answer
+    assert "经复查合格的，由市市场监管局发文确认 [重庆·第二十八条]" in answer.answer
+    assert len(answer.parts) == 2
