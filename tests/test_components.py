@@ -291,3 +291,10 @@ def test_english_still_after_a_rectification_reads_the_score_as_after_it(engine)
     answer = engine.ask("Chongqing carbon metrology center: we scored below 80, did the 3-month rectification, "
                         "and still only got 76. What happens next?")
     assert "整改后仍不合格：整改后您的得分76分" in answer.answer and "[重庆·第二十条]" in answer.answer
+
+
+def test_what_comes_next_after_a_users_score_follows_from_the_score_not_article_order(engine):
+    # "接下来呢？" with the user's score: the pass mark and its next step, not the next article
+    answer = engine.ask("鄂碳中心验收考了70，整改了3个月还是72分，接下来呢？")
+    assert answer.answer.startswith("整改后仍不合格：整改后您的得分72分，仍低于合格分数80分")
+    assert "其后：" in answer.answer and "[湖北省碳计量中心·第十七条]" in answer.answer
