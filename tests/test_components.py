@@ -298,3 +298,9 @@ def test_what_comes_next_after_a_users_score_follows_from_the_score_not_article_
     answer = engine.ask("鄂碳中心验收考了70，整改了3个月还是72分，接下来呢？")
     assert answer.answer.startswith("整改后仍不合格：整改后您的得分72分，仍低于合格分数80分")
     assert "其后：" in answer.answer and "[湖北省碳计量中心·第十七条]" in answer.answer
+
+
+def test_things_listed_before_fenbie_are_each_answered(engine):
+    # three targets named before 分别: three quantities, not the two best-scored
+    answer = engine.ask("江西到2025年碳计量这块：计量标准、技术规范、标准物质分别啥目标？")
+    assert all(x in answer.answer for x in ("50项", "不少于10项", "不少于10种"))

@@ -143,6 +143,17 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("numeric", topic=primary)
 
 
+_ENUMERATED = re.compile(r"([^,，。:：;；?？]+?)(?:分别|各自|各)")
+
+
+def enumerated(text: str) -> int:
+    """How many things a question lists before 分别/各 ("计量标准、技术规范、标准物质分别啥目标？"
+    asks three targets), or 0."""
+    m = _ENUMERATED.search(text)
+    items = [x for x in re.split(r"[、和及与]", m.group(1)) if x.strip()] if m else []
+    return len(items) if len(items) >= 2 else 0
+
+
 def longest_period(ctx: "Composer", doc: Document, out: Writer | None = None) -> str:
     """"合计：自批准筹建起最长4年（筹建期限3年＋延期上限1年）": the construction period and the
     longest extension added up, when both are periods of one unit family; the period's rule is
@@ -297,7 +308,7 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     best = good[0][0]
     asks = max(1, sum(len(re.findall(re.escape(cue), q.text))
                       for cues in ctx.vocab.asked_units.values() for cue in cues
-                      if len(cue) >= 2))
+                      if len(cue) >= 2), enumerated(q.text))
     chosen, seen = [], set()
     for n, c in enumerate(good):
         if (c[0] < 0.85 * best and n >= asks) or len(chosen) >= 3:
