@@ -55,6 +55,15 @@ def _asks(text: str, words: tuple[str, ...]) -> bool:
     return bool(_EN_QUESTION.search(text)) and not re.search(r"[\u4e00-\u9fff]", text)
 
 
+_LEANS_BACK = re.compile(r"\s*(?:也|还|都|是不是|是否|一样|同样|照样)")
+
+
+def _topic_shift(piece: str, words) -> bool:
+    """"天津那个数据中心呢，": a new subject with 呢 and no question of its own."""
+    core = piece.strip(" ,，、")
+    return core.endswith("呢") and not _asks(core[:-1], words)
+
+
 def split_parts(question: str, question_words) -> list[Part]:
     """The parts of ``question`` (one part when it asks one thing)."""
     words = tuple(str(w) for w in question_words)
@@ -79,7 +88,9 @@ def split_parts(question: str, question_words) -> list[Part]:
                     groups[-1] += piece  # "…归谁管，省局还是市里？": the choices of the question before
                     continue
                 if _asks(piece, words) and len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS:
-                    if groups and not pending and not _asks(groups[-1], words):
+                    if groups and not pending and _topic_shift(groups[-1], words) and _LEANS_BACK.match(piece):
+                        groups[-1] += piece  # "天津那个呢，也是这么久？": one question about the new subject
+                    elif groups and not pending and not _asks(groups[-1], words):
                         groups[-1] += piece
                     else:
                         groups.append(pending + piece)

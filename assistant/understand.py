@@ -738,13 +738,17 @@ def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date:
 
 # ------------------------------------------------------------------------------ follow-ups
 
+_POINTS_BACK = re.compile(r"呢[,，]|这么久|这么多|这么长|也一样|一样吗|也这样|也是这样|也是这么")
+
+
 def is_followup(query: Query, vocab: Vocabulary) -> bool:
     f = vocab.followup
     t = query.text.strip()
     starts = any(t.startswith(p) for p in f.prefixes)
     ends = any(t.rstrip("?？ ").endswith(s.rstrip("?？")) for s in f.suffixes)
     short = len(t) <= f.max_chars
-    return starts or ends or (short and not query.topics) or (not query.jurisdictions and not query.kinds)
+    back = bool(_POINTS_BACK.search(t))  # "天津那个呢，也是这么久？": the same question of a new subject
+    return starts or ends or back or (short and not query.topics) or (not query.jurisdictions and not query.kinds)
 
 
 def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:

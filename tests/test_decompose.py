@@ -102,3 +102,11 @@ def test_a_later_part_that_only_repeats_the_answer_gets_its_own_evidence(engine)
     assert "每5年进行一次复查 [重庆·第二十八条]" in answer.answer
     assert "经复查合格的，由市市场监管局发文确认 [重庆·第二十八条]" in answer.answer
     assert len(answer.parts) == 2
+
+
+def test_a_new_subject_with_ne_and_a_question_leaning_back_is_one_question(engine):
+    # "天津那个数据中心呢，也是这么久？" asks the previous turn's question of a new subject
+    history = [{"role": "user", "content": "湖北碳计量中心筹建期多长？"},
+               {"role": "assistant", "content": "一般应于3年内完成（《湖北省碳计量中心建设管理办法》第十一条）。"}]
+    answer = engine.ask("天津那个数据中心呢，也是这么久？", history=history)
+    assert not answer.parts and "筹建工作一般应于3年内完成 [天津·第十一条]" in answer.answer
