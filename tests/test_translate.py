@@ -77,3 +77,10 @@ def test_an_english_question_quoting_a_chinese_term_is_english():
 def test_a_mixed_english_question_is_answered(engine):
     answer = engine.ask("How long does a Tianjin metrology data center (计量数据建设应用中心) normally have to finish construction?")
     assert not answer.abstained and "3年" in answer.answer and answer.answer.startswith("In brief")
+
+
+def test_what_about_asks_the_previous_question_of_a_new_subject(engine):
+    history = [{"role": "user", "content": "湖北数据基地年度总结几月交？"},
+               {"role": "assistant", "content": "每年11月向省市场监管局书面报送年度工作总结报告。"}]
+    answer = engine.ask("What about Chongqing's carbon center — same deadline, same content?", history=history)
+    assert "[重庆·第二十四条]" in answer.answer and "11 月底前" in answer.answer
