@@ -46,6 +46,7 @@ DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
 WHAT_IS = r"[的到底究竟]{0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质)"
 WHAT_IS_WORDS = ("定位", "性质")
 DEFINITION = 1.2
+ITEM_QUOTE = 90  # characters of an announced list item quoted (its first sentence when shorter)
 
 
 def _defines(sentence: str, names) -> bool:
@@ -200,7 +201,7 @@ class Composer:
         for i in items:
             body = doc.text[i.start:i.end]
             cut = min((n for n in (body.find("。"), body.find(";"), body.find("；")) if n > 0), default=len(body))
-            lines.append(f"- {self.quote_span(out, doc, art, i.start, i.start + min(cut, 60))}")
+            lines.append(f"- {self.quote_span(out, doc, art, i.start, i.start + min(cut, ITEM_QUOTE))}")
         return lines
 
     def written(self, rule: Rule) -> str:
