@@ -36,6 +36,8 @@ YEAR_MONTH = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 CONFIRM = re.compile(r"对吧|对吗|对不对|是不是|是吗|没错吧|right\?|correct\?")  # "要培育3000家，对吧？": a figure to confirm, not the user's own
 YES_NO = re.compile(r"吗|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
 NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
+# words that add periods up whatever their units (not "最长能…", which may ask one period)
+ADDED_UP = re.compile(r"一共|总共|合计|加起来|加上|总计|前后|算起(?:最|一共|总共)|in total|altogether")
 MIN = {">=", ">"}
 MAX = {"<=", "<"}
 OWN_UNITS = {"date", "年份", "月份", "年月", "分", "%"}  # not a user figure this stage weighs
@@ -127,16 +129,21 @@ def _totals(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
     out = []
     several = len(by_doc) > 1
     for doc_id, group in by_doc.items():
-        units = {r.unit for r in group}
-        if len(group) != 2 or len(units) != 1:
+        if len(group) != 2:
             continue
         a, b = group
-        total = _number(a) + _number(b)
-        unit = a.unit
+        (x, unit_a), (y, unit_b) = normalise(_number(a), a.unit), normalise(_number(b), b.unit)
+        if a.unit == b.unit:
+            x, y, unit = _number(a), _number(b), a.unit
+        elif unit_a == unit_b and ADDED_UP.search(q.text):  # 3个月 + 1年 asked added up: 15个月
+            unit = unit_a
+        else:
+            continue
+        total = x + y
         bound = "最长" if {a.comparator, b.comparator} <= MAX else "至少" if {a.comparator, b.comparator} <= MIN else ""
         who = ctx.who(ctx.docs[doc_id]) if several else ""
-        out.append(f"合计：{who}{bound}{format_value(total, unit)}（{ctx.label(a.topic)}{format_value(_number(a), unit)}"
-                   f"＋{ctx.label(b.topic)}{format_value(_number(b), unit)}）。")
+        out.append(f"合计：{who}{bound}{format_value(total, unit)}（{ctx.label(a.topic)}{format_value(x, unit)}"
+                   f"＋{ctx.label(b.topic)}{format_value(y, unit)}）。")
     return out
 
 

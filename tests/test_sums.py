@@ -110,3 +110,12 @@ def test_a_score_below_the_pass_mark_is_not_at_once_a_fail(index_settings):
     answer = Engine.load(index_settings).ask("重庆碳计量中心现场考核我们只拿了76分，是不是直接就判不合格了？")
     assert answer.answer.startswith("不会直接判为不合格，先限期整改：您的得分76分，距合格还差4分")
     assert "限期3个月整改" in answer.answer.replace(" ", "")
+
+
+def test_periods_of_one_family_asked_added_up_are_summed_in_the_smaller_unit(engine):
+    answer = engine.ask("重庆验收第一次没过，先整改3个月，还不合格再给整改期，这样从第一次考核算起最多大概多长时间？")
+    assert "合计：最长15个月（整改期限3个月＋不合格整改期限12个月）" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)
+    # "最长能整改多久？" asks one period: no sum across units
+    one = engine.ask("重庆碳计量中心现场考核结论不合格，收到整改通知书后最多能整改多久？")
+    assert "合计" not in one.answer
