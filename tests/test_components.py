@@ -304,3 +304,13 @@ def test_things_listed_before_fenbie_are_each_answered(engine):
     # three targets named before 分别: three quantities, not the two best-scored
     answer = engine.ask("江西到2025年碳计量这块：计量标准、技术规范、标准物质分别啥目标？")
     assert all(x in answer.answer for x in ("50项", "不少于10项", "不少于10种"))
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("我们渝碳中心2024年和2026年的年度考核都没完成，2025年完成了，现在会被撤销资格吗？", "目前还不会因此被撤销资格：须累计3年，还差1年"),
+    ("渝碳中心2024、2025两年年度考核都没完成，是不是已经要被撤销了？", "目前还不会因此被撤销资格"),
+    ("我们中心2024、2025年度考核都没完成，2026年要是还完不成，重庆这边会摘牌吗？", "会被撤销资格"),
+    ("渝碳中心2025、2027年年度考核都没完成（2026年完成了），会被撤销吗？", "目前还不会因此被撤销资格"),
+])
+def test_calendar_years_named_as_not_done_are_counted_against_the_ground(engine, question, verdict):
+    assert engine.ask(question).answer.startswith(verdict)

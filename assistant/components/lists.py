@@ -187,6 +187,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
 
 
 
+_NOT_DONE = re.compile(r"(?:没|未|没有)(?:能)?(?:完成|通过|达标|合格)|完不成")
 _TOLD_YEARS = re.compile(r"(?<![\d〇零一二三四五六七八九十两])([一二三四五六七八九十两]|\d{1,2})\s*(?:个)?年(?![\d度])")
 
 
@@ -195,6 +196,11 @@ def _short_of_count(q: Query, ground: str) -> str:
     (累计3年未完成…), said plainly; "" when the ground counts none or the user's count reaches it."""
     m = re.search(r"累计\s*(\d+)\s*年", ground)
     told = [parse_number(x) for x in _TOLD_YEARS.findall(q.text)]
+    # or the calendar years named where the user says it was not done ("2024年和2026年…都没完成")
+    missed = {y for clause in re.split(r"[,，。;；?？!！()（）]", q.text) if _NOT_DONE.search(clause)
+              for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", clause)}
+    if missed:
+        told.append(len(missed))
     if not m or not told:
         return ""
     need, have = int(m.group(1)), max(told)
