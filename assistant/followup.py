@@ -27,12 +27,17 @@ ORDINAL = re.compile(r"第([一二三四五六七八九十两]{1,3}|\d{1,2})(项
 BODY_LIMIT = 400  # characters of the item's text quoted whole
 
 
+def _turn(t) -> tuple[str, str]:
+    """(role, content) of a history turn, a dict or an object with those attributes."""
+    if isinstance(t, dict):
+        return t.get("role") or "", str(t.get("content") or "")
+    return getattr(t, "role", "") or "", str(getattr(t, "content", "") or "")
+
+
 def _previous_question(history) -> tuple[str, tuple]:
     turns = list(history or ())
     for n in range(len(turns) - 1, -1, -1):
-        t = turns[n]
-        role = t.get("role") if isinstance(t, dict) else getattr(t, "role", "")
-        content = t.get("content") if isinstance(t, dict) else getattr(t, "content", "")
+        role, content = _turn(turns[n])
         if role == "user" and content and str(content).strip():
             return str(content).strip(), tuple(turns[:n])
     return "", ()
@@ -45,9 +50,7 @@ LOCATED = 0.5  # share of a seen item's words a document's item must hold to be 
 def _seen_items(history) -> list[str]:
     """The items of the list the assistant's last turn showed: its "- …"/"(一)…"/"1. …" lines, or
     the parts of one enumerating sentence ("共9种情形：A；B；C")."""
-    turns = list(history or ())
-    text = next((str(t.get("content") if isinstance(t, dict) else getattr(t, "content", "")) for t in reversed(turns)
-                 if (t.get("role") if isinstance(t, dict) else getattr(t, "role", "")) == "assistant"), "")
+    text = next((content for role, content in map(_turn, reversed(list(history or ()))) if role == "assistant"), "")
     lines = [_ITEM_LINE.sub("", x, count=1) for x in text.splitlines() if _ITEM_LINE.match(x)]
     if len(lines) >= 2:
         return [x.strip() for x in lines]

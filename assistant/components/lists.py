@@ -15,7 +15,7 @@ from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER 
 
 from .extractive import extractive
 from .goals import goals
-from .numeric import numeric
+from .numeric import PASS_SCORE, numeric
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -87,20 +87,25 @@ LIST_ASKED = re.compile(r"哪些|哪几|几种|什么情形|哪种情形|哪些�
 
 # words that name the loss of a qualification itself (not only "what happens")
 NAMES_REVOCATION = re.compile(r"撤销|撤掉|摘牌|摘掉|取消|吊销|revok|revocation|withdraw", re.IGNORECASE)
-STEP_WITH_NEXT = "pass_score"  # below the pass mark: rectification, whose next step the documents give
+
+
+def _asks_next_step(ctx: "Composer", q: Query, hits, topics) -> bool:
+    """"整改完还是没到80分，后面会怎样？": the question names no revocation, is about a step the
+    documents follow with another (限期整改 → 整改后仍不合格的处理; below the pass mark → 限期整改),
+    and that step's article is the top evidence — it asks for the next step, not for every ground.
+    A question already at the later step asks what ends it (the grounds)."""
+    if NAMES_REVOCATION.search(q.text) or set(ctx.vocab.follows.values()) & set(q.topics):
+        return False
+    steps = {(r.doc_id, r.article) for t in topics if t in ctx.vocab.follows or t == PASS_SCORE
+             for r in ctx.rules(t, q.doc_ids)}
+    top = next(((h.chunk.doc_id, h.chunk.article) for h in hits if h.chunk.doc_id in q.doc_ids), None)
+    return top in steps
 
 
 def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
     topics = [t for t in q.topics if ctx.has_topic(t) and t not in ("target",)]
-    later = set(ctx.vocab.follows.values())  # a question already at the later step asks what ends it
-    steps = {(r.doc_id, r.article) for t in topics if t in ctx.vocab.follows or t == STEP_WITH_NEXT
-             for r in ctx.rules(t, q.doc_ids)}
-    evidence = [(h.chunk.doc_id, h.chunk.article) for h in hits if h.chunk.doc_id in q.doc_ids][:1]
-    if not NAMES_REVOCATION.search(q.text) and not later & set(q.topics) and steps & set(evidence):
-        # "整改完还是没到80分，后面会怎样？": a step the documents follow with the next one (限期整改 →
-        # 整改后仍不合格的处理), its article the top evidence; asking what happens after it
-        # asks for that step, not for every ground
+    if _asks_next_step(ctx, q, hits, topics):
         return numeric(ctx, q, hits, out)
     provs = [p for p in ctx.table.provisions if p.kind == "revocation" and p.doc_id in {d.id for d in scope}]
     if not provs:

@@ -22,6 +22,8 @@ from .goals import goals
 if TYPE_CHECKING:
     from ..compose import Composer
 
+PASS_SCORE = "pass_score"  # the rule a user's score is held against
+
 
 def asked_topics(ctx: "Composer", q: Query) -> list[str]:
     topics = [t for t in (q.clause_topics or q.topics) if ctx.has_topic(t)]
@@ -89,17 +91,17 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # (合格线 → 合格分数): the period rule whose sentence says what the question says
         topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else topics
-    if not topics and q.scores and ctx.rules("pass_score", [d.id for d in scope]):
-        topics = ["pass_score"]  # the user's own score ("72分，差几分？") is held against the pass mark
+    if not topics and q.scores and ctx.rules(PASS_SCORE, [d.id for d in scope]):
+        topics = [PASS_SCORE]  # the user's own score ("72分，差几分？") is held against the pass mark
     if not topics and any(d.meta.kind == "regulation" for d in scope):
         topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else []
     if not topics or all(d.meta.kind != "regulation" for d in scope):
         return quantities(ctx, q, hits, out)
-    if q.scores and ("pass_score" in (set(topics) | set(q.topics)) or ctx.rules("pass_score", [d.id for d in scope])):
+    if q.scores and (PASS_SCORE in (set(topics) | set(q.topics)) or ctx.rules(PASS_SCORE, [d.id for d in scope])):
         # the user's own score: whether it passes comes first (also under another topic's word:
         # "整改完复评还是79分呢？")
-        topics = ["pass_score"] + [t for t in topics if t != "pass_score"]
+        topics = [PASS_SCORE] + [t for t in topics if t != PASS_SCORE]
     primary = topics[0]
     have = [d for d in scope if ctx.rules(primary, [d.id])]
     if not have and not q.asks_number:  # "搬家要报告吗？": what the documents say, without a number
@@ -240,7 +242,7 @@ def rectified_score(q: Query) -> float | None:
 
 
 def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
-    if topic != "pass_score" or not q.scores:
+    if topic != PASS_SCORE or not q.scores:
         return ""
     score = q.scores[0]
     verdicts = set()

@@ -13,13 +13,12 @@ from ..understand import Query, subject_terms
 from ..writer import (Draft, Writer, sentence_spans)
 
 from .extractive import extractive
-from .numeric import numeric
+from .numeric import PASS_SCORE, numeric
 
 if TYPE_CHECKING:
     from ..compose import Composer
 
 
-SCORED = "pass_score"  # the rule a user's score is held against
 STEP = 0.35  # an article of the chapter scoring this share of the best one is a step the question names
 MAX_STEPS = 4
 
@@ -47,7 +46,7 @@ def next_step(ctx: "Composer", q: Query, hits, scope: list[Document], out: Write
 
 def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]
-    if q.scores and ctx.rules(SCORED, q.doc_ids):
+    if q.scores and ctx.rules(PASS_SCORE, q.doc_ids):
         # "考了70，整改了2个月还是72分，接下来呢？": what comes next follows from the user's score
         # and the pass mark (numeric.score_verdict and its next step), not from article order
         return numeric(ctx, q, hits, out)
