@@ -100,6 +100,25 @@ def word_frequency(word: str) -> int:
     return int(tk.FREQ.get(word) or 0)
 
 
+_TAGS: dict | None = None
+# tags jieba's dictionary gives names of places and people, and abbreviations (渝, 黔)
+NAME_TAGS = frozenset({"ns", "s", "nr", "nrt", "nz", "j"})
+
+
+def word_tag(word: str) -> str:
+    """The part-of-speech tag jieba's dictionary gives the word ("" when it has none): 会务 n,
+    广州 ns; an invented place name such as 澜州 has none."""
+    global _TAGS
+    if _TAGS is None:
+        import jieba.posseg
+
+        tk = _tokenizer()
+        with _lock:
+            tk.check_initialized()
+            _TAGS = jieba.posseg.POSTokenizer(tk).word_tag_tab
+    return _TAGS.get(word, "")
+
+
 def tokenizer_fingerprint() -> str:
     """Changes whenever the user dictionary, stop-words or scheme change (BM25 must follow)."""
     h = hashlib.sha256(SCHEME.encode())

@@ -445,11 +445,14 @@ COMMON_WORD_FREQ = 100  # jieba frequency from which a word is ordinary (听说,
 
 
 def _common(word: str) -> bool:
+    """A common word, or any word the dictionary knows as something other than a name (会务, 法务:
+    nouns, however rare — "我们会务这边" names no place)."""
     try:
-        from .tokenize import word_frequency
+        from .tokenize import NAME_TAGS, word_frequency, word_tag
     except ImportError:  # pragma: no cover - the retrieval package ships tokenize
         return False
-    return word_frequency(word) >= COMMON_WORD_FREQ
+    freq = word_frequency(word)
+    return freq >= COMMON_WORD_FREQ or (freq > 0 and word_tag(word) not in NAME_TAGS | {""})
 
 
 def _places(question: str, text: str, *, known, docs, vocab) -> tuple[list[tuple[int, str]], list[str], list[str]]:

@@ -252,6 +252,7 @@ def test_no_false_alarm_on_the_shipped_eval_questions(docs, topic_units):
     ("澜州这边公示期多久", ("澜州",), ()),
     ("渝这边的市级碳计量中心筹建要几年？", (), ("重庆",)),  # a one-character alias before 这边
     ("鄂渝碳计量中心年报要求有啥区别？", (), ("湖北", "重庆")),  # a run of them
+    ("法务这边想问，重庆碳计量中心筹建要几年？", (), ("重庆",)),  # a rare noun the dictionary knows is no place
 ])
 def test_unknown_places(u, question, foreign, jurisdictions):
     q = u(question)
