@@ -4,7 +4,8 @@ Compose is a pipeline, each stage its own module: a follow-up pointing into the 
 answer's list (followup.py), else the composer's draft (compose.py: abstentions, the route of
 an application, the intent's component), held against the retrieved evidence (evidence.py),
 the computations it asks (arith.py), what the question asks of the cited articles that the
-draft leaves out (complete.py), the asked slot filled or abstained (slots.py); a multi-part
+draft leaves out (complete.py), the asked slot filled or abstained (slots.py), a comparison
+that is not of rules-table numbers asked of each document in turn (each.py); a multi-part
 question is split and each part composed the same way (decompose.py).
 
 ``Engine.load(settings)`` loads the corpus, the rules table and the retriever once (building
@@ -35,6 +36,7 @@ from .compose import Composer, Draft, quotes_as_written
 from .config import Settings
 from .corpus import load_corpus
 from .decompose import covered, merge_parts, split_parts
+from .each import compare_each
 from .errors import BadQuestionError
 from .arith import compute
 from .complete import complete
@@ -217,7 +219,12 @@ class Engine:
         computations the question asks of it (arith.compute), abstaining when it leaves the asked
         date or quantity unstated (slots.filled)."""
         draft = review(self.composer, query, hits, self.composer.compose(query, hits), retriever=self.retriever)
-        return filled(self.composer, query, complete(self.composer, query, compute(self.composer, query, draft)))
+        draft = filled(self.composer, query, complete(self.composer, query, compute(self.composer, query, draft)))
+        return compare_each(self, query, draft)
+
+    def compose_one(self, query: Query) -> Draft:
+        """A query retrieved and composed on its own (each.py: one document of a comparison)."""
+        return self._compose(query, self.retrieve(query))
 
     def _check(self, text: str, draft: Draft) -> list[Check]:
         return check(text, table=self.table, docs=self.docs, doc_ids=draft.doc_ids or None, events=draft.events)

@@ -739,6 +739,13 @@ def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date:
     return "numeric" if topics else "other"
 
 
+def single_intent(query: Query, vocab: Vocabulary) -> str:
+    """What a comparison asks of each document on its own: the intent its words give when no
+    comparison is read into them ("…的递交渠道有什么区别？" asks each document its route)."""
+    return _intent(query.text, vocab, multi=False, all_j=False, has_date=bool(query.dates or query.years),
+                   topics=query.topics, explicit_j=1)
+
+
 # ------------------------------------------------------------------------------ follow-ups
 
 _POINTS_BACK = re.compile(r"呢[,，]|这么久|这么多|这么长|也一样|一样吗|也这样|也是这样|也是这么")

@@ -41,6 +41,8 @@ class Draft:
     # an abstention that knows why (a document the corpus only names, specifics it defers):
     # the evidence review leaves it be
     settled: bool = False
+    # a comparison table's cell per document id, as shown (components/comparison.py; each.py)
+    columns: dict[str, str] = field(default_factory=dict)
 
     def extend(self, extra: "Draft", text: str) -> None:
         """Append ``text`` (written with ``extra``'s writer) and the citations and documents it

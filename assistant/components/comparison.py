@@ -254,7 +254,11 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
             for r in ctx.table.rules:
                 if r.doc_id == d.id and s <= r.start < e:
                     out.value(r)
-    return out.draft("comparison", topic=kind or base)
+    draft = out.draft("comparison", topic=kind or base)
+    shown = [line for line in draft.text.split("\n") if line.startswith("| ")][-1]  # the row as written
+    draft.columns = dict(zip((d.id for d in scope), shown.strip().strip("|").split(" | ")))
+    draft.columns = {k: v.strip() for k, v in draft.columns.items()}
+    return draft
 
 
 LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形"}
