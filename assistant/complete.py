@@ -19,7 +19,7 @@ from dataclasses import replace
 from .compose import Composer
 from .numbers import find_quantities
 from .understand import Query, subject_terms, text_bigrams
-from .writer import Draft, Writer, sentence_spans
+from .writer import Draft, Writer, measure, sentence_spans
 
 MISSING = 0.3  # the draft's text leaves out this share (idf-weighted) of the question's subject
 COVERS = 0.5  # and one sentence of a cited article holds this share of what is left out
@@ -164,7 +164,7 @@ def announced(composer: Composer, q: Query, draft: Draft) -> Draft:
             continue
         if len(items) < 2 or any(c2.article == items[0].label and c2.doc_id == doc.id for c2 in draft.citations):
             continue
-        lines.append(f"{composer.who(doc)}{art.label}所列共{len(items)}项：")
+        lines.append(f"{composer.who(doc)}{art.label}所列共{len(items)}{measure(q.text)}：")
         for sub in items:
             s, e = sentence_spans(doc, sub)[0]
             lines.append(f"- {composer.quote_span(out, doc, sub, s, e)}")

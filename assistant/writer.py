@@ -53,6 +53,21 @@ class Draft:
         self.doc_ids += [d for d in extra.doc_ids if d not in self.doc_ids]
 
 
+# the measure a question counts listed items in when it names one ("哪几方面" → 个方面, "几个
+# 环节" → 个环节, "几条" → 条); a bare 几个/几份 counts in the documents' own 项. "共4个方面" is
+# checked like "共4项" (check.COUNT_UNITS)
+_MEASURE = re.compile(r"(?:几|多少)\s*(?:个)?\s*(方面|环节|步骤|阶段|部分)|(?:几|多少)\s*(条)")
+
+
+def measure(question: str, default: str = "项") -> str:
+    """The measure word a count of listed items is said in: the question's own when it names
+    one, else ``default``."""
+    m = _MEASURE.search(question or "")
+    if not m:
+        return default
+    return f"个{m.group(1)}" if m.group(1) else m.group(2)
+
+
 class Writer:
     """Collects answer lines, citations, values and events."""
 

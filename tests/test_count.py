@@ -67,3 +67,27 @@ def test_a_comparison_counts_each_document(engine, table):
         assert f"{article}共列{_listed(table, doc_id, article)}条" in answer.answer
 
 
+
+
+def test_a_materials_list_states_how_many_and_the_checker_holds_it(engine, table, docs):
+    answer = engine.ask("渝碳计量中心申报时需要递交哪些材料？")
+    assert "第九条（共2项）" in answer.answer, answer.answer
+    assert all(c.status == "verified" for c in answer.checks if "2项" in c.claim)
+    bad = check("重庆办法第九条（共3项）：市级碳计量中心申请需提交以下材料 [重庆·第九条]", table=table, docs=docs)
+    assert any(c.status == "contradicted" for c in bad), bad
+
+
+@pytest.mark.parametrize("question, words", [
+    ("湖北碳计量中心的主要职责分哪几方面？", "（共6个方面）"),  # the question's own measure
+    ("湖北碳计量中心的主要职责有哪些？", "（共6项）"),  # none named: the documents' 项
+])
+def test_a_list_is_counted_in_the_measure_the_question_names(engine, question, words):
+    assert words in engine.ask(question).answer
+
+
+def test_measure_words():
+    from assistant.writer import measure
+    assert measure("提了哪几方面要求？") == "个方面"
+    assert measure("验收分几个环节？") == "个环节"
+    assert measure("条件有几条") == "条"
+    assert measure("要满足几个条件？") == "项" and measure("几份办法里") == "项"

@@ -14,6 +14,7 @@ import re
 from ..check import COUNT_UNITS
 from ..numbers import find_quantities, parse_number
 from ..types import Article, Document
+from ..writer import measure
 from .lists import best_lists
 
 ASKS = re.compile(r"(?:几|多少)(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
@@ -24,7 +25,9 @@ MATCH = 0.42  # as compose.MATCH: how much of the question's subject a list's le
 
 
 def _word(text: str) -> str:
-    return next((m.group(1) for m in _WORD.finditer(text) if m.group(1) in COUNT_UNITS), "项")
+    """The measure the count is said in: a noun the question names (个方面, 个环节), else the
+    count unit after 几 (几条, 几个), else 项."""
+    return measure(text, "") or next((m.group(1) for m in _WORD.finditer(text) if m.group(1) in COUNT_UNITS), "项")
 
 
 def _lists(c, q, doc: Document, bonus):
@@ -75,7 +78,8 @@ def count(c, q, hits, draft, out_cls):
     if not ASKS.search(q.text):
         return None
     word = _word(q.text)
-    if not draft.abstained and any(x.unit == word for x in find_quantities(draft.text)):
+    unit = word if word in COUNT_UNITS else "个"  # 个方面 is counted in 个
+    if not draft.abstained and any(x.unit == unit for x in find_quantities(draft.text)):
         return None
     scope = [c.docs[i] for i in q.doc_ids if i in c.docs]
     bonus = c.hit_bonus(hits)

@@ -11,7 +11,7 @@ from .. import timeline as tl
 
 from ..types import Document, Provision
 from ..understand import Query
-from ..writer import (Draft, Writer, date_cn, item_as_written)
+from ..writer import (Draft, Writer, date_cn, item_as_written, measure)
 
 from .extractive import extractive
 from .in_time import year_months
@@ -41,7 +41,7 @@ def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         out.line(head if first or len(scope) == 1 else f"{ctx.who(d)}：{head}")
         first = False
         listed = sum(1 for p in conds if p.article == art.label)
-        out.line(f"{ctx.name(d)}{art.label}（共{listed}项）：{d.text[lead_s:lead_e]} {out.cite(d, art.label, lead_s, lead_e)}：")
+        out.line(f"{ctx.name(d)}{art.label}（共{listed}{measure(q.text)}）：{d.text[lead_s:lead_e]} {out.cite(d, art.label, lead_s, lead_e)}：")
         for p, v in zip(conds, verdicts):
             mark = {"meets": "✓ 符合", "fails": "✗ 不符合", "unknown": "？待核实"}[v[0]] if q.facts else ""
             why = f"（{v[1]}）" if q.facts and v[1] else ""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..numbers import parse_number
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams
-from ..writer import (Draft, Writer, MATCH, LABEL, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
+from ..writer import (Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
 
 from .extractive import extractive
 from .goals import goals
@@ -292,7 +292,7 @@ def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> 
                 out.line(f"{prefix}：{p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
             values_in(ctx, out, chosen)
             continue
-        out.line(f"{ctx.who(d)}{art.label}（共{len(items)}项）：{lead} {lead_marker}：")
+        out.line(f"{ctx.who(d)}{art.label}（共{len(items)}{measure(q.text)}）：{lead} {lead_marker}：")
         for p in items:
             head_end = p.text.find("。")
             head = p.text[: head_end] if 0 < head_end <= 40 else p.text

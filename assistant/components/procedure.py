@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..types import Article, Document
 from ..understand import Query, subject_terms
-from ..writer import (Draft, Writer, sentence_spans)
+from ..writer import (Draft, Writer, measure, sentence_spans)
 
 from .extractive import extractive
 from .numeric import PASS_SCORE, numeric
@@ -171,7 +171,9 @@ def materials(ctx: "Composer", q: Query, scope: list[Document], out: Writer) -> 
             out.line(f"{ctx.who(d)}{art.label}：{article_body(ctx, q, d, art, out)}")
             continue
         ls, le = ctx.intro(d, art)
-        out.line(f"{ctx.who(d)}{art.label}：{d.text[ls:le]} {out.cite(d, art.label, ls, le)}：")
+        listed = sum(1 for p in mine if p.article == art.label and p.item)
+        count = f"（共{listed}{measure(q.text)}）" if listed >= 2 else ""
+        out.line(f"{ctx.who(d)}{art.label}{count}：{d.text[ls:le]} {out.cite(d, art.label, ls, le)}：")
         for p in mine:
             out.line(f"- {p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
         covered = [(p.start, p.end) for p in mine] + ([ctx.intro(d, art)] if art.items else [])
