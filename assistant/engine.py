@@ -47,7 +47,7 @@ from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
 from .jurisdictions import corpus_names
 from .translate import english_lead, gloss, is_english, load_glossary
-from .understand import Lexicon, Query, kind_name, load_vocabulary, understand
+from .understand import Lexicon, Query, bigrams, kind_name, load_vocabulary, understand
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class Engine:
         question is split as asked, not as glossed."""
         text = asked.strip() if query.language == "en" else query.question
         parts = split_parts(text, (*self.vocab.question_words, *self.vocab.part_words))
-        if len(parts) < 2 or draft.settled:  # (an abstention that knows why speaks for every part)
+        if len(parts) < 2:
             return draft, []
         turns = (*history, {"role": "user", "content": query.question})
         whole_hits = None
@@ -193,7 +193,9 @@ class Engine:
                 # the place and the kind, not its topic — "…下面有几条？…市里县里怎么分工？")
                 q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id,
                                     history=(*history, scope_turn))
-            if draft.abstained and q.followup:  # it leans on the whole question, which nothing answers
+            if (draft.abstained and q.followup) or (draft.settled and _names_what_is_missing(part.question, draft)):
+                # it leans on the whole question, which nothing answers, or asks about what the
+                # settled abstention says the corpus lacks (an attachment it only names)
                 drafts.append((part, draft))
                 continue
             if q.followup:  # "要交哪些东西？": its own words say too little to be answered alone
@@ -263,6 +265,14 @@ class Engine:
             fallback = f"{text}\n\n{note}"
             return fallback, self._check(fallback, draft)
         return generated, gen_checks
+
+
+def _names_what_is_missing(part: str, draft: Draft) -> bool:
+    """A part names what a settled abstention is about: most of the bigrams of a title it
+    names (《…》) are in the part — or the abstention names none."""
+    titles = re.findall(r"《([^》]+)》", draft.text.split("\n")[0])
+    asked = bigrams(part)
+    return not titles or any(len(bigrams(t) & asked) >= 0.5 * len(bigrams(t)) for t in titles if bigrams(t))
 
 
 def _withhold(text: str, claims: list[str]) -> str:
