@@ -40,6 +40,7 @@ NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
 ADDED_UP = re.compile(r"一共|总共|合计|加起来|加上|总计|前后|算起(?:最|一共|总共)|in total|altogether")
 MIN = {">=", ">"}
 MAX = {"<=", "<"}
+TARGET_NAMED = 0.5  # share of a target's sentence the question repeats to be about that target
 OWN_UNITS = {"date", "年份", "月份", "年月", "分", "%"}  # not a user figure this stage weighs
 
 
@@ -200,7 +201,8 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     figures = _user_figures(q)
     if not figures:
         return "", ""
-    bounds = [r for r in rules if _number(r) is not None and r.comparator in MIN | MAX and r.unit not in OWN_UNITS]
+    bounds = [r for r in rules if _number(r) is not None and r.unit not in OWN_UNITS
+              and (r.comparator in MIN | MAX or _goal(r))]
     pairs = []
     for r in bounds:
         _, canon = normalise(_number(r), r.unit)
@@ -215,7 +217,7 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     label = ctx.label(rule.topic)
     given = f"您给出的{mine.text}"
     bound = ctx.written(rule)
-    if rule.comparator in MIN:
+    if rule.comparator in MIN or _goal(rule):
         short = have < limit or (rule.comparator == ">" and have == limit)
         if not short:
             return (f"满足：{given}不低于{label}的下限（{bound}）。" if YES_NO.search(q.text) else ""), ""
@@ -237,6 +239,11 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     return f"不符合：{given}超过{label}的上限（{bound}）{more}。", ""
 
 
+def _goal(rule: Rule) -> bool:
+    """A plan's target stated as a figure to reach ("编制…规程/规范60项"): a minimum of its kind."""
+    return rule.topic == "target" and rule.comparator == "="
+
+
 def _about(ctx: "Composer", q: Query, figure, rule: Rule) -> bool:
     """The user's figure is about the rule's subject: its clause of the question shares a word
     with the rule's topic (label and keywords), or for a plan target with the target's sentence
@@ -248,8 +255,9 @@ def _about(ctx: "Composer", q: Query, figure, rule: Rule) -> bool:
     while e < len(text) and text[e] not in "，,。；;？?！!":
         e += 1
     clause = text_bigrams(text[s:figure.start] + "|" + text[figure.end:e])
-    if rule.topic == "target":
-        return bool(clause & text_bigrams(rule.quote))
+    if rule.topic == "target":  # (or the question is about this target as a whole: "要编…60项，已经编了22项")
+        quote = text_bigrams(rule.quote)
+        return bool(clause & quote) or len(text_bigrams(text) & quote) >= TARGET_NAMED * len(quote)
     topic = ctx.topics.topic(rule.topic)
     words = [ctx.label(rule.topic), *(topic.keywords if topic else ())]
     return any(clause & text_bigrams(w) for w in words)

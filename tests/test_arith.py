@@ -76,3 +76,11 @@ def test_a_share_target_against_the_users_whole_and_part_gives_the_gap(engine):
     answer = engine.ask("我们是江西的法定计量机构，共有50个技术人员，其中注册计量师20个，按2025年占比目标还差几个？")
     assert "60%为30个" in answer.answer and "还差10个" in answer.answer
     assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_the_users_figure_against_a_plan_target_stated_as_a_figure(engine):
+    # "新建或改造计量标准达到50项" sets no 以上/不少于: a figure to reach is a minimum all the same;
+    # the user's clause ("做了31项") shares no word with it, but the question repeats the target
+    answer = engine.ask("江西要新建或改造计量标准达到50项，我们省目前做了31项，还要再搞多少项？")
+    assert "还差19项" in answer.answer and "50项－您给出的31项" in answer.answer
+    assert all(c.status != "contradicted" for c in answer.checks)
