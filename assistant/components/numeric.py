@@ -263,7 +263,8 @@ def score_verdict(ctx: "Composer", q: Query, topic: str, heads) -> str:
         if len(passes) == 1 and after is not None and after < min(passes):  # the score after the rectification
             need = passes.pop()
             # (what the conclusion is and what follows: the rules quoted below, in the document's words)
-            return f"整改后仍不合格：整改后您的得分{after:g}分，仍低于合格分数{need:g}分，结论与其后的处理见下列条文。"
+            return (f"整改后仍不合格：整改后您的得分{after:g}分，仍低于合格分数{need:g}分，还差{need - after:g}分"
+                    f"（合格分数{need:g}分－您的得分{after:g}分），结论与其后的处理见下列条文。")
         if len(passes) == 1:  # one pass score: how far the user's is below it, worked out
             need = passes.pop()
             return (f"{head}：您的得分{score:g}分，距合格还差{need - score:g}分（合格分数{need:g}分－您的得分{score:g}分），"
