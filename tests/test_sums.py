@@ -119,3 +119,15 @@ def test_periods_of_one_family_asked_added_up_are_summed_in_the_smaller_unit(eng
     # "最长能整改多久？" asks one period: no sum across units
     one = engine.ask("重庆碳计量中心现场考核结论不合格，收到整改通知书后最多能整改多久？")
     assert "合计" not in one.answer
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("重庆碳计量中心办法发布后多少天开始施行？", True),  # the two events and a duration, no 相隔
+    ("津计量数据中心办法印发以后过了几天生效？", True),
+    ("天津计量数据中心办法什么时候开始施行？", False),  # one date asked
+    ("湖北碳中心筹建要多久？", False),
+])
+def test_a_gap_is_asked_by_naming_both_events_and_a_duration(question, asks):
+    from assistant.components.dates import asks_gap
+
+    assert asks_gap(question) is asks

@@ -16,12 +16,20 @@ if TYPE_CHECKING:
     from ..compose import Composer
 
 ASKS = re.compile(r"隔了?几天|相隔|间隔|相差几天|差了?几天|隔了?多久|隔了?多长|中间.{0,4}几天")
+# or the two events named and a duration asked ("印发后过了多少天开始执行？")
+ISSUED = re.compile(r"印发|发布|出台|发文|下发|issued|published")
+EFFECTIVE = re.compile(r"施行|执行|生效|实施|take effect|effective")
+HOW_LONG = re.compile(r"多少天|几天|多久|多长时间|how many days|how long")
+
+
+def asks_gap(text: str) -> bool:
+    return bool(ASKS.search(text) or (ISSUED.search(text) and EFFECTIVE.search(text) and HOW_LONG.search(text)))
 
 
 def date_gap(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:
     """The draft with the issue-to-effect gap of each document in scope added (unchanged when
     the question asks no gap or no document has both dates)."""
-    if not ASKS.search(q.text):
+    if not asks_gap(q.text):
         return draft
     out = out_cls(ctx)
     for doc_id in q.doc_ids[:MAX_CHAT_COMPARE]:  # every document asked about (was the first three)
