@@ -76,6 +76,7 @@ class Composer:
         self._by_topic: dict[str, list[Rule]] = {}
         self._by_article: dict[tuple[str, str], list[Rule]] = {}
         self._pos = {r.id: n for n, r in enumerate(table.rules)}
+        self.embedder = None  # the retriever's sentence embedder, when there is one (Engine sets it)
         self.rule_by_id = {r.id: r for r in table.rules}
         for r in table.rules:
             self._by_topic.setdefault(r.topic, []).append(r)
@@ -126,6 +127,22 @@ class Composer:
 
     def has_topic(self, topic: str) -> bool:
         return topic in self._by_topic
+
+    def similarities(self, text: str, candidates: list[str]) -> list[float] | None:
+        """Cosine of ``text`` (embedded as a question) to each candidate (embedded as passages,
+        through the embedding cache); None without an embedder or when embedding fails."""
+        if self.embedder is None or not candidates:
+            return None
+        import numpy as np
+
+        try:
+            qv = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+            cv = np.asarray(self.embedder.embed_texts(candidates), dtype=np.float32)
+        except Exception:  # pragma: no cover - the model failed: the lexical answer stands
+            return None
+        qv /= np.linalg.norm(qv) or 1.0
+        cv /= np.linalg.norm(cv, axis=1, keepdims=True).clip(min=1e-9)
+        return [float(x) for x in cv @ qv]
 
     def qgrams(self, q: Query, doc: Document | None = None, *, drop_intent: str = "") -> set[str]:
         """The question's subject bigrams, minus words of the document's own title (not telling

@@ -78,6 +78,7 @@ class Engine:
         self.vocab = load_vocabulary()
         self.lexicon = Lexicon.from_docs(self.docs)
         self.composer = Composer(self.docs, table, vocab=self.vocab, lexicon=self.lexicon)
+        self.composer.embedder = getattr(retriever, "embedder", None)
         self.topic_units: dict[str, set[str]] = {}
         for r in table.rules:
             self.topic_units.setdefault(r.topic, set()).add(r.unit)

@@ -316,3 +316,22 @@ def test_things_listed_before_fenbie_are_each_answered(engine):
 ])
 def test_calendar_years_named_as_not_done_are_counted_against_the_ground(engine, question, verdict):
     assert engine.ask(question).answer.startswith(verdict)
+
+
+def test_a_described_behaviour_is_matched_to_its_ground_by_the_sentence_vectors(engine):
+    # no word of 擅自泄露 in the question: the embedder finds the ground the account is like
+    answer = engine.ask("湖北碳计量中心的人私自把企业的碳排放数据拿给外面机构用，会怎么处理？")
+    first = answer.answer.split("\n")[0]
+    assert first.startswith("会被撤销资格") and "擅自泄露数据" in first and "[湖北省碳计量中心·第二十一条]" in first
+
+
+def test_what_happened_and_the_grounds_condition():
+    from assistant.components.lists import ground_condition
+
+    assert ground_condition("擅自泄露数据的由省市场监管局撤销其省级碳计量中心资格") == "擅自泄露数据"
+    assert ground_condition("(七) 擅自泄露相关数据的") == "擅自泄露相关数据"
+
+
+def test_asking_in_what_situation_still_lists_every_ground(engine):
+    answer = engine.ask("湖北计量数据建设应用基地什么情况会被摘牌")
+    assert answer.answer.startswith("湖北计量数据建设应用基地办法规定以下情形会被撤销资格")

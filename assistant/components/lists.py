@@ -82,7 +82,7 @@ def evidence_says_more(ctx: "Composer", q: Query, top, lists) -> bool:
     return ctx.coverage(grams, art.text) >= max(MATCH, best_list + EVIDENCE_MARGIN)
 
 
-LIST_ASKED = re.compile(r"哪些|哪几|几种|什么情形|哪种情形|哪些情况|什么情况下|which|what circumstances|in what cases")
+LIST_ASKED = re.compile(r"哪些|哪几|几种|什么情形|哪种情形|哪些情况|什么情况|啥情况|which|what circumstances|in what cases")
 
 
 # words that name the loss of a qualification itself (not only "what happens")
@@ -120,7 +120,10 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         scored.append((0.6 * own + 0.4 * context, p))
     best, top = max(scored, key=lambda x: x[0])
     # "哪些情形会…取消资格？" asks for the grounds, all of them: no single one is picked
-    specific = best >= MATCH and not about_the_list(ctx, q, top) and not LIST_ASKED.search(q.text)
+    listed = about_the_list(ctx, q, top) or bool(LIST_ASKED.search(q.text))
+    specific = best >= MATCH and not listed
+    described = None if specific or listed else described_ground(ctx, q, provs)
+    specific = specific or described is not None
     if not specific:
         # a ground the question names that another jurisdiction's documents have
         elsewhere = []
@@ -144,7 +147,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                          f"（这是{d.meta.jurisdiction}的规定，不适用于{'、'.join(x.meta.jurisdiction for x in scope)}）。")
             return out.draft("revocation", abstained=True, topic="revocation")
     if specific:
-        chosen = [p for s, p in scored if s >= max(MATCH, 0.75 * best)]
+        chosen = [described] if described else [p for s, p in scored if s >= max(MATCH, 0.75 * best)]
         chosen.sort(key=lambda p: (q.doc_ids.index(p.doc_id), p.start))
         lead = chosen[0]
         d = ctx.docs[lead.doc_id]
@@ -190,6 +193,49 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("revocation", topic="revocation")
 
 
+
+
+# what a described behaviour must be like its ground ("私自把数据给了外面的机构" ~ 擅自泄露数据):
+# the ground's condition (its consequence dropped) closest to the question's account of what
+# happened, by the embedder's cosine, and this much closer than the next ground
+DESCRIBED_MIN = 0.65
+DESCRIBED_MARGIN = 0.03
+_CONSEQUENCE = re.compile(r"[,，]?(?:由[^,，。]*?)?(?:应当?|予以)?(?:撤销|取消)其?[^,，。]*?资格$")
+_ITEM_LABEL = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]\s*")
+
+
+def ground_condition(text: str) -> str:
+    """A revocation ground without its item label and consequence: "擅自泄露数据的由省市场监管局
+    撤销其省级碳计量中心资格" → "擅自泄露数据"."""
+    return _CONSEQUENCE.sub("", _ITEM_LABEL.sub("", text)).rstrip("的，,")
+
+
+def what_happened(ctx: "Composer", q: Query) -> str:
+    """The question's account of what happened: its clauses without those asking the consequence
+    (会怎么处理, 后果 … — the intent's generic words)."""
+    generic = [str(w) for w in ctx.vocab.generic.get("revocation", ()) if len(str(w)) >= 2]
+    clauses = [c for c in re.split(r"[,，;；]", q.question.rstrip("？?。 ")) if c.strip()]
+    kept = [c for c in clauses if not any(w in c for w in generic)]
+    if not kept and clauses:  # one clause: what precedes its consequence words
+        head = clauses[-1]
+        at = min((head.find(w) for w in generic if w in head), default=len(head))
+        kept = [head[:at]]
+    return "，".join(k for k in kept if k.strip())
+
+
+def described_ground(ctx: "Composer", q: Query, provs) -> Provision | None:
+    """The one ground whose condition the question's account of what happened is clearly most
+    like (sentence vectors; None without an embedder, or when no ground stands out)."""
+    told = what_happened(ctx, q)
+    names = set().union(*(ctx._title_grams.get(i, set()) for i in q.doc_ids), *(bigrams(j) for j in q.jurisdictions))
+    if len(provs) < 2 or not bigrams(told) - names:  # (only the centre's own name is left)
+        return None
+    sims = ctx.similarities(told, [ground_condition(p.text) for p in provs])
+    if not sims:
+        return None
+    order = sorted(range(len(provs)), key=lambda i: -sims[i])
+    first, second = sims[order[0]], sims[order[1]]
+    return provs[order[0]] if first >= DESCRIBED_MIN and first - second >= DESCRIBED_MARGIN else None
 
 
 _NOT_DONE = re.compile(r"(?:没|未|没有)(?:能)?(?:完成|通过|达标|合格)|完不成")
