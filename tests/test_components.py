@@ -335,3 +335,15 @@ def test_what_happened_and_the_grounds_condition():
 def test_asking_in_what_situation_still_lists_every_ground(engine):
     answer = engine.ask("湖北计量数据建设应用基地什么情况会被摘牌")
     assert answer.answer.startswith("湖北计量数据建设应用基地办法规定以下情形会被撤销资格")
+
+
+def test_what_follows_a_step_that_is_no_ground_comes_from_the_steps_article(engine):
+    # 形式审查 is no revocation ground: its own article says what follows (予以退回)
+    answer = engine.ask("渝碳中心申报材料形式审查没通过，会有什么后果？")
+    assert "[重庆·第十一条]" in answer.answer and "予以退回" in answer.answer
+    assert "共列9项" not in answer.answer
+
+
+def test_a_ground_sharing_the_questions_words_keeps_the_grounds(engine):
+    answer = engine.ask("重庆碳中心要是出了假的检测报告，后果是什么？")
+    assert "不真实出具证书、报告的" in answer.answer and "[重庆·第二十九条]" in answer.answer

@@ -102,6 +102,30 @@ def _asks_next_step(ctx: "Composer", q: Query, hits, topics) -> bool:
     return top in steps
 
 
+EVIDENCE_COVERS = 0.5  # the top article must cover this much of the question's subject
+EVIDENCE_LEAD = 0.2  # … and this much more than any ground does
+GROUND_SHARES = 0.25  # a ground sharing this much of the subject may be what is described (假的报告)
+
+
+def _evidence_says_what_follows(ctx: "Composer", q: Query, hits, provs) -> bool:
+    """The top retrieved article in scope states no ground, covers the question's subject and
+    covers it clearly better than every ground: the question is about that article's step."""
+    top = next((h.chunk for h in hits if h.chunk.doc_id in q.doc_ids), None)
+    if top is None or any(p.doc_id == top.doc_id and p.article == top.article for p in provs):
+        return False
+    d = ctx.docs[top.doc_id]
+    art = d.article(top.article)
+    grams = ctx.qgrams(q, d, drop_intent="revocation")
+    if art is None or not grams:
+        return False
+    covers = ctx.coverage(grams, art.text)
+    mine = [p for p in provs if p.doc_id == d.id]
+    # words several grounds share (不合格 of 复查不合格 and 整改不合格) tell no ground apart
+    telling = {g for g in grams if sum(g in p.text for p in mine) < 2}
+    grounds = max((ctx.coverage(telling, p.text) for p in mine), default=0.0) if telling else 0.0
+    return covers >= EVIDENCE_COVERS and covers >= grounds + EVIDENCE_LEAD and grounds < GROUND_SHARES
+
+
 def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
     topics = [t for t in q.topics if ctx.has_topic(t) and t not in ("target",)]
@@ -146,6 +170,10 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 out.line(f"{ctx.who(d)}倒是规定：{p.text} {out.cite(d, p.article, p.start, p.end)}"
                          f"（这是{d.meta.jurisdiction}的规定，不适用于{'、'.join(x.meta.jurisdiction for x in scope)}）。")
             return out.draft("revocation", abstained=True, topic="revocation")
+        if not listed and not NAMES_REVOCATION.search(q.text) and _evidence_says_what_follows(ctx, q, hits, provs):
+            # "形式审查没过会怎样？": what follows a step that is no ground, which the step's own
+            # article says ("对不符合要求的予以退回") — not the list of grounds
+            return extractive(ctx, q, hits, out)
     if specific:
         chosen = [described] if described else [p for s, p in scored if s >= max(MATCH, 0.75 * best)]
         chosen.sort(key=lambda p: (q.doc_ids.index(p.doc_id), p.start))
