@@ -347,3 +347,10 @@ def test_what_follows_a_step_that_is_no_ground_comes_from_the_steps_article(engi
 def test_a_ground_sharing_the_questions_words_keeps_the_grounds(engine):
     answer = engine.ask("重庆碳中心要是出了假的检测报告，后果是什么？")
     assert "不真实出具证书、报告的" in answer.answer and "[重庆·第二十九条]" in answer.answer
+
+
+def test_a_period_run_out_gets_the_extension_and_an_extension_run_out_its_consequence(engine):
+    answer = engine.ask("天津数据中心3年没建完还能延吗？最长多久？")
+    assert "[天津·第十三条]" in answer.answer and "延长时限不超过1年" in answer.answer
+    answer = engine.ask("鄂数据基地延期一年了还是没建完，会咋样？")
+    assert "同条接着规定：对经延期仍未完成筹建任务的申请单位,撤销其筹建资格" in answer.answer

@@ -14,7 +14,7 @@ from ..rules import target_year
 from ..types import Article, Document
 from ..understand import Query, has_cue, text_bigrams
 from ..writer import (Draft, Writer, MATCH, LABEL, SENT, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, article_quantities,
-                      date_cn, span_in)
+                      date_cn, sentence_spans, span_in)
 
 from .abstain import abstain_topic
 from .goals import goals
@@ -209,9 +209,19 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
     整改后仍不合格的, 不超过一年整改、再不合格取消筹建资格), quoted whole, when the question asks
     what happens next or about failing (follow_words), and not already said."""
     nxt = ctx.vocab.follows.get(topic)
-    if not nxt or not (has_cue(q.text, ctx.vocab.follow_words) or rectified_score(q) is not None):
+    if not (has_cue(q.text, ctx.vocab.follow_words) or rectified_score(q) is not None):
         return
     shown = {(doc_id, label) for doc_id, label, *_ in out.citations}
+    if not nxt:  # the rule's own article says what comes after it (延长时限不超过1年 → 对经延期仍未完成…撤销)
+        for d in docs:
+            for r in ctx.rules(topic, [d.id])[:1]:
+                art = d.article(r.article)
+                end = ctx.rule_span(r)[1]
+                after = next(((s, e) for s, e in sentence_spans(d, art) if s >= end), None) if art else None
+                if after and not any(c[0] == d.id and c[2] <= after[0] < c[3] for c in out.citations):
+                    who = f"{ctx.who(d)}，" if len(docs) > 1 else ""
+                    out.line(f"- {who}同条接着规定：{ctx.quote_span(out, d, art, *after)}")
+        return
     for d in docs:
         for r in ctx.rules(nxt, [d.id])[:1]:
             art = d.article(r.article)
