@@ -118,8 +118,9 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
     answer that gives the documents' next step (intents.yaml `follows`)."""
     asking = [w for w in composer.vocab.question_words if w not in _NOT_A_NUMBER]
     said = {composer.rule_by_id[v["rule_id"]].topic for v in draft.values if v.get("rule_id") in composer.rule_by_id}
-    if any(step in said and after in said for step, after in composer.vocab.follows.items()):
-        return False  # a step and the one after it: what "会怎样" asks
+    if any(step in said and (after in said or not composer.rules(after, draft.doc_ids))
+           for step, after in composer.vocab.follows.items()):
+        return False  # a step and the one after it (or that the documents have none): what "会怎样" asks
     return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
             and not q.dates and not q.years and draft.topic != "target" and not q.foreign
             and not any(w in q.text for w in asking))

@@ -223,6 +223,9 @@ def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Wr
                     out.line(f"- {who}同条接着规定：{ctx.quote_span(out, d, art, *after)}")
         return
     for d in docs:
+        if not ctx.rules(nxt, [d.id]) and ctx.rules(topic, [d.id]):  # the document has no such next step
+            out.line(f"- {ctx.who(d)}没有规定{ctx.label(nxt)}。")
+            out.use(d)
         for r in ctx.rules(nxt, [d.id])[:1]:
             art = d.article(r.article)
             if art is None or (d.id, r.article) in shown:
