@@ -4,8 +4,9 @@
 components share (naming documents, rules by topic, lexical coverage of the question, quoting a
 rule or a span, ranking articles). ``compose`` answers the question's intent with the
 component registered for it (``assistant/components``), after the abstentions that apply to
-every intent and the route of an application or report when the question asks who receives it
-(components/route.py, whatever the intent), then counts (components/count.py) and notes.
+every intent, the route of an application or report when the question asks who receives it
+(components/route.py) and the documents a document rests on when asked (components/basis.py),
+whatever the intent; then counts (components/count.py) and notes.
 
 Nothing here knows a particular document or question: documents come from the manifest,
 numbers from the rules table, wording from the articles.
@@ -20,7 +21,8 @@ from .components import REGISTRY, abstain, component
 from .components.count import count
 from .components.dates import date_gap
 from .components.in_time import in_time
-from .components.route import route
+from .components.basis import BASIS, basis
+from .components.route import ROUTE, route
 from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
@@ -358,9 +360,10 @@ class Composer:
             return date_gap(self, q, abstain.metadata(self, q, out))
         if q.missing_kind and q.explicit_kind and q.intent != "comparison":
             return abstain.mentioned(self, q, out) or abstain.missing_kind(self, q, out)
-        draft = route(self, q, hits, out) or component(q.intent).run(self, q, hits, out)
-        counted = count(self, q, hits, draft, Writer)
-        if counted is not None:
+        draft = (route(self, q, hits, out) or basis(self, q, hits, out)
+                 or component(q.intent).run(self, q, hits, out))
+        counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None
+        if counted is not None:  # (the documents or bodies a basis or route names are no listed items)
             draft = counted
         draft = date_gap(self, q, draft)
         draft = in_time(self, q, draft, hits)

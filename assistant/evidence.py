@@ -32,6 +32,7 @@ from .understand import Query
 TOP = 3  # top articles in scope that count as the evidence
 NEXT_STEP = "next_step"  # components/procedure.py: the article after the one the question names
 ROUTE = "route"  # components/route.py: who an application goes to (its words are in no article)
+BASIS = "basis"  # components/basis.py: which documents a document rests on (likewise)
 MATCH = 0.5  # a sentence covering this much of the subject answers the question
 STRONG = 0.6  # and this much, with both rankings agreeing, to speak where the composer abstained
 AGREED = 0.4  # enough when both rankings put the article first and the draft answers a number nobody asked
@@ -137,7 +138,7 @@ def _inherited_off(q: Query, top, cited) -> bool:
 def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) -> Draft:
     """The draft, or the evidence when the draft misses it (see the module docstring)."""
     if (draft.settled or q.meaningless or q.metadata or q.subjects or q.intent == "comparison"
-            or (q.foreign and not q.jurisdictions) or draft.topic in (NEXT_STEP, ROUTE)):
+            or (q.foreign and not q.jurisdictions) or draft.topic in (NEXT_STEP, ROUTE, BASIS)):
         return draft  # (the step after the named one is by design not the best-matching article)
     top = _in_scope(q, hits)
     if not top:
