@@ -79,6 +79,7 @@ class Composer:
         self._by_article: dict[tuple[str, str], list[Rule]] = {}
         self._pos = {r.id: n for n, r in enumerate(table.rules)}
         self.embedder = None  # the retriever's sentence embedder, when there is one (Engine sets it)
+        self._passages: dict[str, object] = {}  # passage text → unit vector (a corpus has few to compare against)
         self.rule_by_id = {r.id: r for r in table.rules}
         for r in table.rules:
             self._by_topic.setdefault(r.topic, []).append(r)
@@ -139,12 +140,14 @@ class Composer:
 
         try:
             qv = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-            cv = np.asarray(self.embedder.embed_texts(candidates), dtype=np.float32)
+            todo = [c for c in dict.fromkeys(candidates) if c not in self._passages]
+            if todo:  # (embedded once per process; the embedder's disk cache keeps them across runs)
+                for c, v in zip(todo, np.asarray(self.embedder.embed_texts(todo), dtype=np.float32)):
+                    self._passages[c] = v / (np.linalg.norm(v) or 1.0)
         except Exception:  # pragma: no cover - the model failed: the lexical answer stands
             return None
         qv /= np.linalg.norm(qv) or 1.0
-        cv /= np.linalg.norm(cv, axis=1, keepdims=True).clip(min=1e-9)
-        return [float(x) for x in cv @ qv]
+        return [float(self._passages[c] @ qv) for c in candidates]
 
     def qgrams(self, q: Query, doc: Document | None = None, *, drop_intent: str = "") -> set[str]:
         """The question's subject bigrams, minus words of the document's own title (not telling

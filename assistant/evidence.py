@@ -24,15 +24,17 @@ from __future__ import annotations
 import re
 
 from .compose import Composer
+# drafts whose topic says the best-matching article is by design not what answers: the step after
+# the one named, who an application goes to, which documents a document rests on
+from .components.basis import BASIS
+from .components.procedure import NEXT_STEP
+from .components.route import ROUTE
 from .writer import Draft, Writer, sentence_spans
 from .numbers import find_quantities
 from .types import Hit
 from .understand import Query
 
 TOP = 3  # top articles in scope that count as the evidence
-NEXT_STEP = "next_step"  # components/procedure.py: the article after the one the question names
-ROUTE = "route"  # components/route.py: who an application goes to (its words are in no article)
-BASIS = "basis"  # components/basis.py: which documents a document rests on (likewise)
 MATCH = 0.5  # a sentence covering this much of the subject answers the question
 STRONG = 0.6  # and this much, with both rankings agreeing, to speak where the composer abstained
 AGREED = 0.4  # enough when both rankings put the article first and the draft answers a number nobody asked
