@@ -48,6 +48,11 @@ DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
 WHAT_IS = r"[的到底究竟]{0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质)"
 WHAT_IS_WORDS = ("定位", "性质")
 DEFINITION = 1.2
+# a place without a document of the asked kind answers from its own documents when the question
+# asks this many subject bigrams besides the kind and the top evidence there holds this share
+KIND_FREE_GRAMS = 3
+_OWN_DOCUMENT = re.compile(r"(?:文件|实施意见|规划|方案|访谈)(?:里|中|上)")
+KIND_FREE_COVERS = 0.6
 ITEM_QUOTE = 90  # characters of an announced list item quoted (its first sentence when shorter)
 
 
@@ -362,7 +367,9 @@ class Composer:
         if q.metadata:
             return date_gap(self, q, abstain.metadata(self, q, out))
         if q.missing_kind and q.explicit_kind and q.intent != "comparison":
-            return abstain.mentioned(self, q, out) or abstain.missing_kind(self, q, out)
+            said = abstain.mentioned(self, q, out)
+            if said is not None or not self.answers_without_kind(q, hits):
+                return said or abstain.missing_kind(self, q, out)
         draft = (route(self, q, hits, out) or basis(self, q, hits, out)
                  or component(q.intent).run(self, q, hits, out))
         counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None
@@ -373,7 +380,7 @@ class Composer:
         notes = list(q.notes)
         if q.foreign:
             notes.append(f"语料中没有{'、'.join(q.foreign)}的文件，以上只涉及{'、'.join(q.jurisdictions)}。")
-        if q.missing_kind and not q.explicit_kind:
+        if q.missing_kind:
             notes += [f"{j}没有{kind_name(k, self.vocab)}方面的文件，以上按{j}现有的文件回答。"
                       for j in q.missing_kind for k in q.kinds[:1]]
         if q.injection:
@@ -383,6 +390,23 @@ class Composer:
         return draft
 
     # ------------------------------------------------------------------ abstentions
+
+    def answers_without_kind(self, q: Query, hits) -> bool:
+        """A place without a document of the kind the question names can still answer it from its
+        own documents ("东营这个文件里跟碳计量有关的措施有哪些？我们做碳中心的想对标一下"): when the
+        question asks no rule of the kind (no rules topic its documents lack) and the top
+        evidence in its documents holds most of what the question asks about (besides the kind)."""
+        if any(self.has_topic(t) and not self.rules(t, q.doc_ids) for t in q.topics):
+            return False
+        if _OWN_DOCUMENT.search(q.text):  # "这个文件里…": the place's own document is asked about
+            return True
+        top = next((h for h in hits if h.chunk.doc_id in q.doc_ids), None)
+        if top is None:
+            return False
+        doc = self.docs[top.chunk.doc_id]
+        art = doc.article(top.chunk.article)
+        grams = self.qgrams(q, doc, drop_intent=q.intent)
+        return art is not None and len(grams) >= KIND_FREE_GRAMS and self.coverage(grams, art.text) >= KIND_FREE_COVERS
 
     def corpus_summary(self) -> str:
         groups: dict[str, list[Document]] = {}

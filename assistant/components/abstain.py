@@ -257,7 +257,7 @@ def deferred(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     return out.draft(q.intent, abstained=True, settled=True)
 
 
-_YES_NO = re.compile(r"有没有|是不是|是否|有无|提没提|提到.{0,12}吗|吗[?？]?$")
+_YES_NO = re.compile(r"有没有|是不是|是否|有无|提没提|提到.{0,12}吗|吗[?？]?$|([\u4e00-\u9fff])不\1")  # (打不打算)
 MENTION_MIN = 5  # characters of the question's own wording, the kind's name among them and more
 
 
@@ -265,7 +265,7 @@ def mentioned(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     """A yes/no question whether a jurisdiction without a document of the asked kind mentions one
     ("江西有没有打算争取国家碳计量中心？"): its documents' sentence holding the question's own
     wording of it answers yes; None when no sentence does (the abstention stands)."""
-    if not _YES_NO.search(q.text) or q.asks_number:
+    if not _YES_NO.search(q.text) or (q.asks_number and not q.followup):  # (a follow-up's own yes/no)
         return None
     kinds = ctx.vocab.doc_kinds
     cues = [c for k in q.kinds if k in kinds for c in kinds[k].cues if len(c) >= 3]

@@ -231,17 +231,18 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
     summary = text_summary(ctx, q, scope, cells, out)
     out.line(summary)
     if len(whole) >= 2:  # whole lists side by side: how many items each lists
-        counts = "；".join(f"{ctx.who(d)}{_first_label(cells[d.id])}共列{whole[d.id]}项" for d in scope if d.id in whole)
+        counts = "；".join(_count_of(ctx, d, cells[d.id], whole[d.id]) for d in scope if d.id in whole)
         out.line(f"{LIST_NAMES.get(kind, '所列各项')}：{counts}。")
     out.line("")
     out.line("| " + " | ".join(header(ctx, d) for d in scope) + " |")
     out.line("|" + "---|" * len(scope))
     row = []
     for d in scope:
-        parts = []
+        parts, led = [], set()
         for a, s, e in cells[d.id]:
             lead = ""
-            if kind == "revocation" and a.items and a.items[0].start <= s:
+            if kind == "revocation" and a.items and a.items[0].start <= s and a.label not in led:
+                led.add(a.label)  # (the article's lead once, before its first item)
                 ls, le = ctx.intro(d, a)
                 lead = as_written(d, ls, le) + "："
             parts.append(lead + ctx.quote_span(out, d, a, s, e))
@@ -262,6 +263,15 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
 
 
 LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形"}
+
+
+def _count_of(ctx: "Composer", d, picks, n: int) -> str:
+    """How many items a document lists: "第二十九条共列9项" when they are one article's; the
+    articles they are spread over otherwise (a count there would name no article it belongs to)."""
+    labels = list(dict.fromkeys(a.label for a, _, _ in picks))
+    if len(labels) == 1:
+        return f"{ctx.who(d)}{labels[0]}共列{n}项"
+    return f"{ctx.who(d)}分散规定在{'、'.join(labels)}"
 
 
 def _first_label(cell) -> str:

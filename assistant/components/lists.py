@@ -159,7 +159,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 elsewhere.append(p)
         topic_elsewhere = [t for t in topics if not ctx.rules(t, [d.id for d in scope]) and
                            t in ctx._by_topic]
-        if elsewhere or topic_elsewhere:
+        if (elsewhere or topic_elsewhere) and not listed:  # (a list asked for names no one ground)
             who = "、".join(ctx.who(d) for d in scope)
             out.line(f"{who}没有这样的撤销规定，无法回答。")
             out.line(f"{who}规定的撤销情形是：")
@@ -201,7 +201,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     which = re.search(r"(筹建|基地|中心)资格", q.text)  # the question names which standing is lost
     for d in scope:
         mine = sorted((p for p in provs if p.doc_id == d.id), key=lambda p: p.start)
-        named = [p for p in mine if which and f"{which.group(1)}资格" in p.text]
+        named = [p for p in mine if which and f"{which.group(1)}资格" in _standing(d, p)]
         if named:
             mine = named
             out.line(f"{ctx.who(d)}规定以下情形会被撤销{which.group(0)}：")
@@ -221,6 +221,13 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("revocation", topic="revocation")
 
 
+
+
+def _standing(d, p) -> str:
+    """The words that say which standing a ground takes away: its own, and for an item of a list
+    its article's lead ("有下列情形之一的，应撤销其市级碳计量中心资格：…（三）累计3年…")."""
+    art = d.article(p.article) if p.item else None
+    return p.text + (art.text if art is not None else "")
 
 
 # what a described behaviour must be like its ground ("私自把数据给了外面的机构" ~ 擅自泄露数据):
