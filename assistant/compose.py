@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 
 from .components import REGISTRY, abstain, component
-from .components.count import count
+from .components.count import count, unlisted
 from .components.dates import date_gap
 from .components.in_time import in_time
 from .components.basis import BASIS, basis
@@ -375,6 +375,7 @@ class Composer:
         counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None
         if counted is not None:  # (the documents or bodies a basis or route names are no listed items)
             draft = counted
+        draft = unlisted(self, q, draft, Writer) or draft
         draft = date_gap(self, q, draft)
         draft = in_time(self, q, draft, hits)
         notes = list(q.notes)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 _SENTENCE = re.compile(r"(?<=[?？。;；!！])")
 _CONNECTIVE = re.compile(r"[,，、]?\s*(?=(?:还有(?!没|吗)|另外|以及|此外|同时还|顺便问一下|顺便问|再问一下|再问)[^,，、]{2,})")
 _PIECE = re.compile(r"(?<=[,，、])")
-_EN_SENTENCE = re.compile(r"(?<=\?)\s+|\s+(?=(?:and|also)\s+(?:what|how|when|which|who|is|are|does|do|can|must)\b)",
+_EN_SENTENCE = re.compile(r"(?<=\?)\s+|\s+(?=(?:and|also)\s+(?:(?:within|in|for|by|at|to|from|on|under)\s+)?"
+                          r"(?:what|how|when|which|who|is|are|does|do|can|must)\b)",
                           re.IGNORECASE)
 _EN_QUESTION = re.compile(r"\b(what|how|when|which|who|whom|whose|is|are|does|do|did|can|could|must|should|will)\b",
                           re.IGNORECASE)

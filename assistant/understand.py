@@ -410,7 +410,14 @@ def spoken_dates(text: str) -> str:
     """Dates as people type them, written out in full: "23年8月15号" → "2023年8月15日"
     (a two-digit year is this century's; 号 is the spoken 日)."""
     text = re.sub(r"(?<![\d月])(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})号", r"\1月\2日", text)
-    return re.sub(r"(?<!\d)(\d{2})年(?=\d{1,2}月\d{1,2}日)", r"20\1年", text)
+    text = re.sub(r"(?<!\d)(\d{2})年(?=\d{1,2}月\d{1,2}日)", r"20\1年", text)
+    # a month-day without a year where the question writes one year on its own and no full date
+    # ("11月3日收到…最晚哪天？2025年的事") is in that year
+    years = set(re.findall(r"(?<!\d)(20\d\d)年(?!\d{1,2}月)", text))
+    if len(years) == 1 and not re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text):
+        year = years.pop()
+        text = re.sub(r"(?<![\d年])(\d{1,2})月(\d{1,2})日", lambda m: f"{year}年{m.group(1)}月{m.group(2)}日", text)
+    return text
 
 
 def _place_words(known: list[str], names=()) -> tuple[str, ...]:

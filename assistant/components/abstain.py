@@ -67,7 +67,7 @@ def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
 
 
 # a question about what a named document says inside ("评分表里各项分值", "任务书里要填哪些指标")
-_ASKS_CONTENT = re.compile(r"[里中内](?:的)?(?:各|具体|都|要求|规定|列|写|填|有)|具体内容|什么内容|哪些内容|分值|怎么分配"
+_ASKS_CONTENT = re.compile(r"[里中内](?:的)?(?:各|具体|都|要求|规定|列|写|填|有)|[里中内][^，,。？?]{1,6}(?:填|写|列)(?:哪些|什么|啥)|具体内容|什么内容|哪些内容|分值|怎么分配"
                            r"|指标|模板|样式|格式|列一下|全文|原文|打分项|评分项|权重|评分标准|打分标准|扣分|栏目"
                            r"|各占|发我|发一份|看看|长什么样|什么样子|哪些字段|\bfields?\b|\btemplate\b|\bcontents?\b"
                            r"|show me|what(?:'s| is) in", re.IGNORECASE)
@@ -117,19 +117,7 @@ def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     answering from nearby articles."""
     if not _ASKS_CONTENT.search(q.text):
         return None
-    titles = {bigram for d in ctx.doc_list for bigram in bigrams(d.meta.title)}
-    corpus_titles = [d.meta.title for d in ctx.doc_list]
-    asked = bigrams(q.text)
-    best = None
-    for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]:
-        own = bigrams(d.meta.title)
-        for name in _named_documents(d):
-            if any(name in t or t in name for t in corpus_titles):
-                continue  # the corpus holds it
-            grams = bigrams(name) - own
-            share = len(grams & asked) / len(grams) if len(grams) >= 2 and not grams <= titles else 0.0
-            if share >= NAMED_MATCH and (best is None or (share, len(grams)) > best[:2]):
-                best = (share, len(grams), d, name)
+    best = _named_match(ctx, q)
     if best is not None:
         _, _, d, name = best
         at, end = _where_named(d, name)
@@ -142,11 +130,37 @@ def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     return None
 
 
+def _named_match(ctx: "Composer", q: Query):
+    """(share, size, document, name) of the document a scope document only names that the
+    question's words match best (an attachment by its number too); None below NAMED_MATCH."""
+    titles = {bigram for d in ctx.doc_list for bigram in bigrams(d.meta.title)}
+    corpus_titles = [d.meta.title for d in ctx.doc_list]
+    asked = bigrams(q.text)
+    best = None
+    for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]:
+        own = bigrams(d.meta.title)
+        numbered = {re.sub(r"^\d+[.、]\s*", "", a): m.group(1) for a in getattr(d, "attachments", ()) or ()
+                    if (m := re.match(r"(\d+)[.、]", a))}
+        for name in _named_documents(d):
+            if any(name in t or t in name for t in corpus_titles):
+                continue  # the corpus holds it
+            grams = bigrams(name) - own
+            share = len(grams & asked) / len(grams) if len(grams) >= 2 and not grams <= titles else 0.0
+            if name in numbered and re.search(rf"附件\s*{numbered[name]}(?!\d)", q.text):
+                share = 1.0  # the question names the attachment by its number ("（附件3）里…")
+            if share >= NAMED_MATCH and (best is None or (share, len(grams)) > best[:2]):
+                best = (share, len(grams), d, name)
+    return best
+
+
 def metadata(ctx: "Composer", q: Query, out: Writer) -> Draft:
     """The manifest fields the question asks for (文号, 发布日期, 发文机关): every one it names."""
     keys = [k for k, cues in ctx.vocab.metadata.items() if any(c in q.text for c in cues)]
     titles = [d.meta.title for d in ctx.doc_list]
     cited = [t for t in re.findall(r"《([^《》]{4,})》", q.text) if not any(t in x or x in t for x in titles)]
+    named = _named_match(ctx, q)  # "省政府那份…实施意见，文号是啥？": a document the corpus only names
+    if not cited and named is not None and set(keys) | {q.metadata} <= {"doc_number", "issued", "issuer"}:
+        cited = [named[3]]
     if cited:  # the question asks about a document the corpus only cites: its fields are not ours
         out.line(f"语料中没有《{cited[0]}》本身，无法给出它的文号或日期（所问文件只是提到它）。")
         return out.draft("numeric", abstained=True)

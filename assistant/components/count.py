@@ -14,7 +14,7 @@ import re
 from ..check import COUNT_UNITS
 from ..numbers import find_quantities, parse_number
 from ..types import Article, Document
-from ..writer import measure
+from ..writer import measure, span_in
 from .lists import best_lists
 
 ASKS = re.compile(r"(?:几|多少)(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
@@ -127,3 +127,36 @@ def count(c, q, hits, draft, out_cls):
                     s = art.start + m.start(1)
                     out.line(f"- {c.span_written(d, s, s + len(m.group(1)))} {out.cite(d, art.label, s, s + len(m.group(1)))}")
     return out.draft(draft.intent if not draft.abstained else "task", topic="count")
+
+
+# "那20个目标任务具体是哪20个？": the items of a count the question states
+_WHICH_N = re.compile(r"哪(\d{1,3}|[一二两三四五六七八九十]{1,3})(个|项|条|种|家|方面|大项)")
+
+
+def unlisted(c, q, draft, out_cls):
+    """A question asking which N things a document counts ("哪20个？") while the draft lists a
+    different number of items: the document states the count without listing them (the draft's
+    list is of something else), so say that and quote where it counts them. None otherwise."""
+    m = _WHICH_N.search(q.text)
+    items = [line for line in draft.text.splitlines() if line.startswith("- ")]
+    if not m or len(items) < 2:
+        return None
+    n = parse_number(m.group(1))
+    if n is None or n == len(items):
+        return None
+    word = m.group(2)
+    for doc_id in q.doc_ids:
+        d = c.docs.get(doc_id)
+        at = -1 if d is None else next((x.start() for x in re.finditer(rf"(?<!\d){int(n)}{word}", d.text)), -1)
+        art = None if at < 0 else next((a for a in d.articles if a.start <= at < a.end), None)
+        if art is None:
+            continue
+        k = len(f"{int(n)}{word}")
+        while k < 14 and d.text[at:at + k + 1] in q.text:  # the thing counted, as both write it
+            k += 1
+        s, e = span_in(d.text, at, at + k, art.start, art.end)
+        out = out_cls(c)
+        out.line(f"{c.who(d)}只提到{d.text[at:at + k]}，没有逐项列出是哪{int(n)}{word}，无法回答；"
+                 f"它写道：{c.quote_span(out, d, art, s, e)}。")
+        return out.draft(draft.intent, abstained=True, settled=True)
+    return None

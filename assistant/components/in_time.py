@@ -123,8 +123,9 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1[^,，;；。]{0,8}[?？]?\s*$")  
 def asks_in_time(ctx: "Composer", text: str, dates) -> bool:
     """'Too late?' asked in words (late_words), or a yes/no question (a yes/no ending or an
     A-not-A in the last clause) giving two dates."""
+    given = len(dates) + len(year_months(text))  # ("想2027年4月再提验收申请 ok吗": a month is a date too)
     return has_cue(text, ctx.vocab.late_words) or (
-        len(dates) >= 2 and bool(_YES_NO_END.search(text) or _A_NOT_A.search(text)))
+        given >= 2 and bool(_YES_NO_END.search(text) or _A_NOT_A.search(text)))
 
 
 def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) -> Draft:
@@ -140,7 +141,7 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
     articles = list(dict.fromkeys([(c.doc_id, c.article) for c in draft.citations[:EVIDENCE_CITED]] + [
         (h.chunk.doc_id, h.chunk.article) for h in hits if not scope or h.chunk.doc_id in scope][:EVIDENCE_HITS]))
     out = out_cls(ctx)
-    for topic in [t for t in q.topics if ctx.has_topic(t)]:
+    for topic in _acted_on_first(ctx, text, dates, [t for t in q.topics if ctx.has_topic(t)]):
         for doc_id in q.doc_ids:
             rules = ctx.rules(topic, [doc_id])
             if not rules or ctx.docs[doc_id].meta.kind != "regulation":
@@ -169,6 +170,21 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
     # the verdict replaces the draft: it quotes the rule, and a timeline drawn from the user's
     # date would read an expiry date as the day construction was approved
     return out.draft("timeline", topic=draft.topic)
+
+
+def _acted_on_first(ctx: "Composer", text: str, dates, topics: list[str]) -> list[str]:
+    """The topics with the one the user means to act on first: the topic named in the clause of
+    the last date they give ("筹建期按3年算。现在计划2026年8月15日再递验收申请，来得及吗？" asks
+    about the acceptance application's lead time, not the construction period)."""
+    ends = [e for _, e, _ in dates] + [e for _, e, _, _ in year_months(text)]
+    if not ends or len(topics) < 2:
+        return topics
+    last = max(ends)
+    start = max((m.end() for m in re.finditer(r"[，,。；;？?!！]", text[:last])), default=0)
+    stop = re.search(r"[，,。；;？?!！]", text[last:])
+    clause = text[start:last + (stop.start() if stop else len(text))]
+    cues = {t: ctx.vocab.topics[t].cues for t in topics if t in ctx.vocab.topics}
+    return sorted(topics, key=lambda t: 0 if has_cue(clause, cues.get(t, ())) else 1)
 
 
 def _verdict(ctx: "Composer", out: Writer, rule, text: str, dates) -> str:

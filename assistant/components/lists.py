@@ -31,6 +31,9 @@ def task(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if lists:
         list_arts = {(d.id, a.label) for d, a, _ in lists}
         in_scope = [h for h in hits if h.chunk.doc_id in {d.id for d in scope}]
+        other = _names_another(ctx, q, lists, in_scope[:EVIDENCE_TOP])
+        if other is not None:  # "重点覆盖哪些领域？": the evidence's article names the 领域, the list does not
+            return sections(ctx, q, hits, scope, out, "task", evidence=other)
         if names_the_list(ctx, q, lists):  # the question names the list (任务, 建设方向 …)
             if not (in_scope and evidence_says_more(ctx, q, in_scope[0], lists)):
                 return render_lists(ctx, q, lists, out, "task")
@@ -60,6 +63,40 @@ def names_the_list(ctx: "Composer", q: Query, lists) -> bool:
                 continue
             return True
     return False
+
+
+_ASKED_NOUN = re.compile(r"(?:哪些|哪几个|哪几类|哪几项|哪几方面|什么)([\u4e00-\u9fff]{2})")
+EVIDENCE_TOP = 3  # retrieved articles in scope that may name what a list question asks for
+
+
+def _names_another(ctx: "Composer", q: Query, lists, top):
+    """The retrieved article (of the top few in scope) that names the thing a list question asks
+    for ("哪些领域") when no list's lead-in does; None otherwise."""
+    m = _ASKED_NOUN.search(q.text)
+    if not m:
+        return None
+    noun = m.group(1)
+    if noun not in q.terms:  # (a place or a kind's name after 哪些 is no thing asked for)
+        return None
+    if any(noun in d.text[slice(*ctx.intro(d, a, items[0].start))] for d, a, items in lists):
+        return None
+    keys = {(d.id, a.label) for d, a, _ in lists}
+
+    def covers(h) -> float:  # how much of the question's subject the hit's article holds
+        doc = ctx.docs.get(h.chunk.doc_id)
+        art = doc.article(h.chunk.article) if doc else None
+        return ctx.coverage(ctx.qgrams(q, doc), art.text) if art is not None else 0.0
+
+    others = [h for h in top if (h.chunk.doc_id, h.chunk.article) not in keys]
+    for h in others:
+        doc = ctx.docs.get(h.chunk.doc_id)
+        art = doc.article(h.chunk.article) if doc else None
+        # the article lists the things it names ("重点领域,…包括但不限于:") and holds as much of
+        # the question as the evidence's first article besides the lists
+        if art is not None and re.search(re.escape(noun) + r"[^。]{0,40}(?:包括|如下|以下|[:：])", art.text[:120]) \
+                and covers(h) >= covers(others[0]):
+            return h
+    return None
 
 
 EVIDENCE_MARGIN = 0.25  # the top article must cover this much more of the question than the list

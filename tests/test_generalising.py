@@ -1,0 +1,104 @@
+"""Answer shapes that carry across phrasings: whole lists of grounds, places without a document
+of the asked kind, dates a question gives in pieces, items of a count a document never lists,
+attachments named by number, English questions joined by "and within…", list questions asking
+for a thing another article enumerates. Phrasings here are written for the tests, not copied
+from an eval set."""
+
+import pytest
+
+from assistant.understand import spoken_dates
+
+
+def test_a_month_day_takes_the_one_year_written_alone():
+    assert "2026年3月9日" in spoken_dates("3月9日交的材料，什么时候审完？都是2026年的事")
+    # a full date elsewhere, or two different years: left as written
+    assert spoken_dates("2025年1月2日批的，3月9日交的") == "2025年1月2日批的，3月9日交的"
+    assert "年3月9日" not in spoken_dates("2025年到2026年之间，3月9日交的")
+
+
+@pytest.mark.slow
+def test_a_list_of_grounds_asked_for_keeps_every_item_and_its_count(engine):
+    answer = engine.ask("重庆的市级碳计量中心在哪些情况下会被撤掉中心资格？").answer
+    assert "(一)" in answer and "(九)" in answer and "第二十九条共列9项" in answer
+    hubei = engine.ask("湖北碳中心什么情况下会被撤销中心资格？")
+    assert not hubei.abstained and "擅自泄露数据" in hubei.answer
+
+
+@pytest.mark.slow
+def test_losing_a_standing_in_other_words_is_a_revocation_question(engine):
+    answer = engine.ask("天津数据中心还在筹建的单位，哪些情况会失去筹建资格？").answer
+    assert "第十三条" in answer and "第十七条" in answer
+
+
+@pytest.mark.slow
+def test_a_comparison_of_grounds_spread_over_articles_is_not_withheld(engine):
+    answer = engine.ask("湖北和重庆在撤销碳计量中心资格上规定有什么不同？")
+    assert "已删除" not in answer.answer and "第二十九条" in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]
+
+
+@pytest.mark.slow
+def test_a_place_without_the_kind_answers_a_yes_no_about_its_mention(engine):
+    answer = engine.ask("江西那边打不打算搞国家碳计量中心？")
+    assert not answer.abstained and "力争筹建国家碳计量中心" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_place_without_the_kind_still_refuses_the_kinds_rules(engine):
+    answer = engine.ask("东营碳计量中心的筹建期限是几年？")
+    assert answer.abstained and "没有碳计量中心方面的文件" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_question_about_the_places_own_document_is_answered_with_a_note(engine):
+    answer = engine.ask("东营那份文件里关于计量数据有什么措施？我们是做碳中心的")
+    assert not answer.abstained and "以上按东营现有的文件回答" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_month_given_for_the_planned_step_gets_a_verdict(engine):
+    answer = engine.ask("湖北碳中心2024年3月1日批筹的，打算2027年1月交验收申请，这样行吗").answer
+    assert answer.startswith("已经晚了") and "2026年12月1日" in answer
+
+
+@pytest.mark.slow
+def test_the_verdict_is_about_the_step_the_user_plans(engine):
+    answer = engine.ask("天津的数据中心2024年2月1日批准筹建，筹建期3年。准备2026年12月20日提交验收申请，赶得上吗？").answer
+    assert answer.startswith("已经晚了") and "届满3个月前" in answer
+
+
+@pytest.mark.slow
+def test_items_of_a_count_the_document_never_lists(engine):
+    answer = engine.ask("江西分工文件里的20个目标任务，能告诉我是哪20个吗？")
+    assert answer.abstained and "没有逐项列出" in answer.answer and "20个目标任务" in answer.answer
+
+
+@pytest.mark.slow
+def test_an_attachment_named_by_its_number(engine):
+    answer = engine.ask("天津（附件2）那张评分表里专家要填什么？")
+    assert answer.abstained and "没有它的正文" in answer.answer
+
+
+@pytest.mark.slow
+def test_the_number_of_a_document_only_named_is_not_the_corpus_documents(engine):
+    answer = engine.ask("江西省人民政府加快推进新时代计量工作高质量发展的那份实施意见，发文字号是什么？")
+    assert answer.abstained and "所问文件只是提到它" in answer.answer
+
+
+@pytest.mark.slow
+def test_an_english_question_joined_by_and_within_answers_both_parts(engine):
+    answer = engine.ask("For Chongqing, how long is the public notice before approval, "
+                        "and within how many working days is the preliminary review of an acceptance application done?")
+    assert "第十二条" in answer.answer and "第十七条" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_list_question_for_a_thing_another_article_enumerates(engine):
+    answer = engine.ask("天津数据中心建设主要涉及哪些领域？").answer
+    assert "第六条" in answer and "新一代信息技术" in answer
+
+
+@pytest.mark.slow
+def test_an_application_fee_is_not_covered(engine):
+    answer = engine.ask("报湖北碳计量中心要交申请费吗？")
+    assert answer.abstained and "收费" in answer.answer
