@@ -23,6 +23,7 @@ from .components.dates import date_gap
 from .components.in_time import in_time
 from .components.basis import BASIS, basis
 from .components.route import ROUTE, route
+from .components.procedure import asks_a_walk
 from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
@@ -370,6 +371,8 @@ class Composer:
             said = abstain.mentioned(self, q, out)
             if said is not None or not self.answers_without_kind(q, hits):
                 return said or abstain.missing_kind(self, q, out)
+        if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
+            q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
         draft = (route(self, q, hits, out) or basis(self, q, hits, out)
                  or component(q.intent).run(self, q, hits, out))
         counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None

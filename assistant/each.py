@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .compose import Draft
 from .components.comparison import header, text_summary
+from .components.route import ASKS_ACTOR
 from .understand import Query, single_intent
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ def compare_each(engine: "Engine", query: Query, draft: Draft) -> Draft:
     if draft.intent != "comparison" or draft.abstained or draft.settled or query.intent != "comparison":
         return draft
     intent = single_intent(query, ctx.vocab)
-    if ctx.has_topic(draft.topic) and (query.asks_number or intent not in BEYOND):
-        return draft  # the rules line up cell by cell
+    if ctx.has_topic(draft.topic) and (query.asks_number or (intent not in BEYOND and not ASKS_ACTOR.search(query.text))):
+        return draft  # the rules line up cell by cell (a body on the way, 谁点头, is no rule's number)
     shown = set(draft.doc_ids) | {c.doc_id for c in draft.citations}
     docs = [ctx.docs[i] for i in query.doc_ids if i in ctx.docs and i in shown]
     if not 2 <= len(docs) <= MAX_EACH:

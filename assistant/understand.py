@@ -495,9 +495,15 @@ def _places(question: str, text: str, *, known, docs, vocab) -> tuple[list[tuple
     chars = "".join(re.escape(a) for a in singles)
     after = "|".join(re.escape(c) for c in [*kind_cues, "这边", "那边", "这里", "那里", "国家", "省级", "市级"])
     run = re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=[的和与及、]))([{chars}](?:[比和与及、跟]?[{chars}]){{0,2}})(?={after})")
-    for m in run.finditer(text) if chars else ():
-        for k, ch in enumerate(m.group(1)):
-            pos = m.start(1) + k
+    # a run of two or more abbreviations stands on its own ("鄂渝津这几个办法"): no word is made of them
+    runs = rf"(?:(?:(?<![\u4e00-\u9fff])|(?<=[的和与及、比]))([{chars}](?:[比和与及、跟]?[{chars}]){{1,3}})|([{chars}]{{3,4}}))"
+    spans = [(m.start(1), m.group(1)) for m in run.finditer(text)] if chars else []
+    for m in re.finditer(runs, text) if chars else ():
+        g = 1 if m.group(1) else 2
+        spans.append((m.start(g), m.group(g)))
+    for at, letters in spans:
+        for k, ch in enumerate(letters):
+            pos = at + k
             canon = singles.get(ch)
             if not canon or canon in found or any(pos < e and s <= pos for s, e in taken):
                 continue

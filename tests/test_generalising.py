@@ -102,3 +102,37 @@ def test_a_list_question_for_a_thing_another_article_enumerates(engine):
 def test_an_application_fee_is_not_covered(engine):
     answer = engine.ask("报湖北碳计量中心要交申请费吗？")
     assert answer.abstained and "收费" in answer.answer
+
+
+@pytest.mark.slow
+def test_the_rest_of_the_article_when_the_user_knows_one_requirement(engine):
+    answer = engine.ask("重庆碳中心换地方了，除了向市局报告还得做什么？").answer
+    assert "现场考核" in answer
+
+
+@pytest.mark.slow
+def test_a_colloquial_word_reaches_the_article_through_the_documents_wording(engine):
+    hits = engine.run("渝碳中心要搬家，需要做啥？").hits
+    assert ("chongqing-carbon-2024", "第二十四条") in [(h.chunk.doc_id, h.chunk.article) for h in hits[:3]]
+
+
+def test_a_run_of_abbreviations_names_each_place(engine):
+    assert set(engine.understand("鄂渝津三个办法哪个最早施行？").jurisdictions) == {"湖北", "重庆", "天津"}
+
+
+@pytest.mark.slow
+def test_a_comparison_of_the_application_channel_quotes_each_route(engine):
+    answer = engine.ask("湖北、重庆的碳计量中心申报各走什么渠道？").answer
+    assert "湖北省碳计量中心·第八条" in answer and "重庆·第八条" in answer
+
+
+@pytest.mark.slow
+def test_a_comparison_of_whose_consent_comes_first_is_answered_per_document(engine):
+    answer = engine.ask("验收申请递上去之前，湖北和重庆的碳中心分别要谁先同意？").answer
+    assert "经当地区县局同意" in answer and "经主管部门审核同意" in answer
+
+
+@pytest.mark.slow
+def test_a_walk_from_one_step_until_another(engine):
+    answer = engine.ask("重庆市局收到碳中心的申请材料以后怎么处理，一直到批准筹建？").answer
+    assert all(label in answer for label in ("第十一条", "第十二条", "第十三条"))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..understand import Query
@@ -11,6 +12,10 @@ from .numeric import date_topic, numeric
 
 if TYPE_CHECKING:
     from ..compose import Composer
+
+
+# "除了报告市局还有啥要做的？": the user knows one requirement and asks the rest of the article
+BESIDES = re.compile(r"除了|除此之外|除此以外|以外还|之外还|besides|apart from|other than")
 
 
 def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
@@ -28,7 +33,7 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     picked = [(d, a) for sc, d, a in ranked[:3] if sc >= 0.8 * top]
     for n, (d, art) in enumerate(picked):
         grams = ctx.qgrams(q, d)
-        sents = ctx.best_sentences(q, d, art, grams, n=2)
+        sents = ctx.best_sentences(q, d, art, grams, n=4 if BESIDES.search(q.text) else 2)
         listed: list[str] = []
         if n == 0:  # a quoted sentence announces the list ("应具备以下条件:"): the list, whole
             for _, s, e in sents:

@@ -55,7 +55,8 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if drafted:
             return drafted
     topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in ctx.rules(t, q.doc_ids)}
-    if "材料" in q.text and len(scope) <= 2 and not topic_arts and not (_RANGE.search(q.text) or _AFTER.search(q.text)):
+    if "材料" in q.text and len(scope) <= 2 and not topic_arts and not (
+            _RANGE.search(q.text) or _AFTER_UNTIL.search(q.text) or _AFTER.search(q.text)):
         drafted = materials(ctx, q, scope, out)
         if drafted:
             return drafted
@@ -99,6 +100,14 @@ _AFTER = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[,，]?[^
                     r"(?:走|经过|经历|有|是)?(?:哪些|什么|几个|几道|哪几|一步步)?"
                     r"(?:流程|程序|步骤|环节|手续|步|怎么走|如何走)"
                     r"(?:[^,，。?？]{0,4}?才(?:会|能|可以)?(?P<b>[^,，。?？]{2,10}))?")
+# "收到申请以后是怎么审的，一直到批筹？": from the step named before 以后 to the one after 一直到
+_AFTER_UNTIL = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[^。?？]{0,14}?(?:一直|直|一路)到(?P<b>[^,，。?？]{2,10})")
+def asks_a_walk(text: str) -> bool:
+    """The question asks the steps between two events, or after one ("从提申请到批筹…",
+    "收到申请以后…一直到批筹", "交了验收申请以后后面怎么走")."""
+    return bool(_RANGE.search(text) or _AFTER_UNTIL.search(text) or _AFTER.search(text))
+
+
 MAX_WALK = 7  # articles at most in a walk through a process
 NEAR = 0.8  # a first step scoring this share of the best match counts as matching it
 WALK_LIMIT = 160  # characters of an article quoted whole in a walk; a longer one gives its key sentences
@@ -128,7 +137,7 @@ def walk(ctx: "Composer", q: Query, hits, doc: Document, listed) -> list[Article
     the starting step's chapter), for a question asking a process between events; [] otherwise."""
     if doc.meta.kind != "regulation":
         return []
-    m = _RANGE.search(q.text) or _AFTER.search(q.text)
+    m = _RANGE.search(q.text) or _AFTER_UNTIL.search(q.text) or _AFTER.search(q.text)
     if not m:
         return []
     if m.groupdict().get("b"):

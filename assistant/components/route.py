@@ -27,7 +27,8 @@ ROUTE = "route"  # the draft's topic: the evidence review leaves it be (the word
 # the question asks for a body on the way (who receives, who consents first)
 ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交到哪|报到哪|交哪里|报哪里|谁先?(?:同意|点头|审核|审批|批|签字|盖章)|"
                         r"先过|先经过|先找|先报|直接找|直接向|直接报|直接交|直接申请|直接递|直接把[^，,。？?]{0,8}?(?:递|交|报|送)|第一步|哪个部门|哪一级|哪级|"
-                        r"who (?:do|should|must)|to whom|which (?:department|authority|office)")
+                        r"渠道|途径|路径|哪条线|哪条路|走哪条|谁出面|由谁报|谁来报|谁去报|"
+                        r"who (?:do|should|must)|to whom|through whom|via whom|which (?:department|authority|office)|route|channel")
 # the drafting of a route: (经X同意/审核合格，)(由Y)向Z提出/提交/报送/申请
 SENTENCE = re.compile(r"向[^，,。；;]{2,24}?(?:提出|提交|报送|申请|报告)")
 # what a route is for, when the question names it: its sentences must say it too
