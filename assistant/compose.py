@@ -29,7 +29,7 @@ from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
 from .types import Article, Document, Hit, Rule
 from .understand import Lexicon, Query, Vocabulary, bigrams, kind_name, load_vocabulary
-from .writer import (Draft, Writer, MAX_CHAT_COMPARE, MAX_QUOTE, LABEL, SENT, as_written, citation_marker, date_cn, quotes_as_written, sentence_spans, span_in)
+from .writer import (DEFINES, Draft, Writer, MAX_CHAT_COMPARE, MAX_QUOTE, LABEL, SENT, as_written, citation_marker, date_cn, quotes_as_written, sentence_spans, span_in)
 
 __all__ = ["Composer", "Draft", "Writer", "MAX_CHAT_COMPARE", "citation_marker", "date_cn", "quotes_as_written",
            "sentence_spans", "REGISTRY"]
@@ -43,7 +43,6 @@ __all__ = ["Composer", "Draft", "Writer", "MAX_CHAT_COMPARE", "citation_marker",
 HIT_WEIGHT = 0.4
 # words after a phrase that say what it is: the article itemising an announced count or defining
 # a term ("3项重点任务是指…") answers "哪3项？" better than the one that only announces it
-DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
 # a question asking what something is (its nature or standing), and the bonus of the article
 # whose sentence opens by saying it ("计量数据中心是研究探索…的实践载体", "本办法所称…是指…")
 WHAT_IS = r"[的到底究竟]{0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质)"

@@ -108,10 +108,30 @@ def split_parts(question: str, question_words) -> list[Part]:
             for g in groups:
                 g = g.strip(" ,，、")
                 (asked if _asks(g, words) else context).append(g)
+    if len(asked) == 1 and not english:
+        each = _each_quoted(asked[0])
+        if each:  # "“3项重点任务”和“5项重点工程和行动”分别是啥？": one question per quoted name
+            asked = each
     if len(asked) <= 1 or len(asked) > MAX_PARTS:
         return [Part(text=text, question=text)]
     lead = "".join(c if re.search(r"[。.;；!！?？]$", c) else c + "，" for c in context)
     return [Part(text=a, question=f"{lead}{a}") for a in asked]
+
+
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,24})[”\"」]")
+_EACH_ASK = re.compile(r"分别(?:是|指|有|包括)?(?:啥|什么|哪些|哪几[个项条])")
+
+
+def _each_quoted(asked: str) -> list[str]:
+    """A question asking what each of two or more quoted names is ("“A”和“B”分别是啥？"): one
+    question per name, with the asking words after them; [] otherwise."""
+    names = _QUOTED.findall(asked)
+    tail = _EACH_ASK.search(asked)
+    if len(names) < 2 or len(names) > MAX_PARTS or not tail:
+        return []
+    head = asked[:asked.find(names[0]) - 1]  # what comes before the first name ("江西…方案的")
+    ask = tail.group(0)[2:] or "是什么"
+    return [f"{head}“{n}”{ask if ask.startswith('是') else '是' + ask}" for n in names]
 
 
 def covered(part_citations, part_values, citations, values) -> bool:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .compose import Composer
 
 SENT = "。;!?\n"
+# the words with which a text says what a name is ("3项重点任务是指…", "X包括…")
+DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
 LABEL = re.compile(r"\s*(第[零一二三四五六七八九十百千]+条\s*|\([一二三四五六七八九十]+\)\s*|\d+\.\s*|[一二三四五六七八九十]+是)")
 MAX_QUOTE = 170
 MATCH = 0.42  # lexical coverage above which a sentence/provision is taken as answering the question

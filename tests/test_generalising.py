@@ -136,3 +136,23 @@ def test_a_comparison_of_whose_consent_comes_first_is_answered_per_document(engi
 def test_a_walk_from_one_step_until_another(engine):
     answer = engine.ask("重庆市局收到碳中心的申请材料以后怎么处理，一直到批准筹建？").answer
     assert all(label in answer for label in ("第十一条", "第十二条", "第十三条"))
+
+
+def test_two_quoted_names_asked_each_are_two_parts():
+    from assistant.decompose import split_parts
+    from assistant.understand import load_vocabulary
+
+    parts = split_parts("方案里的“重点任务”和“重点工程”分别指什么？", load_vocabulary().question_words)
+    assert [p.text for p in parts] == ["方案里的“重点任务”是指什么", "方案里的“重点工程”是指什么"]
+
+
+@pytest.mark.slow
+def test_each_quoted_name_gets_the_paragraph_defining_it(engine):
+    answer = engine.ask("江西那个双碳标准计量体系实施方案，“3项重点任务”和“5项重点工程和行动”分别是什么？").answer
+    assert "完善计量技术体系" in answer and "实施碳计量科技创新工程" in answer
+
+
+@pytest.mark.slow
+def test_english_finish_building_asks_the_construction_period(engine):
+    answer = engine.ask("How long does a Chongqing carbon metrology center have to finish building after approval?")
+    assert not answer.abstained and "3年" in answer.answer

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..numbers import parse_number
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams
-from ..writer import (Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
+from ..writer import (DEFINES, Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
 
 from .extractive import extractive
 from .goals import goals
@@ -28,6 +28,13 @@ def task(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if goal is not None:
             return goal
     lists = best_lists(ctx, q, scope, "tasks")
+    named = defining(ctx, q, scope)
+    first = next((h for h in hits if h.chunk.doc_id in q.doc_ids), None)
+    if named is not None and first is not None and (first.chunk.doc_id, first.chunk.article) != (
+            named[0].id, named[1].label) and not (lists and names_the_list(ctx, q, lists)):
+        # "…方案的“3项重点任务”是啥？" where the evidence puts the paragraph announcing them first
+        # and no extracted list is named: the paragraph that opens "3项重点任务是指…" says what they are
+        return sections(ctx, q, hits, scope, out, "task", chosen=named)
     if lists:
         list_arts = {(d.id, a.label) for d, a, _ in lists}
         in_scope = [h for h in hits if h.chunk.doc_id in {d.id for d in scope}]
@@ -418,13 +425,36 @@ def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> 
     return out.draft(intent, topic="tasks" if intent == "task" else intent)
 
 
+DEFINED_NAME = 4  # characters at least of a name the question writes that a paragraph opens by defining
+
+
+def defining(ctx: "Composer", q: Query, scope: list[Document]) -> tuple[Document, Article] | None:
+    """The article that opens by saying what a name the question quotes is (“3项重点任务” →
+    "3项重点任务是指…", "X包括…"): the longest such name; None when no article opens so."""
+    best = None
+    for d in scope:
+        title = ctx._title_grams.get(d.id, set())
+        for art in d.articles:
+            m = LABEL.match(d.text, art.start)
+            head = d.text[m.end() if m and not art.is_section else art.start: art.start + 40]
+            for w in DEFINES:
+                at = head.find(w)
+                name = head[:at].strip() if at > 0 else ""
+                if len(name) >= DEFINED_NAME and (f"“{name}”" in q.text or f'"{name}"' in q.text) and not bigrams(name) <= title \
+                        and (best is None or len(name) > best[0]):
+                    best = (len(name), d, art)
+    return (best[1], best[2]) if best else None
+
+
 def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer, intent: str,
-             *, evidence=None) -> Draft:
+             *, evidence=None, chosen: tuple[Document, Article] | None = None) -> Draft:
     """Articles/sections without an extracted list: the best one (``evidence``: the retriever's
     top hit, when the caller already chose it), and when it introduces a list ("包括:",
     "以下几个方面"), the headings of the sections that follow."""
     doc = ctx.docs.get(evidence.chunk.doc_id) if evidence is not None else None
     art = doc.article(evidence.chunk.article) if doc is not None else None
+    if chosen is not None:
+        doc, art = chosen
     if art is not None:
         d = doc
     else:
