@@ -156,3 +156,21 @@ def test_each_quoted_name_gets_the_paragraph_defining_it(engine):
 def test_english_finish_building_asks_the_construction_period(engine):
     answer = engine.ask("How long does a Chongqing carbon metrology center have to finish building after approval?")
     assert not answer.abstained and "3年" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_may_we_question_gets_the_evidences_norm(engine):
+    answer = engine.ask("重庆碳中心的数据可不可以提供给合作单位？").answer
+    assert answer.startswith("重庆办法第二十六条") and "不得向任何机构和个人提供" in answer
+
+
+@pytest.mark.slow
+def test_a_phrase_only_one_article_writes_brings_that_article(engine):
+    answer = engine.ask("湖北能源计量中心按不按碳计量中心那个办法管？")
+    assert not answer.abstained and "含能源计量中心" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_topic_word_without_a_number_asked_is_answered_from_the_evidence(engine):
+    answer = engine.ask("我们建的是能源计量中心，湖北碳计量中心的办法对我们适用吗？")
+    assert not answer.abstained and "没有给出这一数字" not in answer.answer

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..understand import Query
-from ..writer import (Draft, Writer)
+from ..writer import (Draft, Writer, sentence_spans)
 from .numeric import date_topic, numeric
 
 if TYPE_CHECKING:
@@ -18,22 +18,90 @@ if TYPE_CHECKING:
 BESIDES = re.compile(r"除了|除此之外|除此以外|以外还|之外还|besides|apart from|other than")
 
 
+RARE_PHRASE = 5  # characters at least of a question's phrase that only one article of a document writes
+RARE_HITS = 2  # top retrieved articles in scope searched for it
+
+
+def rare_phrase_article(ctx: "Composer", q: Query, hits):
+    """(document, article) of a top retrieved article that writes a phrase of the question
+    (RARE_PHRASE+ characters, not of the document's title) which no other article of its
+    document writes ("能源计量中心" → 第一条 "湖北省碳计量中心(含能源计量中心…)"); None otherwise."""
+    text = q.question
+    for h in [h for h in hits if h.chunk.doc_id in q.doc_ids][:RARE_HITS]:
+        doc = ctx.docs.get(h.chunk.doc_id)
+        art = doc.article(h.chunk.article) if doc else None
+        if art is None:
+            continue
+        for n in range(len(text) - RARE_PHRASE + 1):
+            phrase = text[n:n + RARE_PHRASE]
+            if (re.fullmatch(r"[\u4e00-\u9fff]+", phrase) and phrase in art.text and phrase not in doc.meta.title
+                    and sum(phrase in a.text for a in doc.articles) == 1):
+                return doc, art
+    return None
+
+
+# a question whether something may be done ("能直接拿给合作企业用吗？", "能不能以学校名义申请？")
+PERMISSION = re.compile(r"能不能|可不可以|能否|可否|可以[^，,。？?]{0,14}吗|能[^，,。？?]{0,16}(?:吗|不)\s*[?？]?\s*$|"
+                        r"允不允许|允许[^，,。？?]{0,10}吗|让不让|行不行|\bcan (?:we|i|it|they)\b|\bmay (?:we|i)\b|allowed")
+# the words with which a sentence states what may or must (not) be done
+NORM = re.compile(r"不得|禁止|严禁|应当|必须|可以|可按|不能|未经")
+NORM_MIN = 0.72  # cosine at least of the norm sentence to the question
+NORM_MARGIN = 0.04  # ... and at most this much below the best sentence of the evidence
+NORM_CHARS = 2  # characters of the question's subject (beyond the document's title) the norm writes
+NORM_HITS = 3  # top retrieved articles in scope searched for it
+
+
+def permission_sentence(ctx: "Composer", q: Query, hits):
+    """(document, article, start, end) of the sentence stating a norm (不得/可以/应当 …) that is
+    most like a may-we question among the top retrieved articles' sentences (the embedder's
+    cosine); None without an embedder or below NORM_MIN."""
+    found = []
+    for h in [h for h in hits if h.chunk.doc_id in q.doc_ids][:NORM_HITS]:
+        doc = ctx.docs.get(h.chunk.doc_id)
+        art = doc.article(h.chunk.article) if doc else None
+        if art is not None:
+            found += [(doc, art, s, e) for s, e in sentence_spans(doc, art)]
+    sims = ctx.similarities(q.question, [d.text[s:e] for d, _, s, e in found]) if found else None
+    if not sims:
+        return None
+    def about_it(n: int) -> bool:  # it writes two characters at least of the question's subject
+        doc, _, s, e = found[n]
+        own = set("".join(q.terms.split())) - set(doc.meta.title)
+        return len(own & set(doc.text[s:e])) >= NORM_CHARS
+
+    norms = [(sim, n) for n, sim in enumerate(sims) if NORM.search(found[n][0].text[found[n][2]:found[n][3]]) and about_it(n)]
+    if not norms:
+        return None
+    best, at = max(norms)
+    # (and nearly as like the question as the evidence's best sentence: not a norm about something else)
+    return found[at] if best >= NORM_MIN and best >= max(sims) - NORM_MARGIN else None
+
+
 def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [d for d in (ctx.docs[i] for i in q.doc_ids if i in ctx.docs)]
     if not q.topics and date_topic(ctx, q, [d for d in scope if d.meta.kind == "regulation"]):
         return numeric(ctx, q, hits, out)  # a date asked of the documents: their date rule
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
     lexical = max((ctx.coverage(ctx.qgrams(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
-    if not ranked or ranked[0][0] < 0.3 or (lexical < 0.25 and not ctx.asked_what_is(q)):
+    norm = permission_sentence(ctx, q, hits) if PERMISSION.search(q.text) else None
+    if norm is None and (not ranked or ranked[0][0] < 0.3 or (lexical < 0.25 and not ctx.asked_what_is(q))):
         who = "、".join(ctx.who(d) for d in scope[:4]) if q.jurisdictions else "语料中的文件"
         out.line(f"{who}没有能回答这个问题的内容，无法回答。")
         out.line(f"现有文件：{ctx.corpus_summary()}。")
         return out.draft(q.intent if q.intent != "numeric" else "other", abstained=True)
-    top = ranked[0][0]
+    top = ranked[0][0] if ranked else 0.0
     picked = [(d, a) for sc, d, a in ranked[:3] if sc >= 0.8 * top]
+    rare = rare_phrase_article(ctx, q, hits)
+    if rare is not None and rare not in picked:  # the evidence writes the question's own rare phrase
+        picked = [rare] + picked[:2]
+    if norm is not None and rare is None:  # "数据能拿给合作企业用吗？": the evidence's rule on doing it ("未经允许,不得…")
+        picked = [norm[:2]] + [x for x in picked if x != norm[:2]][:2]
     for n, (d, art) in enumerate(picked):
         grams = ctx.qgrams(q, d)
         sents = ctx.best_sentences(q, d, art, grams, n=4 if BESIDES.search(q.text) else 2)
+        if norm is not None and (d, art) == norm[:2]:
+            sents = sorted({*[x for x in sents if not (x[1] < norm[3] and norm[2] < x[2])][:1],
+                            (1.0, norm[2], norm[3])}, key=lambda x: x[1])
         listed: list[str] = []
         if n == 0:  # a quoted sentence announces the list ("应具备以下条件:"): the list, whole
             for _, s, e in sents:

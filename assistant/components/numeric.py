@@ -96,6 +96,12 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not topics and any(d.meta.kind == "regulation" for d in scope):
         topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else []
+    if not topics and not (q.asks_number or q.scores or q.dates or q.years or q.durations) and all(
+            d.meta.kind == "regulation" for d in scope):
+        # routed here by a topic word while asking no number ("…这个办法管得着吗？"): the evidence
+        from .extractive import extractive  # (extractive hands date questions to numeric)
+
+        return extractive(ctx, q, hits, out)
     if not topics or all(d.meta.kind != "regulation" for d in scope):
         return quantities(ctx, q, hits, out)
     if q.scores and (PASS_SCORE in (set(topics) | set(q.topics)) or ctx.rules(PASS_SCORE, [d.id for d in scope])):
