@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .numbers import find_quantities, format_value, normalise
@@ -156,7 +157,8 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
     if not NUMBER_ASKED.search(q.text):
         return []
     pcts = {(_number(r), r.comparator) for r in rules if r.unit == "%" and _number(r) is not None}
-    figures = [x for x in _user_figures(q) if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日")]
+    figures = [_as_people(q.text, x) for x in _user_figures(q)
+               if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日", "%")]
     if len(pcts) == 1 and len(figures) == 2 and has_cue(q.text, ctx.vocab.gap_words):
         return _share_gap(*pcts.pop(), figures)
     if len(pcts) != 1 or len(figures) != 1:
@@ -166,6 +168,17 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
     shown = format_value(int(value) if float(value).is_integer() else round(value, 2), base.unit)
     bound = "至少" if comparator in MIN else "至多" if comparator in MAX else ""
     return [f"按您给出的{base.text}计，{format_value(pct, '%')}为{bound}{shown}（您给出的{base.text}×{format_value(pct, '%')}）。"]
+
+
+_PERSONS = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人员|计量师|专家|职工|员工|工程师|人)")
+
+
+def _as_people(text: str, x):
+    """A count of persons in 人 whatever counter the user wrote ("48个注册计量师", "80人" alike),
+    so that two of them compare; other figures as written."""
+    if x.unit in ("个", "名", "位") and _PERSONS.match(text, x.end):
+        return replace(x, unit="人")
+    return x
 
 
 def _share_gap(pct, comparator, figures) -> list[str]:

@@ -174,3 +174,9 @@ def test_a_phrase_only_one_article_writes_brings_that_article(engine):
 def test_a_topic_word_without_a_number_asked_is_answered_from_the_evidence(engine):
     answer = engine.ask("我们建的是能源计量中心，湖北碳计量中心的办法对我们适用吗？")
     assert not answer.abstained and "没有给出这一数字" not in answer.answer
+
+
+@pytest.mark.slow
+def test_a_share_of_people_counted_with_mixed_counters(engine):
+    answer = engine.ask("江西注册计量师占比目标是60%，我们单位共50人，有25个注册计量师，还差几个？").answer
+    assert "30人" in answer and "还差5人" in answer
