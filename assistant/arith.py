@@ -159,6 +159,8 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
     pcts = {(_number(r), r.comparator) for r in rules if r.unit == "%" and _number(r) is not None}
     figures = [_as_people(q.text, x) for x in _user_figures(q)
                if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日", "%")]
+    if {x.unit for x in figures} <= {"人", "个", "名", "位"} and "人" in {x.unit for x in figures}:
+        figures = [replace(x, unit="人") for x in figures]  # (one is persons: the other counts them too)
     if len(pcts) == 1 and len(figures) == 2 and has_cue(q.text, ctx.vocab.gap_words):
         return _share_gap(*pcts.pop(), figures)
     if len(pcts) != 1 or len(figures) != 1:

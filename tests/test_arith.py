@@ -74,7 +74,7 @@ def test_a_yearly_ordinal_moved_to_the_year_asked(engine):
 
 def test_a_share_target_against_the_users_whole_and_part_gives_the_gap(engine):
     answer = engine.ask("我们是江西的法定计量机构，共有50个技术人员，其中注册计量师20个，按2025年占比目标还差几个？")
-    assert "60%为30个" in answer.answer and "还差10个" in answer.answer
+    assert "60%为30人" in answer.answer and "还差10人" in answer.answer
     assert not any(c.status == "contradicted" for c in answer.checks)
 
 
