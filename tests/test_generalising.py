@@ -180,3 +180,11 @@ def test_a_topic_word_without_a_number_asked_is_answered_from_the_evidence(engin
 def test_a_share_of_people_counted_with_mixed_counters(engine):
     answer = engine.ask("江西注册计量师占比目标是60%，我们单位共50人，有25个注册计量师，还差几个？").answer
     assert "30人" in answer and "还差5人" in answer
+
+
+@pytest.mark.slow
+def test_sub_items_of_every_heading_added_up(engine):
+    answer = engine.ask("东营那份意见里主要任务下面的小项加起来总共多少条？").answer
+    assert "加起来为22条" in answer and "（3＋8＋7＋4＝22）" in answer
+    one = engine.ask("东营“加强计量监督管理”那部分下面一共几条？").answer
+    assert "加起来" not in one

@@ -17,8 +17,10 @@ from ..types import Article, Document
 from ..writer import measure, span_in
 from .lists import best_lists
 
-ASKS = re.compile(r"(?:几|多少)(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
-_WORD = re.compile(r"(?:几|多少)(\w)")
+ASKS = re.compile(r"(?:几|多少)(?:小|具体)?(?:项|条|种|类|点|份|大项|方面|个(?!人|工作日|月|小时|百分))|(?:有|列了?)(?:几|多少)(?=[,，。?？]|$)")
+_WORD = re.compile(r"(?:几|多少)(?:小|具体)?(\w)")
+# "四项主要任务底下一共多少条？": the sub-items of every heading of a plan, added up
+_ALL_GROUPS = re.compile(r"(?:一共|总共|加起来|合计|总计)[^，,。？?]{0,8}(?:几|多少)|(?:底下|下面|之下)[^，,。？?]{0,6}(?:一共|总共|加起来)")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]+)(?:大)?(?:项|部分|方面)")
 _GROUP = re.compile(r"^(\([一二三四五六七八九十]+\))\d+\.$")
 MATCH = 0.42  # as compose.MATCH: how much of the question's subject a list's lead-in must cover
@@ -82,6 +84,10 @@ def count(c, q, hits, draft, out_cls):
     if not draft.abstained and any(x.unit == unit for x in find_quantities(draft.text)):
         return None
     scope = [c.docs[i] for i in q.doc_ids if i in c.docs]
+    if _ALL_GROUPS.search(q.text) and not _ORDINAL.search(q.text):
+        totalled = _all_groups(c, q, scope, word, out_cls)
+        if totalled is not None:
+            return totalled
     bonus = c.hit_bonus(hits)
     found = []
     for d in scope:
@@ -127,6 +133,29 @@ def count(c, q, hits, draft, out_cls):
                     s = art.start + m.start(1)
                     out.line(f"- {c.span_written(d, s, s + len(m.group(1)))} {out.cite(d, art.label, s, s + len(m.group(1)))}")
     return out.draft(draft.intent if not draft.abstained else "task", topic="count")
+
+
+def _all_groups(c, q, scope, word: str, out_cls):
+    """Each numbered heading of a plan with how many sub-items it lists ("(二)1." … "(二)8."),
+    and their sum; None when no plan in scope numbers its sub-items."""
+    out = out_cls(c)
+    for d in [d for d in scope if d.meta.kind != "regulation"]:
+        groups = _groups(d)
+        named = _sections(c, q, d)
+        if len(groups) < 2 or (named and named[0] >= MATCH):  # (one heading named: its own count)
+            continue
+        total = sum(len(arts) for arts in groups.values())
+        first = min(a.number for arts in groups.values() for a in arts)
+        lead = next((a for a in d.articles if a.number == first - 1), None)
+        if lead is not None and c.is_intro(d.text[lead.start:lead.end]):  # "提出了四项主要任务,包括:"
+            out.line(f"{c.who(d)}：{c.quote_span(out, d, lead, lead.start, lead.end)}")
+        out.line(f"{c.who(d)}各项之下的小项加起来为{total}{word}：")
+        for label, arts in groups.items():
+            head_end = d.text.find("。", arts[0].start, arts[0].end)
+            hs, he = arts[0].start, head_end if head_end > 0 else arts[0].end
+            out.line(f"- {c.span_written(d, hs, he)} {out.cite(d, arts[0].label, hs, he)}：下列{len(arts)}{word}")
+        out.line(f"（{'＋'.join(str(len(a)) for a in groups.values())}＝{total}）")
+    return out.draft("task", topic="count") if out.lines else None
 
 
 # "那20个目标任务具体是哪20个？": the items of a count the question states
