@@ -122,10 +122,8 @@ class Engine:
         text = query.question if not query.followup else f"{query.terms} {query.question}"
         all_ids = [d.id for d in self.docs]
         doc_ids = list(query.doc_ids) if query.doc_ids and len(query.doc_ids) < len(all_ids) else None
-        # the documents' words for the question's own (intents.yaml synonyms): lexical side only
-        folded = " ".join(w for w in query.terms.split() if w not in text)
         try:
-            return self.retriever.search(text, k=k, doc_ids=doc_ids, lexical_also=folded)
+            return self.retriever.search(text, k=k, doc_ids=doc_ids)
         except BadQuestionError:
             return []
 

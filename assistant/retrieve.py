@@ -357,10 +357,8 @@ class Retriever:
     # -- search -------------------------------------------------------------------------
     def search(self, query: str, *, k: int = 5, jurisdictions: Iterable[str] | str | None = None,
                doc_ids: Iterable[str] | str | None = None, kinds: Iterable[str] | str | None = None,
-               mode: str = "hybrid", lexical_also: str = "") -> list[Hit]:
-        """The k best chunks for ``query``; ``Hit.ranks`` holds each component's rank.
-        ``lexical_also``: words the lexical ranking matches besides the query's own (the
-        documents' wording of a colloquial word, 搬家 → 地址 变化); the dense ranking reads the query as asked."""
+               mode: str = "hybrid") -> list[Hit]:
+        """The k best chunks for ``query``; ``Hit.ranks`` holds each component's rank."""
         if mode not in MODES:
             raise BadFilterError(f"未知的检索模式 '{mode}'，可用：{', '.join(MODES)}。"
                                  f" Unknown mode {mode!r}; choose from {', '.join(MODES)}.")
@@ -379,7 +377,7 @@ class Retriever:
         if mode == "dense":
             ranked = self._per_article(self._dense_rank(text, allowed, k + 10))
             return [Hit(self.chunks[i], s, {"dense": r}) for r, (i, s) in enumerate(ranked[:k], 1)]
-        lexical = self._per_article(self._bm25_rank(f"{text} {lexical_also}".strip(), allowed, depth))[:depth]
+        lexical = self._per_article(self._bm25_rank(text, allowed, depth))[:depth]
         dense = self._per_article(self._dense_rank(text, allowed, depth + 10))[:depth]
         best_part: dict[str, int] = {}  # the part of an article that ranks best in either list
         for pair in itertools.zip_longest(lexical, dense):

@@ -110,12 +110,6 @@ def test_the_rest_of_the_article_when_the_user_knows_one_requirement(engine):
     assert "现场考核" in answer
 
 
-@pytest.mark.slow
-def test_a_colloquial_word_reaches_the_article_through_the_documents_wording(engine):
-    hits = engine.run("渝碳中心要搬家，需要做啥？").hits
-    assert ("chongqing-carbon-2024", "第二十四条") in [(h.chunk.doc_id, h.chunk.article) for h in hits[:3]]
-
-
 def test_a_run_of_abbreviations_names_each_place(engine):
     assert set(engine.understand("鄂渝津三个办法哪个最早施行？").jurisdictions) == {"湖北", "重庆", "天津"}
 
