@@ -56,7 +56,7 @@ KIND_FREE_COVERS = 0.6
 ITEM_QUOTE = 90  # characters of an announced list item quoted (its first sentence when shorter)
 
 
-def _defines(sentence: str, names) -> bool:
+def defines(sentence: str, names) -> bool:
     """The sentence opens by saying what one of ``names`` is (X是…, 本办法所称X是指…)."""
     head = LABEL.sub("", sentence.lstrip(), count=1)[:40]
     return any(re.match(rf"(?:本办法所称)?[\u4e00-\u9fff]{{0,6}}?{re.escape(x)}[,，]?(?:是指|是)(?!否|不)", head)
@@ -285,7 +285,7 @@ class Composer:
             out[n] = (score, doc, art)
         if defined:  # "X是什么？/X到底定位成什么？": the article that says "X是…" defines it
             for n, (score, doc, art) in enumerate(out):
-                if any(_defines(doc.text[s:e], defined) for s, e in sentence_spans(doc, art)):
+                if any(defines(doc.text[s:e], defined) for s, e in sentence_spans(doc, art)):
                     out[n] = (score + DEFINITION, doc, art)
         return sorted(out, key=lambda x: -x[0])
 
@@ -297,6 +297,8 @@ class Composer:
             c for k in q.kinds if k in self.vocab.doc_kinds for c in self.vocab.doc_kinds[k].cues
             if len(c) >= 3 and c in q.text]
         asked = [x for x in names if re.search(re.escape(x) + WHAT_IS, q.text)]
+        if not asked and re.search(r"[它其]" + WHAT_IS, q.text):  # "…计量数据中心，它的定位是什么？"
+            asked = [x for x in names if x in q.text]
         for k in q.kinds:  # a kind asked by one of its names is defined under any of them (计量数据基地 → 计量数据建设应用基地是指…)
             cues = [c for c in self.vocab.doc_kinds[k].cues if len(c) >= 3] if k in self.vocab.doc_kinds else []
             if any(x in cues for x in asked):

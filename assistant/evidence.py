@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from .compose import Composer
+from .compose import Composer, defines
 # drafts whose topic says the best-matching article is by design not what answers: the step after
 # the one named, who an application goes to, which documents a document rests on
 from .components.basis import BASIS
@@ -143,8 +143,8 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
             or (q.foreign and not q.jurisdictions) or draft.topic in (NEXT_STEP, ROUTE, BASIS)):
         return draft  # (the step after the named one is by design not the best-matching article)
     top = _in_scope(q, hits)
-    if not top:
-        return draft
+    if not top or _defines_asked(composer, q, draft):
+        return draft  # (a draft quoting the document's own "X是…" for "X的定位是什么？" stands)
     cited = {(c.doc_id, c.article) for c in draft.citations}
     keys = [(h.chunk.doc_id, h.chunk.article) for h in top]
     if _number_unasked(composer, q, draft):
@@ -190,6 +190,14 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
     line = _quote(composer, out, best)
     draft.extend(out.draft(draft.intent), f"相关条文：{line}")
     return draft
+
+
+def _defines_asked(composer: Composer, q: Query, draft: Draft) -> bool:
+    """The draft's first quoted sentence says what a name the question asks about is."""
+    names = composer.asked_what_is(q)
+    first = draft.citations[0] if draft.citations else None
+    doc = composer.docs.get(first.doc_id) if first is not None else None
+    return bool(names and doc is not None and defines(doc.text[first.start:first.end], names))
 
 
 def unsaid(composer: Composer, q: Query, hits, whole: Draft, *, retriever=None) -> Draft | None:

@@ -182,3 +182,9 @@ def test_sub_items_of_every_heading_added_up(engine):
     assert "加起来为22条" in answer and "（3＋8＋7＋4＝22）" in answer
     one = engine.ask("东营“加强计量监督管理”那部分下面一共几条？").answer
     assert "加起来" not in one
+
+
+@pytest.mark.slow
+def test_the_documents_own_definition_stands_against_a_lexical_neighbour(engine):
+    answer = engine.ask("天津的计量数据中心，它的定位到底是什么？").answer
+    assert answer.startswith("天津办法第二条") and "实践载体" in answer
