@@ -293,7 +293,7 @@ class Composer:
         """The names a question asks what they are ("计量数据中心的定位是什么？" → 计量数据中心):
         its subject phrases and the document kind's names it uses, right before 是什么/定位/性质."""
         phrases = self._question_phrases(q) if phrases is None else phrases
-        names = [p for p in phrases if len(p) >= 4] + [
+        names = [p for p in phrases if len(p) >= 4 and not any(w in p for w in WHAT_IS_WORDS)] + [
             c for k in q.kinds if k in self.vocab.doc_kinds for c in self.vocab.doc_kinds[k].cues
             if len(c) >= 3 and c in q.text]
         asked = [x for x in names if re.search(re.escape(x) + WHAT_IS, q.text)]
