@@ -188,3 +188,9 @@ def test_sub_items_of_every_heading_added_up(engine):
 def test_the_documents_own_definition_stands_against_a_lexical_neighbour(engine):
     answer = engine.ask("天津的计量数据中心，它的定位到底是什么？").answer
     assert answer.startswith("天津办法第二条") and "实践载体" in answer
+
+
+@pytest.mark.slow
+def test_who_approves_is_no_route_question(engine):
+    answer = engine.ask("重庆碳中心验收过了，最后是谁批准成立的？").answer
+    assert "第二十一条" in answer and "第十五条" not in answer

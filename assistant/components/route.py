@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 ROUTE = "route"  # the draft's topic: the evidence review leaves it be (the words are not in the text)
 
 # the question asks for a body on the way (who receives, who consents first)
-ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交到哪|报到哪|交哪里|报哪里|谁先?(?:同意|点头|审核|审批|批|签字|盖章)|"
+ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交到哪|报到哪|交哪里|报哪里|谁先(?:同意|点头|审核|审批|批|签字|盖章)|谁(?:同意|点头|审核|签字|盖章)|"
                         r"先过|先经过|先找|先报|直接找|直接向|直接报|直接交|直接申请|直接递|直接把[^，,。？?]{0,8}?(?:递|交|报|送)|第一步|哪个部门|哪一级|哪级|"
                         r"渠道|途径|路径|哪条线|哪条路|走哪条|谁出面|由谁报|谁来报|谁去报|"
                         r"who (?:do|should|must)|to whom|through whom|via whom|which (?:department|authority|office)|route|channel")
