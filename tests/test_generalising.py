@@ -194,3 +194,11 @@ def test_the_documents_own_definition_stands_against_a_lexical_neighbour(engine)
 def test_who_approves_is_no_route_question(engine):
     answer = engine.ask("重庆碳中心验收过了，最后是谁批准成立的？").answer
     assert "第二十一条" in answer and "第十五条" not in answer
+
+
+@pytest.mark.slow
+def test_a_record_window_against_months_the_user_gives(engine):
+    fails = engine.ask("天津这边，我们2024年4月出过一次生产安全事故，2026年9月能申报计量数据中心吗？").answer
+    assert fails.startswith("按您描述的情况，不符合") and "不满3年" in fails
+    meets = engine.ask("天津这边，我们2020年4月出过一次生产安全事故，2026年9月能申报计量数据中心吗？").answer
+    assert "不满3年" not in meets and "已满3年" in meets

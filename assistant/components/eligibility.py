@@ -149,21 +149,20 @@ def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
 
 
 def _window_from_dates(q: Query, years) -> tuple[str, str] | None:
-    """A record window ("3年内没有…事故") held against the user's dates: the event's (the earlier
-    one) and when they mean to apply (a later date, or a year-month); None without both."""
-    event = min(q.dates) if q.dates else None
-    if event is None:
+    """A record window ("3年内没有…事故") held against the user's dates: the event's (the earliest
+    date or year-month: "2023年10月出过一次事故") and when they mean to apply (a later one); None
+    without both. A year-month spans its whole month, so a verdict holds for every day of it."""
+    spans = sorted([(d, d, date_cn(d)) for d in q.dates]
+                   + [(first, last, f"{first.year}年{first.month}月") for _, _, first, last in year_months(q.text)])
+    if len(spans) < 2:
         return None
-    span = next(((d, d, date_cn(d)) for d in sorted(q.dates) if d > event), None)
-    if span is None:
-        span = next(((first, last, f"{first.year}年{first.month}月") for _, _, first, last in year_months(q.text)
-                     if first > event), None)
-    if span is None:
+    event, later = spans[0], next((x for x in spans[1:] if x[0] > spans[0][1]), None)
+    if later is None:
         return None
-    end = tl.add_period(event, years, "年")
-    first, last, said = span
-    if last < end:
-        return ("fails", f"从您给出的{date_cn(event)}到您说的{said}不满{years:g}年")
-    if first > end:
-        return ("meets", f"从您给出的{date_cn(event)}到您说的{said}已满{years:g}年")
+    end_first, end_last = tl.add_period(event[0], years, "年"), tl.add_period(event[1], years, "年")
+    first, last, said = later
+    if last < end_first:
+        return ("fails", f"从您给出的{event[2]}到您说的{said}不满{years:g}年")
+    if first > end_last:
+        return ("meets", f"从您给出的{event[2]}到您说的{said}已满{years:g}年")
     return ("unknown", f"您说的{said}正跨{years:g}年的边界，请按具体日期核对")
