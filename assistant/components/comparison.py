@@ -274,10 +274,6 @@ def _count_of(ctx: "Composer", d, picks, n: int) -> str:
     return f"{ctx.who(d)}分散规定在{'、'.join(labels)}"
 
 
-def _first_label(cell) -> str:
-    return cell[0][0].label if cell else ""
-
-
 def _goals_of(ctx: "Composer", doc: Document, years) -> list[tuple[Article, int, int]]:
     """The sentences of a plan that open with a target year the question names (到2035年,…),
     each with the sentences after it in its paragraph up to the next target year (at most 160

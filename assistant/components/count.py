@@ -55,6 +55,12 @@ def _groups(doc: Document) -> dict[str, list[Article]]:
     return out
 
 
+def _heading(doc: Document, arts: list[Article]) -> tuple[int, int]:
+    """(start, end) of a heading group's heading: its first section's first sentence."""
+    end = doc.text.find("。", arts[0].start, arts[0].end)
+    return arts[0].start, end if end > 0 else arts[0].end
+
+
 def _sections(c, q, doc: Document):
     """(score, group label, sections) of the heading the question names (by its words, a quoted
     phrase or an ordinal 第二大项)."""
@@ -65,8 +71,7 @@ def _sections(c, q, doc: Document):
     grams = c.qgrams(q, doc)
     best = None
     for n, (label, arts) in enumerate(groups.items(), 1):
-        head_end = doc.text.find("。", arts[0].start, arts[0].end)
-        heading = doc.text[arts[0].start:head_end if head_end > 0 else arts[0].end]
+        heading = doc.text[slice(*_heading(doc, arts))]
         score = c.coverage(grams, heading)
         if ordinal and int(parse_number(ordinal.group(1))) == n:
             score += 1.0
@@ -124,8 +129,7 @@ def count(c, q, hits, draft, out_cls):
                 out.line(f"- {p.item}{head} {out.cite(d, p.article, p.start, p.start + len(head))}")
         else:
             _, label, arts = best
-            head_end = d.text.find("。", arts[0].start, arts[0].end)
-            hs, he = arts[0].start, head_end if head_end > 0 else arts[0].end
+            hs, he = _heading(d, arts)
             out.line(f"{c.who(d)}“{c.span_written(d, hs, he)}”下列{len(arts)}{word} {out.cite(d, arts[0].label, hs, he)}：")
             for art in arts:
                 m = re.match(r"\s*(?:\([一二三四五六七八九十]+\)[^。]*。\s*)?(\d+\.[^。]{0,40})", art.text)
@@ -151,8 +155,7 @@ def _all_groups(c, q, scope, word: str, out_cls):
             out.line(f"{c.who(d)}：{c.quote_span(out, d, lead, lead.start, lead.end)}")
         out.line(f"{c.who(d)}各项之下的小项加起来为{total}{word}：")
         for label, arts in groups.items():
-            head_end = d.text.find("。", arts[0].start, arts[0].end)
-            hs, he = arts[0].start, head_end if head_end > 0 else arts[0].end
+            hs, he = _heading(d, arts)
             out.line(f"- {c.span_written(d, hs, he)} {out.cite(d, arts[0].label, hs, he)}：下列{len(arts)}{word}")
         out.line(f"（{'＋'.join(str(len(a)) for a in groups.values())}＝{total}）")
     return out.draft("task", topic="count") if out.lines else None

@@ -99,9 +99,9 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     for n, (d, art) in enumerate(picked):
         grams = ctx.qgrams(q, d)
         sents = ctx.best_sentences(q, d, art, grams, n=4 if BESIDES.search(q.text) else 2)
-        if norm is not None and (d, art) == norm[:2]:
-            sents = sorted({*[x for x in sents if not (x[1] < norm[3] and norm[2] < x[2])][:1],
-                            (1.0, norm[2], norm[3])}, key=lambda x: x[1])
+        if norm is not None and (d, art) == norm[:2]:  # the norm sentence, and the best one apart from it
+            other = next((x for x in sents if not (x[1] < norm[3] and norm[2] < x[2])), None)
+            sents = sorted([x for x in (other, (1.0, norm[2], norm[3])) if x is not None], key=lambda x: x[1])
         listed: list[str] = []
         if n == 0:  # a quoted sentence announces the list ("应具备以下条件:"): the list, whole
             for _, s, e in sents:
