@@ -203,9 +203,12 @@ class Engine:
                 whole_hits = whole_hits if whole_hits is not None else self.retrieve(query)
                 part_draft = self._compose(q, whole_hits)
                 top = {(h.chunk.doc_id, h.chunk.article) for h in whole_hits[:3]}
-                if not draft.abstained and not any((c.doc_id, c.article) in top for c in part_draft.citations):
-                    part_draft = draft  # off the question's evidence: the whole question's answer stands for it
                 part_hits = whole_hits
+                if (not draft.abstained and not any((c.doc_id, c.article) in top for c in part_draft.citations)
+                        and not (part_draft.topic in q.topics and part_draft.topic != draft.topic)):
+                    # off the question's evidence and no rule of a topic of its own ("…哪天发的？
+                    # 啥时候生效？" → 施行日期): the whole question's answer stands for it
+                    part_draft = draft
             else:
                 part_hits = self.retrieve(q)
                 part_draft = self._compose(q, part_hits)

@@ -202,3 +202,28 @@ def test_a_record_window_against_months_the_user_gives(engine):
     assert fails.startswith("按您描述的情况，不符合") and "不满3年" in fails
     meets = engine.ask("天津这边，我们2020年4月出过一次生产安全事故，2026年9月能申报计量数据中心吗？").answer
     assert "不满3年" not in meets and "已满3年" in meets
+
+
+@pytest.mark.slow
+def test_a_leaning_part_asking_a_rule_of_its_own_is_answered(engine):
+    # the first part is answered from the manifest; "啥时候生效？" leans on it for the document
+    # but asks the 施行 rule, which the first part's evidence does not hold
+    answer = engine.ask("湖北数据基地那个办法哪天发的？啥时候生效？").answer
+    assert "2023年2月17日" in answer and "2023年3月1日" in answer
+
+
+@pytest.mark.slow
+def test_a_period_asked_within_gets_the_within_rule(engine):
+    # "多长时间内搞完" shares 筹建 with the acceptance lead time (届满3个月前) as much as with the
+    # construction period (3年内): the frame it asks in (…内) tells them apart
+    answer = engine.ask("湖北碳中心批筹后，筹建要在多长时间内搞完？")
+    assert not answer.abstained and "3年内" in answer.answer
+
+
+def test_the_frame_a_period_is_asked_in():
+    from assistant.components.numeric import _frame
+
+    assert _frame("多长时间内要建完") == "<="
+    assert _frame("提前多久申请验收") == "before"
+    assert _frame("多久一次复查") == "every"
+    assert _frame("筹建期是多久") == ""

@@ -38,6 +38,19 @@ RULE_MATCH = 0.05  # a rule's sentence must share this much with the question (L
 CLEAR_WINNER = 1.3  # … and say it clearly better than any other topic's rule
 
 
+# the frame a period question asks in, against the rule's comparator: a span to finish within
+# ("多长时间内搞完" ↔ 3年内), a lead time before a deadline ("提前多久" ↔ 届满3个月前), a cycle
+# ("多久一次" ↔ 每5年)
+_FRAMES = (("<=", re.compile(r"(?:多长时间|多久|多长|几年|几个月|几天|多少天)(?:以)?内|最多|最长|不超过")),
+           ("before", re.compile(r"提前(?:多久|多长|几)|(?:多久|多长时间|几个月|几天|几年)(?:以)?前")),
+           ("every", re.compile(r"(?:多久|几年|多长时间)一次|每(?:几|隔)|隔(?:几|多久)")))
+FRAME_FIT, FRAME_MISFIT = 1.5, 0.5
+
+
+def _frame(text: str) -> str:
+    return next((name for name, rx in _FRAMES if rx.search(text)), "")
+
+
 def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
     完？"): the topic of the period rule, among the documents in scope, whose sentence says most
@@ -45,13 +58,17 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     if not PERIOD.search(q.text):
         return ""
     scores: dict[str, float] = {}
+    frame = _frame(q.text)
     for d in scope:
         grams = ctx.qgrams(q, d)
         for rule in ctx.table.rules:
             if rule.doc_id != d.id or rule.unit not in PERIOD_UNITS or rule.topic in ("target", "other"):
                 continue
             s, e = ctx.rule_span(rule)
-            scores[rule.topic] = max(scores.get(rule.topic, 0.0), ctx.lexicon.match(grams, d.text[s:e]))
+            score = ctx.lexicon.match(grams, d.text[s:e])
+            if frame:
+                score *= FRAME_FIT if rule.comparator == frame else FRAME_MISFIT
+            scores[rule.topic] = max(scores.get(rule.topic, 0.0), score)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0), ("", 0.0)]
     (topic, best), (_, second) = ranked[0], ranked[1]
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
