@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import cn2an
+
 from .compose import Composer
-from .numbers import find_quantities
+from .numbers import find_quantities, parse_number
 from .understand import Query, subject_terms, text_bigrams
 from .writer import Draft, Writer, measure, sentence_spans
 
@@ -71,13 +73,26 @@ def _plain(text: str) -> str:
 
 
 # "3项重点任务是啥？": a counted term the question names, and the words that define it in a text
-_COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两])(项|个|大|条|类)([\u4e00-\u9fff]{2,10}?)(?=是|有|包括|分别|具体|指|都|和|[?？,，。]|$)")
+_COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两])(项|个|大|条|类)([\u4e00-\u9fff]{2,10}?)(?=是|有|包括|分别|具体|指|都|和|与|及|各|[?？,，。、]|$)")
 _DEFINES = r"(?:和[\u4e00-\u9fff]{1,6})?(?:是指|主要包括|包括|分别是|主要有)"
 
 
 def _items_of(doc, art) -> list:
     """The sections split from an article's paragraph (第8段·一是, 第8段·二是 …)."""
     return [a for a in doc.articles if a.label.startswith(f"{art.label}·")]
+
+
+def _term(m: re.Match) -> re.Pattern:
+    """Where a document defines the counted term ``m`` writes, as the question writes it or in
+    other words of the same count: the number either way (五/5) and the noun with the document's
+    qualifier before it ("五项工程" → "5项重点工程和行动是指…")."""
+    try:
+        n = parse_number(m.group(1))
+        numbers = "|".join(dict.fromkeys([m.group(1), str(n), cn2an.an2cn(n) if isinstance(n, int) else m.group(1)]))
+    except ValueError:
+        numbers = re.escape(m.group(1))
+    return re.compile(rf"(?<![\d一二三四五六七八九十两])(?:{numbers}){m.group(2)}[\u4e00-\u9fff]{{0,4}}?"
+                      rf"{re.escape(m.group(3))}(?:{_DEFINES}|[。:：])")
 
 
 def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
@@ -90,7 +105,7 @@ def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
     for m in _COUNTED.finditer(q.text):
         # defined in words (3项重点任务是指…), or announced before the items split from its
         # paragraph (今年重点抓好三项工作。一是…二是…三是…)
-        term = re.compile(re.escape(m.group(0)) + f"(?:{_DEFINES}|[。:：])")
+        term = _term(m)
         for did in q.doc_ids or list(composer.docs):
             doc = composer.docs.get(did)
             for hit in (term.finditer(doc.text) if doc else ()):

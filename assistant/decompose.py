@@ -119,19 +119,35 @@ def split_parts(question: str, question_words) -> list[Part]:
 
 
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{2,24})[”\"」]")
-_EACH_ASK = re.compile(r"分别(?:是|指|有|包括)?(?:啥|什么|哪些|哪几[个项条])")
+_EACH_ASK = re.compile(r"(?:分别|各自|各)((?:是|指|有|包括)?(?:啥|什么|哪些|哪几[个项条]))")
+
+
+_COUNTED = re.compile(r"(?<![第\d一二两三四五六七八九十])(?:\d+|[一二两三四五六七八九十]{1,3})(?:项|个|条|大|类|方面)")
+_JOINS = re.compile(r"(?:和|与|及|以及|、|，|,|还有)+$")
 
 
 def _each_quoted(asked: str) -> list[str]:
-    """A question asking what each of two or more quoted names is ("“A”和“B”分别是啥？"): one
-    question per name, with the asking words after them; [] otherwise."""
-    names = _QUOTED.findall(asked)
+    """A question asking what each of two or more named things is: quoted names ("“A”和“B”
+    分别是啥？") or counted ones ("3项重点任务和5项重点工程分别是啥？"): one question per name,
+    with the asking words after them; [] otherwise."""
     tail = _EACH_ASK.search(asked)
-    if len(names) < 2 or len(names) > MAX_PARTS or not tail:
+    if not tail:
         return []
-    head = asked[:asked.find(names[0]) - 1]  # what comes before the first name ("江西…方案的")
-    ask = tail.group(0)[2:] or "是什么"
-    return [f"{head}“{n}”{ask if ask.startswith('是') else '是' + ask}" for n in names]
+    ask = tail.group(1)
+    ask = ask if ask.startswith("是") else "是" + ask
+    names = _QUOTED.findall(asked)
+    if 2 <= len(names) <= MAX_PARTS:
+        head = asked[:asked.find(names[0]) - 1]  # what comes before the first name ("江西…方案的")
+        return [f"{head}“{n}”{ask}" for n in names]
+    counts = [m.start() for m in _COUNTED.finditer(asked, 0, tail.start())]
+    end = re.sub(r"具体$", "", asked[:tail.start()])
+    if not 2 <= len(counts) <= MAX_PARTS:
+        return []
+    head = asked[:counts[0]]
+    names = [_JOINS.sub("", end[a:b]) for a, b in zip(counts, [*counts[1:], len(end)])]
+    if any(len(n) < 4 for n in names):  # a count with no noun of its own ("3项和5项分别是啥")
+        return []
+    return [f"{head}{n}{ask}" for n in names]
 
 
 def covered(part_citations, part_values, citations, values) -> bool:
@@ -143,6 +159,17 @@ def covered(part_citations, part_values, citations, values) -> bool:
     said_values = {(str(v.get("value")), v.get("unit")) for v in values}
     new_values = {(str(v.get("value")), v.get("unit")) for v in part_values} - said_values
     return all(said(c) for c in part_citations) and not new_values
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\[[^\[\]]*\]|[\s。，,；;：:、.]", "", text)
+
+
+def written(part_text: str, blocks: list[str]) -> bool:
+    """Every line of a part's draft is already written in the answer (the same quote, its
+    value too, under other punctuation): nothing to add."""
+    said = _bare("\n".join(blocks))
+    return all(_bare(line) in said for line in part_text.split("\n") if _bare(line))
 
 
 def _key(c: Citation) -> tuple:
@@ -173,6 +200,9 @@ def merge_parts(whole: "Draft", drafts: list[tuple[Part, "Draft"]]) -> tuple["Dr
             continue
         answered.append((part, d))
         if covered(d.citations, d.values, citations, values):
+            continue
+        if blocks and written(d.text, blocks):
+            values += [v for v in d.values if v not in values]  # (written already: they count as stated)
             continue
         said = {line.strip() for b in blocks for line in b.split("\n") if line.strip()}
         new = [line for line in d.text.split("\n") if line.strip() not in said]  # (not the whole's lines again)

@@ -227,3 +227,28 @@ def test_the_frame_a_period_is_asked_in():
     assert _frame("提前多久申请验收") == "before"
     assert _frame("多久一次复查") == "every"
     assert _frame("筹建期是多久") == ""
+
+
+def test_two_counted_names_asked_each_are_two_parts():
+    from assistant.decompose import _each_quoted
+
+    assert _each_quoted("方案里的3项重点任务、5项重点工程和行动分别是啥？") == [
+        "方案里的3项重点任务是啥", "方案里的5项重点工程和行动是啥"]
+    assert _each_quoted("那两项措施和三类主体各是什么") == ["那两项措施是什么", "那三类主体是什么"]
+    # article numbers are no counts; a count with no noun of its own is no name
+    assert _each_quoted("第十三条和第十五条分别是啥") == []
+    assert _each_quoted("3项和5项分别是啥") == []
+
+
+def test_a_part_whose_lines_are_already_written_adds_nothing():
+    from assistant.decompose import written
+
+    said = ["江西材料：5项重点工程和行动是指实施A工程、开展B行动 [江西·第9段]。"]
+    assert written("江西材料：5项重点工程和行动是指实施A工程、开展B行动。 [江西·第9段]", said)
+    assert not written("不算合格：您的得分76分，距合格还差4分。\n江西材料：5项重点工程和行动是指实施A工程", said)
+
+
+@pytest.mark.slow
+def test_each_of_two_counted_lists_is_answered(engine):
+    answer = engine.ask("江西双碳计量那个实施方案里，三项任务与五项工程各是什么？").answer
+    assert "健全计量服务体系" in answer and "开展双碳标准计量试点行动" in answer
