@@ -44,7 +44,7 @@ class Part:
 
 
 _CHOICE = re.compile(r"还是")  # "A还是B？" offers answers to the question before it
-_NOT_ASKING = re.compile(r"[这那]几")  # "这几个办法里" names, it does not ask
+_NOT_ASKING = re.compile(r"[这那好]几|几乎")  # "这几个办法里" names, "运行好几年了" tells: they do not ask
 
 
 def _asks(text: str, words: tuple[str, ...]) -> bool:

@@ -252,3 +252,19 @@ def test_a_part_whose_lines_are_already_written_adds_nothing():
 def test_each_of_two_counted_lists_is_answered(engine):
     answer = engine.ask("江西双碳计量那个实施方案里，三项任务与五项工程各是什么？").answer
     assert "健全计量服务体系" in answer and "开展双碳标准计量试点行动" in answer
+
+
+def test_a_statement_with_several_years_in_it_asks_nothing():
+    from assistant.decompose import split_parts
+
+    words = ("几", "多少", "吗", "什么", "啥")
+    parts = split_parts("我们的中心已经运行好几年了，几乎没出过问题。复查多少年一次？", words)
+    assert [p.text for p in parts] == ["我们的中心已经运行好几年了，几乎没出过问题。复查多少年一次？"]
+    two = split_parts("运行好几年了。复查多少年一次？通过了会发什么？", words)
+    assert [p.text for p in two] == ["复查多少年一次？", "通过了会发什么？"]
+
+
+@pytest.mark.slow
+def test_a_formal_thing_issued_is_no_question_about_the_documents_status(engine):
+    answer = engine.ask("天津数据中心复查几年一次？过了以后市里会不会出个正式的东西？").answer
+    assert "试行" not in answer and "五年" in answer
