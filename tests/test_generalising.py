@@ -268,3 +268,21 @@ def test_a_statement_with_several_years_in_it_asks_nothing():
 def test_a_formal_thing_issued_is_no_question_about_the_documents_status(engine):
     answer = engine.ask("天津数据中心复查几年一次？过了以后市里会不会出个正式的东西？").answer
     assert "试行" not in answer and "五年" in answer
+
+
+@pytest.mark.slow
+def test_english_build_out_once_approved_and_re_examine(engine):
+    years = engine.ask("For Tianjin's metrology data center, how long to finish the build-out once approved?")
+    assert not years.abstained and "3年内" in years.answer
+    cycle = engine.ask("How often does Chongqing re-examine its city-level carbon metrology centers?")
+    assert not cycle.abstained and "5年" in cycle.answer
+
+
+@pytest.mark.slow
+def test_a_change_report_is_no_application_route(engine):
+    # "…发生重大变化时,应及时向…报告" routes a change, not the application, and a question
+    # that says 也 but names the application it asks about is not leaning on anything
+    route = engine.ask("湖北数据基地和天津数据中心，申请走的路径有什么不一样？").answer
+    assert "提出筹建申请" in route and "年度工作总结报告" not in route
+    direct = engine.ask("重庆申请碳计量中心，是不是也要先过区县这一关？")
+    assert direct.topic == "route" and "第八条" in direct.answer

@@ -33,9 +33,14 @@ ASKS_ACTOR = re.compile(r"找谁|找哪|向谁|交给谁|报给谁|递给谁|交
 SENTENCE = re.compile(r"向[^，,。；;]{2,24}?(?:提出|提交|报送|申请|报告)")
 # what a route is for, when the question names it: its sentences must say it too
 ACTIONS = {"验收": ("验收",), "年度": ("年度",), "年报": ("年度",), "总结": ("总结",), "延期": ("延期",),
-           "整改": ("整改",), "变化": ("变化",), "搬": ("变化",)}
+           "整改": ("整改",), "变化": ("变化",), "搬": ("变化",), "换": ("变化",), "变更": ("变化",)}
 OBJECT = 12  # characters after 向…提出 that say what is sent
+NAMES_APPLICATION = re.compile(r"申报|申请|报[^告到给]")
 ELLIPTIC = re.compile(r"又|也|呢\s*[?？]?\s*$|^\s*那")  # a question leaning on what came before
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(p, 0, at) for p in "。；;\n") + 1
 
 
 def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
@@ -44,8 +49,10 @@ def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     if not ASKS_ACTOR.search(q.text) or q.intent == "comparison" or len(q.doc_ids) > 2:
         return None
     wanted = [w for key, words in ACTIONS.items() if key in q.text for w in words]
-    if not wanted and ELLIPTIC.search(q.text):
-        return None  # "重庆又要谁先同意？": it routes what was said before, which this part does not name
+    if not wanted and ELLIPTIC.search(q.text) and not NAMES_APPLICATION.search(q.text):
+        # "重庆又要谁先同意？": it routes what was said before, which this part does not name
+        # ("天津报数据中心，也得先过区局吗？" names the application it routes)
+        return None
     best = None
     for did in q.doc_ids:
         doc = ctx.docs.get(did)
@@ -54,7 +61,8 @@ def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
         grams = ctx.qgrams(q, doc, drop_intent="procedure")
         for art in doc.articles:
             # what each route sentence sends: its words and the few after ("提出验收申请")
-            sent = [art.text[m.start():m.end() + OBJECT] for m in SENTENCE.finditer(art.text)]
+            # (from the sentence's start: "发生重大变化时,应及时向…报告" reports a change)
+            sent = [art.text[_sentence_start(art.text, m.start()):m.end() + OBJECT] for m in SENTENCE.finditer(art.text)]
             others = [w for ws in ACTIONS.values() for w in ws if w not in wanted]
             if wanted:  # it sends what is asked, not another step ("提出延期验收考核申请" for 验收)
                 sent = [x for x in sent if any(w in x for w in wanted) and not any(w in x for w in others)]
