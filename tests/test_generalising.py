@@ -286,3 +286,11 @@ def test_a_change_report_is_no_application_route(engine):
     assert "提出筹建申请" in route and "年度工作总结报告" not in route
     direct = engine.ask("重庆申请碳计量中心，是不是也要先过区县这一关？")
     assert direct.topic == "route" and "第八条" in direct.answer
+
+
+@pytest.mark.slow
+def test_a_short_first_article_is_quoted_to_its_last_sentence(engine):
+    # "怎么审？批了会给什么？": the review, the approval and what is issued are the article's
+    # three sentences; the best two left out the task book
+    answer = engine.ask("湖北数据基地筹建申请交上去后省局怎么审？批了会给什么？").answer
+    assert "材料审查和实地核查" in answer and "筹建任务书" in answer

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 BESIDES = re.compile(r"除了|除此之外|除此以外|以外还|之外还|besides|apart from|other than")
 
 
+WHOLE_SENTENCES = 3  # the first article is quoted whole when it has at most this many sentences
+WHOLE_CHARS = 200  # ... and characters
+
 RARE_PHRASE = 5  # characters at least of a question's phrase that only one article of a document writes
 RARE_HITS = 2  # top retrieved articles in scope searched for it
 
@@ -98,7 +101,9 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         picked = [norm[:2]] + [x for x in picked if x != norm[:2]][:2]
     for n, (d, art) in enumerate(picked):
         grams = ctx.qgrams(q, d)
-        sents = ctx.best_sentences(q, d, art, grams, n=4 if BESIDES.search(q.text) else 2)
+        whole = n == 0 and len(sentence_spans(d, art)) <= WHOLE_SENTENCES and len(art.text) <= WHOLE_CHARS
+        # (the first article, when short, whole: "怎么审？批了发什么？" reads on to its last sentence)
+        sents = ctx.best_sentences(q, d, art, grams, n=4 if BESIDES.search(q.text) or whole else 2)
         if norm is not None and (d, art) == norm[:2]:  # the norm sentence, and the best one apart from it
             other = next((x for x in sents if not (x[1] < norm[3] and norm[2] < x[2])), None)
             sents = sorted([x for x in (other, (1.0, norm[2], norm[3])) if x is not None], key=lambda x: x[1])
