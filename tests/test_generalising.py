@@ -294,3 +294,9 @@ def test_a_short_first_article_is_quoted_to_its_last_sentence(engine):
     # three sentences; the best two left out the task book
     answer = engine.ask("湖北数据基地筹建申请交上去后省局怎么审？批了会给什么？").answer
     assert "材料审查和实地核查" in answer and "筹建任务书" in answer
+
+
+def test_those_few_points_or_tells_it_does_not_ask_a_number(engine):
+    few = engine.understand("东营那几句关于计量文化的原话是啥？")
+    assert not few.asks_number and few.intent != "numeric"
+    assert engine.understand("保障措施有几条？").asks_number
