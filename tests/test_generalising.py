@@ -300,3 +300,11 @@ def test_those_few_points_or_tells_it_does_not_ask_a_number(engine):
     few = engine.understand("东营那几句关于计量文化的原话是啥？")
     assert not few.asks_number and few.intent != "numeric"
     assert engine.understand("保障措施有几条？").asks_number
+
+
+@pytest.mark.slow
+def test_a_may_we_question_gets_the_norm_before_a_shared_phrase(engine):
+    # "碳排放数据" is also in 第六条 (…数据库建设), once: the norm sentence answers a may-we question
+    answer = engine.ask("湖北碳计量中心，外面的公司想要我们手里的碳排放数据，能直接给吗？").answer
+    assert answer.index("第二十一条") < answer.index("第六条") if "第六条" in answer else "第二十一条" in answer
+    assert "不得向任何机构和个人提供相关数据" in answer

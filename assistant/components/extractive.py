@@ -97,7 +97,8 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     rare = rare_phrase_article(ctx, q, hits)
     if rare is not None and rare not in picked:  # the evidence writes the question's own rare phrase
         picked = [rare] + picked[:2]
-    if norm is not None and rare is None:  # "数据能拿给合作企业用吗？": the evidence's rule on doing it ("未经允许,不得…")
+    if norm is not None:  # "数据能拿给合作企业用吗？": the evidence's rule on doing it ("未经允许,不得…"),
+        # before an article that only shares a phrase with the question ("碳排放数据" → 数据库建设)
         picked = [norm[:2]] + [x for x in picked if x != norm[:2]][:2]
     for n, (d, art) in enumerate(picked):
         grams = ctx.qgrams(q, d)
