@@ -87,14 +87,15 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
     lexical = max((ctx.coverage(ctx.qgrams(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
     norm = permission_sentence(ctx, q, hits) if PERMISSION.search(q.text) else None
-    if norm is None and (not ranked or ranked[0][0] < 0.3 or (lexical < 0.25 and not ctx.asked_what_is(q))):
+    rare = rare_phrase_article(ctx, q, hits)
+    if norm is None and rare is None and (not ranked or ranked[0][0] < 0.3
+                                          or (lexical < 0.25 and not ctx.asked_what_is(q))):
         who = "、".join(ctx.who(d) for d in scope[:4]) if q.jurisdictions else "语料中的文件"
         out.line(f"{who}没有能回答这个问题的内容，无法回答。")
         out.line(f"现有文件：{ctx.corpus_summary()}。")
         return out.draft(q.intent if q.intent != "numeric" else "other", abstained=True)
     top = ranked[0][0] if ranked else 0.0
     picked = [(d, a) for sc, d, a in ranked[:3] if sc >= 0.8 * top]
-    rare = rare_phrase_article(ctx, q, hits)
     if rare is not None and rare not in picked:  # the evidence writes the question's own rare phrase
         picked = [rare] + picked[:2]
     if norm is not None:  # "数据能拿给合作企业用吗？": the evidence's rule on doing it ("未经允许,不得…"),
