@@ -643,7 +643,7 @@ def _unit_family(units) -> set[str]:
     return fam
 
 
-_WHAT = re.compile(r"干啥|干什么|做什么|做啥|干嘛|哪些")  # (not 什么: "合格线是什么？" asks a number)
+_WHAT = re.compile(r"干啥|干什么|做什么|做啥|干嘛|哪些|谁|哪个部门|哪个单位|哪一级|哪级")  # (not 什么: "合格线是什么？" asks a number)
 
 
 # words right before a number of points that make it a mark, not the user's score

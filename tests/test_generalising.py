@@ -316,3 +316,9 @@ def test_a_rare_phrase_of_the_question_in_the_evidence_is_not_refused(engine):
     # the question although little else of it matches
     answer = engine.ask("湖北能源计量中心也照碳中心的办法管理吗？")
     assert not answer.abstained and "含能源计量中心" in answer.answer
+
+
+def test_who_with_a_topic_word_asks_no_number(engine):
+    # 建成 names the construction period; 谁 asks an actor, not how long
+    q = engine.understand("天津数据中心建成以后，平时谁来监管？")
+    assert q.intent != "numeric" and not q.asks_number
