@@ -59,6 +59,15 @@ def _asks(text: str, words: tuple[str, ...]) -> bool:
 _LEANS_BACK = re.compile(r"\s*(?:也|还|都|是不是|是否|一样|同样|照样)")
 
 
+_WHAT_ASKED = re.compile(r"^([\u4e00-\u9fff]{2,})(?:是)?(?:啥|什么)[?？]?$")
+
+
+def _subject_and_ask(piece: str, words) -> bool:
+    """A short piece naming what it asks about ("主题啥？"); not a verb with 谁 or a bare
+    "要报告？", which lean on the piece before them."""
+    return bool(_WHAT_ASKED.match(piece.strip(" ,，、")))
+
+
 def _topic_shift(piece: str, words) -> bool:
     """"天津那个数据中心呢，": a new subject with 呢 and no question of its own."""
     core = piece.strip(" ,，、")
@@ -88,7 +97,8 @@ def split_parts(question: str, question_words) -> list[Part]:
                 if groups and not pending and _CHOICE.search(piece) and not any(w in piece for w in words):
                     groups[-1] += piece  # "…归谁管，省局还是市里？": the choices of the question before
                     continue
-                if _asks(piece, words) and len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS:
+                if _asks(piece, words) and (len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS
+                                            or _subject_and_ask(piece, words)):
                     if groups and not pending and _topic_shift(groups[-1], words) and _LEANS_BACK.match(piece):
                         groups[-1] += piece  # "天津那个呢，也是这么久？": one question about the new subject
                     elif groups and not pending and not _asks(groups[-1], words):

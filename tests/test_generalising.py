@@ -322,3 +322,13 @@ def test_who_with_a_topic_word_asks_no_number(engine):
     # 建成 names the construction period; 谁 asks an actor, not how long
     q = engine.understand("天津数据中心建成以后，平时谁来监管？")
     assert q.intent != "numeric" and not q.asks_number
+
+
+def test_a_short_piece_naming_what_it_asks_is_a_part():
+    from assistant.decompose import split_parts
+
+    words = ("几", "多少", "吗", "什么", "啥", "谁", "哪")
+    assert [p.text for p in split_parts("东营的实施意见有几项主要任务，目标啥？", words)] == [
+        "东营的实施意见有几项主要任务", "目标啥？"]
+    # a verb with 谁 leans on the piece before it
+    assert len(split_parts("年度总结几月报、报给谁？", words)) == 1
