@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .types import AnswerPart, Citation
+from .understand import SEVERAL
 
 if TYPE_CHECKING:
     from .compose import Draft
@@ -44,11 +45,10 @@ class Part:
 
 
 _CHOICE = re.compile(r"还是")  # "A还是B？" offers answers to the question before it
-_NOT_ASKING = re.compile(r"[这那好]几|几乎")  # "这几个办法里" names, "运行好几年了" tells: they do not ask
 
 
 def _asks(text: str, words: tuple[str, ...]) -> bool:
-    text = _NOT_ASKING.sub("", text) if "几" in text else text
+    text = SEVERAL.sub("", text) if "几" in text else text  # ("这几个办法里" names, "运行好几年了" tells)
     if re.search(r"[?？]\s*$", text):
         return True
     if any(w in text for w in words):
@@ -62,7 +62,7 @@ _LEANS_BACK = re.compile(r"\s*(?:也|还|都|是不是|是否|一样|同样|照�
 _WHAT_ASKED = re.compile(r"^([\u4e00-\u9fff]{2,})(?:是)?(?:啥|什么)[?？]?$")
 
 
-def _subject_and_ask(piece: str, words) -> bool:
+def _subject_and_ask(piece: str) -> bool:
     """A short piece naming what it asks about ("主题啥？"); not a verb with 谁 or a bare
     "要报告？", which lean on the piece before them."""
     return bool(_WHAT_ASKED.match(piece.strip(" ,，、")))
@@ -98,7 +98,7 @@ def split_parts(question: str, question_words) -> list[Part]:
                     groups[-1] += piece  # "…归谁管，省局还是市里？": the choices of the question before
                     continue
                 if _asks(piece, words) and (len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS
-                                            or _subject_and_ask(piece, words)):
+                                            or _subject_and_ask(piece)):
                     if groups and not pending and _topic_shift(groups[-1], words) and _LEANS_BACK.match(piece):
                         groups[-1] += piece  # "天津那个呢，也是这么久？": one question about the new subject
                     elif groups and not pending and not _asks(groups[-1], words):
@@ -119,7 +119,7 @@ def split_parts(question: str, question_words) -> list[Part]:
                 g = g.strip(" ,，、")
                 (asked if _asks(g, words) else context).append(g)
     if len(asked) == 1 and not english:
-        each = _each_quoted(asked[0])
+        each = _each_named(asked[0])
         if each:  # "“3项重点任务”和“5项重点工程和行动”分别是啥？": one question per quoted name
             asked = each
     if len(asked) <= 1 or len(asked) > MAX_PARTS:
@@ -136,7 +136,7 @@ _COUNTED = re.compile(r"(?<![第\d一二两三四五六七八九十])(?:\d+|[一
 _JOINS = re.compile(r"(?:和|与|及|以及|、|，|,|还有)+$")
 
 
-def _each_quoted(asked: str) -> list[str]:
+def _each_named(asked: str) -> list[str]:
     """A question asking what each of two or more named things is: quoted names ("“A”和“B”
     分别是啥？") or counted ones ("3项重点任务和5项重点工程分别是啥？"): one question per name,
     with the asking words after them; [] otherwise."""
@@ -150,9 +150,9 @@ def _each_quoted(asked: str) -> list[str]:
         head = asked[:asked.find(names[0]) - 1]  # what comes before the first name ("江西…方案的")
         return [f"{head}“{n}”{ask}" for n in names]
     counts = [m.start() for m in _COUNTED.finditer(asked, 0, tail.start())]
-    end = re.sub(r"具体$", "", asked[:tail.start()])
     if not 2 <= len(counts) <= MAX_PARTS:
         return []
+    end = re.sub(r"具体$", "", asked[:tail.start()])
     head = asked[:counts[0]]
     names = [_JOINS.sub("", end[a:b]) for a, b in zip(counts, [*counts[1:], len(end)])]
     if any(len(n) < 4 for n in names):  # a count with no noun of its own ("3项和5项分别是啥")

@@ -374,7 +374,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     num_cues = vocab.intents.of("numeric")
     # weak cues are nouns (期限, 周期): a question asking which items, how or who ("改成哪些方式？")
     # does not ask for a number because it names one of them
-    counting = _SEVERAL.sub("些", _WHICH.sub("哪些", text))  # 哪几项 asks which items, not how many
+    counting = SEVERAL.sub("些", _WHICH.sub("哪些", text))  # 哪几项 asks which items, not how many
     weak = [c for c in num_cues.weak if _any(counting, (c,))]
     weak_number = any(len(c) == 1 for c in weak) or (bool(weak) and not _any(text, vocab.asks_other))
     asks_number = bool(asked_units or _any(counting, num_cues.strong) or weak_number
@@ -382,7 +382,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
                               paired=_pair_kinds(mentions, kind_mentions))
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
-    intent = _intent(_SEVERAL.sub("些", text), vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
+    intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
     if (intent == "numeric" and topics and "target" not in topics and not asks_number and not dates and not years
             and not scores and _WHAT.search(text)):
@@ -726,14 +726,15 @@ def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:
 
 _WORKING_DAYS = re.compile(r"工作日")
 _WHICH = re.compile(r"哪几(?!年|月)")  # 哪几项 asks which items; 哪几年 asks years
-_SEVERAL = re.compile(r"[这那好]几|几乎")  # "那几句原话", "运行好几年了": they point or tell, not ask
+SEVERAL = re.compile(r"[这那好]几|几乎")  # "那几句原话", "运行好几年了": they point or tell, not ask
 
 
 def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j) -> str:
     spec = vocab.intents
     scores = {}
     plain = _WORKING_DAYS.sub("日", text)  # a unit, not the task cue 工作 ("7个工作日")
-    counting = _SEVERAL.sub("些", _WHICH.sub("哪些", text))  # 哪几项 asks which items, not how many
+    # 哪几项 asks which items, not how many; "那几句原话" points at them ("这几个办法" still compares)
+    counting = SEVERAL.sub("些", _WHICH.sub("哪些", text))
     for name in spec.order:
         cues = spec.of(name)
         t = counting if name == "numeric" else text if name == "timeline" else plain

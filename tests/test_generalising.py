@@ -230,14 +230,14 @@ def test_the_frame_a_period_is_asked_in():
 
 
 def test_two_counted_names_asked_each_are_two_parts():
-    from assistant.decompose import _each_quoted
+    from assistant.decompose import _each_named
 
-    assert _each_quoted("方案里的3项重点任务、5项重点工程和行动分别是啥？") == [
+    assert _each_named("方案里的3项重点任务、5项重点工程和行动分别是啥？") == [
         "方案里的3项重点任务是啥", "方案里的5项重点工程和行动是啥"]
-    assert _each_quoted("那两项措施和三类主体各是什么") == ["那两项措施是什么", "那三类主体是什么"]
+    assert _each_named("那两项措施和三类主体各是什么") == ["那两项措施是什么", "那三类主体是什么"]
     # article numbers are no counts; a count with no noun of its own is no name
-    assert _each_quoted("第十三条和第十五条分别是啥") == []
-    assert _each_quoted("3项和5项分别是啥") == []
+    assert _each_named("第十三条和第十五条分别是啥") == []
+    assert _each_named("3项和5项分别是啥") == []
 
 
 def test_a_part_whose_lines_are_already_written_adds_nothing():
