@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .numbers import find_quantities, format_value, normalise
+from .numbers import POINTS, find_quantities, format_value, normalise
 from .types import Event, Rule
 from .understand import Query, has_cue, text_bigrams
 from .writer import Draft
@@ -213,16 +213,17 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     of its unit ("公示压到5天，允许吗？" against 不少于7天)."""
     if q.scores or CONFIRM.search(q.text) or "您给出的" in draft.text or "您的得分" in draft.text:
         return "", ""
-    figures = _user_figures(q)
+    figures = _user_figures(q) + [x for x in find_quantities(q.text) if x.unit == "%" and x.comparator == "="
+                                  and isinstance(x.value, (int, float))]  # (a rate: against a target rate only)
     if not figures:
         return "", ""
-    bounds = [r for r in rules if _number(r) is not None and r.unit not in OWN_UNITS
+    bounds = [r for r in rules if _number(r) is not None and (r.unit not in OWN_UNITS or _rate_target(r))
               and (r.comparator in MIN | MAX or _goal(r))]
     pairs = []
     for r in bounds:
         _, canon = normalise(_number(r), r.unit)
         mine = [x for x in figures if normalise(x.value, x.unit)[1] == canon and not _same_as_rule(x, rules)
-                and _about(ctx, q, x, r)]
+                and _about(ctx, q, x, r) and (x.unit != "%" or _rate_target(r))]
         if len(mine) == 1:
             pairs.append((r, mine[0]))
     if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) != 1:
@@ -235,13 +236,17 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     if rule.comparator in MIN or _goal(rule):
         short = have < limit or (rule.comparator == ">" and have == limit)
         if not short:
-            return (f"满足：{given}不低于{label}的下限（{bound}）。" if YES_NO.search(q.text) else ""), ""
+            met = f"已达到：{given}不低于目标（{bound}）。" if rule.topic == "target" else \
+                f"满足：{given}不低于{label}的下限（{bound}）。"
+            return (met if YES_NO.search(q.text) else ""), ""
         diff = _in_unit(limit - have, canon, rule.unit, mine.unit)
         if diff is None:
             return "", ""
+        diff = diff[:-1] + POINTS if diff.endswith("%") else diff  # (90%－85% is 5个百分点)
         gap = f"{diff}（{label}{format_value(_number(rule), rule.unit)}－{given}）"
-        if rule.topic == "target":
-            return "", (f"按{given}计，距目标还差{gap}。" if NUMBER_ASKED.search(q.text) else "")
+        if rule.topic == "target":  # "现在85%，达标了吗？" → 未达到, and by how much
+            return ((f"未达到：{given}低于目标（{bound}），还差{gap}。", "") if YES_NO.search(q.text)
+                    else ("", f"按{given}计，距目标还差{gap}。" if NUMBER_ASKED.search(q.text) else ""))
         return (f"不符合：{given}少于{label}的下限（{bound}），还差{gap}。" if YES_NO.search(q.text)
                 else ""), ("" if YES_NO.search(q.text) else f"按{given}计，距下限还差{gap}。")
     over = have > limit or (rule.comparator == "<" and have == limit)
@@ -252,6 +257,11 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     diff = _in_unit(have - limit, canon, mine.unit, rule.unit)
     more = f"，超出{diff}" if diff else ""
     return f"不符合：{given}超过{label}的上限（{bound}）{more}。", ""
+
+
+def _rate_target(rule: Rule) -> bool:
+    """A plan's target rate ("建标覆盖率达到90%以上"), which a rate the user gives is weighed against."""
+    return rule.topic == "target" and rule.unit == "%"
 
 
 def _goal(rule: Rule) -> bool:

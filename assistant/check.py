@@ -18,7 +18,7 @@ import cn2an
 from .errors import UnknownDocumentError
 from .jurisdictions import canonical, corpus_names, find_in_text, resolve
 from .normalize import SourceMap, align, normalize_query
-from .numbers import Quantity, find_quantities, format_value, normalise, same_value
+from .numbers import POINTS, Quantity, find_quantities, format_value, normalise, same_value
 from .rules import OTHER, RulesTable, load_vocabulary
 from .types import Check, Document, Event, Rule
 
@@ -194,6 +194,7 @@ class _Checker:
             return None
         rule = self.number(text, operands[0])
         (x, ux), (y, uy), (t, ut) = (normalise(a.value, a.unit) for a in (*operands, q))
+        ut = "%" if q.unit == POINTS and ux == "%" else ut  # 5个百分点（90%－85%）
         if not (ux == uy == ut) or rule.status != "verified":
             return Check(q.text, "unsupported")
         if x - y != t:

@@ -47,6 +47,8 @@ HIT_WEIGHT = 0.4
 # whose sentence opens by saying it ("计量数据中心是研究探索…的实践载体", "本办法所称…是指…")
 WHAT_IS = r"[的到底究竟]{0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质)"
 WHAT_IS_WORDS = ("定位", "性质")
+# what two things are, compared ("A和B，性质定位上有啥区别？")
+_WHAT_IS_APART = re.compile(r"(?:定位|性质)(?:上|方面)?(?:有|的)?(?:啥|什么|何|哪些)?(?:区别|不同|差别|差异|异同)")
 DEFINITION = 1.2
 # a place without a document of the asked kind answers from its own documents when the question
 # asks this many subject bigrams besides the kind and the top evidence there holds this share
@@ -297,8 +299,8 @@ class Composer:
             c for k in q.kinds if k in self.vocab.doc_kinds for c in self.vocab.doc_kinds[k].cues
             if len(c) >= 3 and c in q.text]
         asked = [x for x in names if re.search(re.escape(x) + WHAT_IS, q.text)]
-        if not asked and re.search(r"[它其]" + WHAT_IS, q.text):  # "…计量数据中心，它的定位是什么？"
-            asked = [x for x in names if x in q.text]
+        if not asked and (re.search(r"[它其]" + WHAT_IS, q.text) or _WHAT_IS_APART.search(q.text)):
+            asked = [x for x in names if x in q.text]  # "…计量数据中心，它的定位是什么？", "A和B性质上有啥区别？"
         for k in q.kinds:  # a kind asked by one of its names is defined under any of them (计量数据基地 → 计量数据建设应用基地是指…)
             cues = [c for c in self.vocab.doc_kinds[k].cues if len(c) >= 3] if k in self.vocab.doc_kinds else []
             if any(x in cues for x in asked):
@@ -369,9 +371,11 @@ class Composer:
         if q.metadata:
             return date_gap(self, q, abstain.metadata(self, q, out))
         if q.missing_kind and q.explicit_kind and q.intent != "comparison":
-            said = abstain.mentioned(self, q, out)
-            if said is not None or not self.answers_without_kind(q, hits):
-                return said or abstain.missing_kind(self, q, out)
+            said = abstain.mentioned(self, q, out, yes_no_only=True)
+            if said is not None:
+                return said
+            if not self.answers_without_kind(q, hits):
+                return abstain.mentioned(self, q, out) or abstain.missing_kind(self, q, out)
         if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
         draft = (route(self, q, hits, out) or basis(self, q, hits, out)

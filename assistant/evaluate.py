@@ -14,7 +14,8 @@ field is gold metadata, never passed to the engine). Metrics:
 - numeric exact match: share of answerable questions with gold values whose answer states every
   gold value, after unit normalisation (1年 = 12个月; 天 = 日; 工作日 ≠ 日; a year written
   2035年 matches {"value": 2035, "unit": "年"}, and a month written 每年11月 matches
-  {"value": 11, "unit": "月"} — a bare 月 after a number is the calendar month); a range [3, 5] is stated by "3—5" or by both
+  {"value": 11, "unit": "月"} — a bare 月 after a number is the calendar month; 5个百分点 matches
+  {"value": 5, "unit": "%"} and the other way round, a gap between two rates); a range [3, 5] is stated by "3—5" or by both
   ends, and a stated range "3—5人" states each of its ends (3人, 5人); a date matches its value or any of its ``alternatives``. Stated values are the
   quantities found in the answer text plus the answer's ``values``;
 - must-mention coverage: share of must-mention phrases found in the answer text (compared
@@ -42,7 +43,7 @@ from pathlib import Path
 from .components import FALLBACK, intents
 from .jsonl import JsonlError, read_rows
 from .normalize import normalize_query
-from .numbers import find_quantities, normalise, same_value
+from .numbers import POINTS, find_quantities, normalise, same_value
 from .types import Answer, Document
 
 # question types: one per answer component (the fallback "other" is no type of its own), and abstentions
@@ -109,6 +110,8 @@ def value_found(gold: dict, stated: list[tuple[object, str]]) -> bool:
         if unit == "年" and u == "年份" and v == value:
             return True
         if unit in ("月份", "月") and u == "月份" and v == value:  # 11月 as written: the calendar month, like 2025年
+            return True
+        if {unit, u} == {"%", POINTS} and v == value:  # a gap of rates: 5个百分点 and "5%" say the same
             return True
         try:
             if not isinstance(v, str) and same_value(v, u, value, unit):

@@ -120,6 +120,14 @@ def same_value(a_value, a_unit: str, b_value, b_unit: str) -> bool:
     return av == bv
 
 
+POINTS = "个百分点"  # the difference of two percentages (90%－85% is 5个百分点, not 5%)
+
+
+def gap_unit(unit: str) -> str:
+    """The unit a difference of two figures in ``unit`` is written in."""
+    return POINTS if unit == "%" else unit
+
+
 def format_value(value, unit: str) -> str:
     """3年, 3—5人, 11月, 2023-03-01."""
     if unit in ("date", "年月"):

@@ -46,6 +46,9 @@ def _answer(text, *, values=(), citations=(), abstained=False, checks=()):
     ("应在2027年3月2日前申请", {"value": "2027-03-01", "unit": "date", "alternatives": ["2027-02-28"]}, False),
     ("占比达到60%", {"value": 60, "unit": "%"}, True),
     ("诚信计量示范单位5000家以上", {"value": 5000, "unit": "家"}, True),
+    ("距目标还差5个百分点", {"value": 5, "unit": "%"}, True),  # a gap of rates, either way
+    ("距目标还差5%", {"value": 5, "unit": "个百分点"}, True),
+    ("距目标还差6个百分点", {"value": 5, "unit": "%"}, False),
 ])
 def test_value_found(text, gold, found):
     assert value_found(gold, stated_values(_answer(text))) is found

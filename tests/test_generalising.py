@@ -332,3 +332,25 @@ def test_a_short_piece_naming_what_it_asks_is_a_part():
         "东营的实施意见有几项主要任务", "目标啥？"]
     # a verb with 谁 leans on the piece before it
     assert len(split_parts("年度总结几月报、报给谁？", words)) == 1
+
+
+@pytest.mark.slow
+def test_a_place_without_the_kind_that_mentions_it_answers_what_the_mention_says(engine):
+    # the mention holds what is asked (a target): quoted with its target year, not refused
+    goal = engine.ask("江西那边对国家碳计量中心定的什么目标？")
+    assert not goal.abstained and "力争筹建国家碳计量中心" in goal.answer and "2025年目标" in goal.answer
+    # the mention does not say what is asked (when it is accepted): refused, quoting the mention
+    when = engine.ask("江西国家碳计量中心哪年通过验收？")
+    assert when.abstained and "只有这一处提到" in when.answer and "力争筹建国家碳计量中心" in when.answer
+
+
+@pytest.mark.slow
+def test_what_two_kinds_are_compared_quotes_what_each_is(engine):
+    answer = engine.ask("湖北的碳计量中心跟计量数据基地在定位上有何不同？").answer
+    assert "省级计量测试服务机构" in answer and "技术服务组织" in answer and "第二条" in answer
+
+
+@pytest.mark.slow
+def test_how_a_named_scoring_form_scores_is_not_in_the_corpus(engine):
+    answer = engine.ask("天津那个申报评审评分表（附件2）怎么评分的？")
+    assert answer.abstained and "没有它的正文" in answer.answer

@@ -92,6 +92,24 @@ def test_a_plan_target_against_the_users_own_figure(index_settings):
     assert not any(c.status == "contradicted" for c in answer.checks)
 
 
+def test_a_gap_of_rates_is_in_percentage_points_and_recomputed(table, docs):
+    text = "江西材料：全省强检项目建标覆盖率达到90%以上。按您给出的85%计，距目标还差5个百分点（目标90%－您给出的85%）。"
+    assert _status(text, table, docs, "5个百分点") == "verified"
+    assert _status(text.replace("差5个百分点", "差4个百分点"), table, docs, "4个百分点") == "contradicted"
+
+
+@pytest.mark.slow
+def test_a_rate_against_a_plan_target_gets_a_verdict_in_points(index_settings):
+    from assistant.engine import Engine
+
+    engine = Engine.load(index_settings)
+    short = engine.ask("江西的强检项目建标覆盖率我们这边是83%，算达标了吗？")
+    assert short.answer.startswith("未达到：您给出的83%低于目标")
+    assert "还差7个百分点（目标90%－您给出的83%）" in short.answer
+    assert next(c.status for c in short.checks if c.claim == "7个百分点") == "verified"
+    assert engine.ask("江西的强检项目建标覆盖率我们这边是93%，算达标了吗？").answer.startswith("已达到")
+
+
 @pytest.mark.slow
 def test_what_follows_a_failed_rectification_is_given_when_asked(index_settings):
     from assistant.engine import Engine

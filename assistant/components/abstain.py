@@ -69,6 +69,7 @@ def uncovered_subject(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
 # a question about what a named document says inside ("评分表里各项分值", "任务书里要填哪些指标")
 _ASKS_CONTENT = re.compile(r"[里中内](?:的)?(?:各|具体|都|要求|规定|列|写|填|有)|[里中内][^，,。？?]{1,6}(?:填|写|列)(?:哪些|什么|啥)|具体内容|什么内容|哪些内容|分值|怎么分配"
                            r"|指标|模板|样式|格式|列一下|全文|原文|打分项|评分项|权重|评分标准|打分标准|扣分|栏目"
+                           r"|怎么(?:打分|评分|计分|算分)|各项.{0,2}(?:多少|几)分"
                            r"|各占|发我|发一份|看看|长什么样|什么样子|哪些字段|\bfields?\b|\btemplate\b|\bcontents?\b"
                            r"|show me|what(?:'s| is) in", re.IGNORECASE)
 NAMED_MATCH = 0.6  # share of a named document's own words (beyond the citing document's title) the question uses
@@ -275,12 +276,50 @@ _YES_NO = re.compile(r"有没有|是不是|是否|有无|提没提|提到.{0,12}
 MENTION_MIN = 5  # characters of the question's own wording, the kind's name among them and more
 
 
-def mentioned(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
-    """A yes/no question whether a jurisdiction without a document of the asked kind mentions one
-    ("江西有没有打算争取国家碳计量中心？"): its documents' sentence holding the question's own
-    wording of it answers yes; None when no sentence does (the abstention stands)."""
-    if not _YES_NO.search(q.text) or (q.asks_number and not q.followup):  # (a follow-up's own yes/no)
+def mentioned(ctx: "Composer", q: Query, out: Writer, *, yes_no_only: bool = False) -> Draft | None:
+    """A question to a jurisdiction without a document of the asked kind that its documents still
+    mention ("江西有没有打算争取国家碳计量中心？", "江西国家碳计量中心是什么目标？"): the sentence
+    holding the question's own wording of it (a yes/no question is answered yes); None when no
+    sentence does, or when the question asks what the mention does not say ("…什么时候验收？"):
+    the abstention stands (and quotes the mention)."""
+    asks_yes = _YES_NO.search(q.text) and not (q.asks_number and not q.followup)  # (a follow-up's own yes/no)
+    found = kind_phrases(ctx, q)
+    if not found or not (asks_yes or (not yes_no_only and _mention_answers(ctx, q, found))):
         return None
+    _quote_mentions(ctx, found, out, "有提到：" if asks_yes else "")
+    return out.draft("other") if out.lines else None
+
+
+def _mention_answers(ctx: "Composer", q: Query, found) -> bool:
+    """The mention's passage holds what the question asks: a rules topic its documents have
+    (目标 → the target), or every subject word of the question."""
+    if q.topics:
+        return all(ctx.rules(t, [d.id for d, _ in found]) for t in q.topics)
+    for d, phrase in found:
+        at = d.text.find(phrase)
+        art = next((a for a in d.articles if a.start <= at < a.end), None)
+        words = [w for w in q.terms.split() if len(w) >= 2 and w not in phrase]
+        if art is not None and words and all(w in art.text for w in words):
+            return True
+    return False
+
+
+def _quote_mentions(ctx: "Composer", found, out: Writer, lead: str) -> None:
+    for d, phrase in found:
+        at = d.text.find(phrase)
+        art = next((a for a in d.articles if a.start <= at < a.end), None)
+        if art is None:
+            continue
+        s, e = span_in(d.text, at, at + len(phrase), art.start, art.end)
+        years = re.findall(r"到(20\d\d)年", d.text[art.start:s])  # the target year the sentence is under
+        when = f"（{years[-1]}年目标）" if years and f"{years[-1]}年" not in d.text[s:e] else ""
+        out.line(f"{lead}{ctx.who(d)}{'' if art.is_section else art.label}{when}写道：{ctx.quote_span(out, d, art, s, e)}。")
+
+
+def kind_phrases(ctx: "Composer", q: Query) -> list:
+    """(document, phrase) for each document of a place without a document of the asked kind that
+    writes the question's own wording around the kind's name, longer than the name
+    ("国家碳计量中心" in 江西's interview): the question is about what that document says."""
     kinds = ctx.vocab.doc_kinds
     cues = [c for k in q.kinds if k in kinds for c in kinds[k].cues if len(c) >= 3]
     found = []
@@ -298,18 +337,7 @@ def mentioned(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
             if len(best) >= max(MENTION_MIN, len(cue) + 2):  # more than the kind's bare name
                 found.append((d, best))
                 break
-    if not found:
-        return None
-    for d, phrase in found:
-        at = d.text.find(phrase)
-        art = next((a for a in d.articles if a.start <= at < a.end), None)
-        if art is None:
-            continue
-        s, e = span_in(d.text, at, at + len(phrase), art.start, art.end)
-        years = re.findall(r"到(20\d\d)年", d.text[art.start:s])  # the target year the sentence is under
-        when = f"（{years[-1]}年目标）" if years and f"{years[-1]}年" not in d.text[s:e] else ""
-        out.line(f"有提到：{ctx.who(d)}{'' if art.is_section else art.label}{when}写道：{ctx.quote_span(out, d, art, s, e)}。")
-    return out.draft("other") if out.lines else None
+    return found
 
 
 def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
@@ -319,6 +347,7 @@ def missing_kind(ctx: "Composer", q: Query, out: Writer) -> Draft:
         out.line(f"语料中{j}没有{kind}方面的文件，无法按{j}的{kind}回答。")
         if have:
             out.line(f"{j}现有的文件是{'、'.join(ctx.name(d) for d in have)}。")
+    _quote_mentions(ctx, kind_phrases(ctx, q), out, "只有这一处提到：")  # "江西…国家碳计量中心什么时候验收？"
     others = [d for d in ctx.doc_list if doc_kind(d, ctx.vocab) == q.kinds[0]]
     if others:
         out.line(f"有{kind}办法的是：{'、'.join(dict.fromkeys(d.meta.jurisdiction for d in others))}。")

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..normalize import normalize_query
-from ..numbers import find_quantities, format_value, normalise
+from ..numbers import find_quantities, format_value, gap_unit, normalise
 from ..rules import target_year
 from ..types import Article, Document
 from ..understand import Query, has_cue, text_bigrams
@@ -416,7 +416,7 @@ def shortfall(ctx: "Composer", q: Query, chosen: list) -> str:
         mine = [x for x in given if x.unit == rule.unit and x.value < rule.value]
         if len(mine) == 1:
             target, have = rule.value, mine[0].value
-            return (f"按您给出的{have:g}{rule.unit}计，距目标还差{target - have:g}{rule.unit}"
+            return (f"按您给出的{have:g}{rule.unit}计，距目标还差{target - have:g}{gap_unit(rule.unit)}"
                     f"（目标{target:g}{rule.unit}－您给出的{have:g}{rule.unit}）。")
     return ""
 
