@@ -812,12 +812,18 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
             inherited.append("terms")
         if not query.facts and prev.facts:
             changes["facts"] = prev.facts
-        if not query.dates and prev.dates:
-            changes["dates"] = prev.dates
-        if not query.scores and prev.scores:  # "差几分？" after "…考了72分"
-            changes["scores"] = prev.scores
+    # the user's own dates and scores hold for the whole conversation ("我们2024年5月6日拿到批复。"
+    # … "那验收申请最晚啥时候递？"; "差几分？" after "…考了72分")
+    if not query.dates and prev.dates:
+        changes["dates"] = prev.dates
+        if changes.get("intent", query.intent) in ("numeric", "other") and _intent(
+                query.text, vocab, multi=False, all_j=False, has_date=True, topics=query.topics,
+                explicit_j=len(query.jurisdictions)) == "timeline":
+            changes["intent"] = "timeline"  # a date to compute from, given earlier
+    if not query.scores and prev.scores:
+        changes["scores"] = prev.scores
     if not inherited:
-        return query
+        return replace(query, **changes) if changes else query
     doc_ids, missing = _scope(list(jurisdictions), list(kinds), docs, vocab, explicit_j=bool(jurisdictions))
     return replace(query, jurisdictions=tuple(jurisdictions), kinds=tuple(kinds), explicit_kind=explicit_kind,
                    doc_ids=tuple(doc_ids), missing_kind=tuple(missing), followup=True,

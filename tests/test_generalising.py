@@ -354,3 +354,20 @@ def test_what_two_kinds_are_compared_quotes_what_each_is(engine):
 def test_how_a_named_scoring_form_scores_is_not_in_the_corpus(engine):
     answer = engine.ask("天津那个申报评审评分表（附件2）怎么评分的？")
     assert answer.abstained and "没有它的正文" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_date_given_in_an_earlier_turn_is_computed_from(engine):
+    history = [{"role": "user", "content": "跟你说下，我们2025年4月8日拿到了重庆碳计量中心的批筹文件。"},
+               {"role": "assistant", "content": "好的。筹建单位应在3年内完成建设工作（重庆办法第十四条）。"}]
+    answer = engine.ask("那验收最晚哪天得申请？", history=history)
+    assert answer.intent == "timeline" and "2028年1月8日" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_whole_process_walks_every_step_to_its_end(engine):
+    answer = engine.ask("天津计量数据中心从提交申请一直到正式成立，整个过程怎么走？").answer
+    labels = [f"第{n}条" for n in ("九", "十", "十三", "十六", "十八")]
+    assert all(label in answer for label in labels), answer
+    assert answer.index("第九条") < answer.index("第十八条")
+    assert "第一条" not in answer and "第二条" not in answer  # not the general provisions

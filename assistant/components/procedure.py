@@ -71,8 +71,10 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     top, doc, best = ranked[0]
     walked = walk(ctx, q, hits, doc, listed)
     if walked:
+        compact = len(walked) > MAX_WALK  # a whole process: each step by its first and last sentences
         for n, art in enumerate(walked):
-            out.line(f"{'' if n == 0 else '- '}{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out, limit=WALK_LIMIT)}")
+            body = article_body(ctx, q, doc, art, out, limit=WALK_LIMIT, lead_only=compact)
+            out.line(f"{'' if n == 0 else '- '}{ctx.who(doc)}{art.label}：{body}")
         return out.draft("procedure")
     if any(w in q.text for w in ctx.vocab.process):
         # a process: its steps in order, from the earliest step the question matches well (收到
@@ -108,7 +110,8 @@ def asks_a_walk(text: str) -> bool:
     return bool(_RANGE.search(text) or _AFTER_UNTIL.search(text) or _AFTER.search(text))
 
 
-MAX_WALK = 7  # articles at most in a walk through a process
+MAX_WALK = 7  # articles quoted in full (key sentences of a long one) in a walk through a process
+MAX_STEPS_WALKED = 12  # articles at most in a walk (beyond MAX_WALK, each by its first and last sentences)
 NEAR = 0.8  # a first step scoring this share of the best match counts as matching it
 WALK_LIMIT = 160  # characters of an article quoted whole in a walk; a longer one gives its key sentences
 
@@ -123,8 +126,10 @@ def _step(ctx: "Composer", q: Query, hits, doc: Document, words: str, listed, *,
         return None
     ranked = ctx.rank_articles(replace(q, terms=terms), hits, [doc.id], drop_intent="procedure")
     ranked = [x for x in ranked if (x[1].id, x[2].label) not in listed]
-    if before is not None:  # the first step of a process ending at ``before``: in its chapter, not after it
-        ranked = [x for x in ranked if x[2].chapter == before.chapter and x[2].number <= before.number]
+    if before is not None:  # the first step of a process ending at ``before``: not after it, and not
+        # in the general provisions (a chaptered document's first chapter says what it applies to)
+        opening = doc.articles[0].chapter if doc.articles else ""
+        ranked = [x for x in ranked if x[2].number <= before.number and not (opening and x[2].chapter == opening)]
     if not ranked or ranked[0][0] < 0.2:
         return None
     if first:
@@ -149,15 +154,19 @@ def walk(ctx: "Composer", q: Query, hits, doc: Document, listed) -> list[Article
     if start is None or end is None or end.number < start.number:
         return []
     steps = [a for a in doc.articles if start.number <= a.number <= end.number and (doc.id, a.label) not in listed]
-    return steps[:MAX_WALK] if len(steps) >= 2 else []
+    return steps[:MAX_STEPS_WALKED] if len(steps) >= 2 else []
 
 
-def article_body(ctx: "Composer", q: Query, doc: Document, art: Article, out: Writer, *, limit: int = 260) -> str:
-    """An article's text (without its label) when short; else its first, best and last sentences."""
+def article_body(ctx: "Composer", q: Query, doc: Document, art: Article, out: Writer, *, limit: int = 260,
+                 lead_only: bool = False) -> str:
+    """An article's text (without its label) when short; else its first, best and last sentences
+    (its first and last sentences, as one step of a long walk)."""
     sents = sentence_spans(doc, art)
     if not sents:
         return ""
-    if sents[-1][1] - sents[0][0] <= limit:
+    if lead_only:  # (and its last: where a step ends, "…下达《筹建任务书》")
+        picked = sorted({sents[0], sents[-1]})
+    elif sents[-1][1] - sents[0][0] <= limit:
         picked = sents
     else:
         grams = ctx.qgrams(q, doc, drop_intent="procedure")
