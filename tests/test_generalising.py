@@ -371,3 +371,10 @@ def test_a_whole_process_walks_every_step_to_its_end(engine):
     assert all(label in answer for label in labels), answer
     assert answer.index("第九条") < answer.index("第十八条")
     assert "第一条" not in answer and "第二条" not in answer  # not the general provisions
+
+
+@pytest.mark.slow
+def test_a_short_next_step_comes_with_the_one_after_it(engine):
+    # 湖北 第九条 (拟定筹建方案) is short: the step after it (第十条, 审查和批准筹建) is given too
+    answer = engine.ask("湖北碳计量中心申报材料交上去以后，下一步是什么？").answer
+    assert "之后是第九条" in answer and "其后第十条" in answer

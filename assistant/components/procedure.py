@@ -25,6 +25,7 @@ MAX_STEPS = 4
 
 # "公示完了然后呢？": the step after the one the question names (the evidence review leaves it be)
 NEXT_STEP = "next_step"
+SHORT_STEP = 120  # characters of a next step short enough to give the step after it too
 NEXT = re.compile(r"然后呢|之后呢|接下来呢|接下来要|接下来怎么|下一步|完了呢|完了以后呢|以后呢|后面呢|然后怎么办|然后干什么|"
                   r"然后要做什么|之后要做什么|之后是什么|下一个环节|what next|what happens next|then what|after that")
 
@@ -36,11 +37,15 @@ def next_step(ctx: "Composer", q: Query, hits, scope: list[Document], out: Write
     if not ranked or ranked[0][0] < 0.3:
         return None
     _, doc, art = ranked[0]
-    following = [a for a in doc.articles if a.number > art.number][:1]  # (the next chapter's first, too)
+    following = [a for a in doc.articles if a.number > art.number][:2]  # (the next chapter's first, too)
     if not following:
         return None
     nxt = following[0]
     out.line(f"{ctx.who(doc)}{art.label}之后是{nxt.label}：{article_body(ctx, q, doc, nxt, out)}")
+    if len(following) > 1 and nxt.end - nxt.start <= SHORT_STEP:
+        # a short step (a decision, a notice) is followed at once by the one after it
+        then = following[1]
+        out.line(f"- 其后{then.label}：{article_body(ctx, q, doc, then, out, limit=WALK_LIMIT)}")
     return out.draft("procedure", topic=NEXT_STEP)
 
 
