@@ -378,3 +378,14 @@ def test_a_short_next_step_comes_with_the_one_after_it(engine):
     # 湖北 第九条 (拟定筹建方案) is short: the step after it (第十条, 审查和批准筹建) is given too
     answer = engine.ask("湖北碳计量中心申报材料交上去以后，下一步是什么？").answer
     assert "之后是第九条" in answer and "其后第十条" in answer
+
+
+@pytest.mark.slow
+def test_a_described_act_gets_the_ground_the_evidence_points_at(engine):
+    # 重庆: the act is told in 第二十六条's words (不得…泄露相关数据), its ground is 第二十九条 (七)
+    cq = engine.ask("渝碳计量中心的技术员偷偷把企业的监测数据转给了第三方机构，中心会怎么样？").answer
+    assert cq.startswith("会被撤销资格") and "擅自泄露相关数据" in cq and "第二十六条" in cq
+    assert "(九)" not in cq  # not the catch-all ground
+    # 湖北: the evidence article holds the ground itself (第二十一条, with its 保密协议)
+    hb = engine.ask("鄂碳中心没经批准就把监测数据给了一家合作企业，会有什么后果？").answer
+    assert "数据安全保密协议" in hb and "第二十一条" in hb

@@ -8,10 +8,12 @@ import re
 
 from typing import TYPE_CHECKING
 
+from ..jurisdictions import ALIASES
 from ..numbers import parse_number
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams
-from ..writer import (DEFINES, Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, span_in)
+from ..writer import (DEFINES, Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, sentence_spans,
+                      span_in)
 
 from .extractive import extractive
 from .goals import goals
@@ -191,6 +193,9 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     listed = about_the_list(ctx, q, top) or bool(LIST_ASKED.search(q.text))
     specific = best >= MATCH and not listed
     described = None if specific or listed else described_ground(ctx, q, provs)
+    evidence = None  # the article that speaks of the act a ground names, when it is not the ground's own
+    if not (specific or listed or described):
+        described, evidence = evidenced_ground(ctx, q, hits, provs) or (None, None)
     specific = specific or described is not None
     if not specific:
         # a ground the question names that another jurisdiction's documents have
@@ -235,6 +240,9 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         out.line(f"{verb}：{ctx.who(d)}规定，{provision_quote(ctx, out, lead)}。")
         for p in chosen[1:]:
             out.line(f"- {ctx.who(ctx.docs[p.doc_id])}：{provision_quote(ctx, out, p)}")
+        if evidence is not None and evidence.label != lead.article:  # (第二十六条 不得…泄露相关数据)
+            ds, de = max(sentence_spans(d, evidence), key=lambda x: _shared_run(ground_condition(lead.text), d.text[x[0]:x[1]]))
+            out.line(f"- {ctx.who(d)}{evidence.label}：{ctx.quote_span(out, d, evidence, ds, de)}")
         values_in(ctx, out, chosen)
         # the rule the question's situation is about, where the same article states it (延期1年后
         # → 延长时限不超过1年; 五年复查 → 每五年组织一次复查)
@@ -309,12 +317,71 @@ def described_ground(ctx: "Composer", q: Query, provs) -> Provision | None:
     names = set().union(*(ctx._title_grams.get(i, set()) for i in q.doc_ids), *(bigrams(j) for j in q.jurisdictions))
     if len(provs) < 2 or not bigrams(told) - names:  # (only the centre's own name is left)
         return None
+    provs = [p for p in provs if not _CATCH_ALL.search(p.text)]  # (no act is like "其它…情形")
+    if len(provs) < 2:
+        return None
     sims = ctx.similarities(told, [ground_condition(p.text) for p in provs])
     if not sims:
         return None
     order = sorted(range(len(provs)), key=lambda i: -sims[i])
     first, second = sims[order[0]], sims[order[1]]
     return provs[order[0]] if first >= DESCRIBED_MIN and first - second >= DESCRIBED_MARGIN else None
+
+
+EVIDENCE_HITS = 3  # retrieved articles that may say what the question describes
+LINK_RUN = 6  # characters a ground shares with an article that speaks of the same act ("泄露相关数据")
+
+
+def evidenced_ground(ctx: "Composer", q: Query, hits, provs) -> tuple[Provision, Article] | None:
+    """The ground the retrieved evidence points at, for a question telling what happened
+    ("员工私自把客户的数据卖给外面公司，中心会受什么处理？"): when the best-ranked article in scope that
+    is no list of conditions, tasks or grounds, shares words with what the question tells, and holds
+    exactly one ground, or speaks of one ground's act in its own words within its chapter (第二十六条
+    "不得…提供或泄露相关数据" ~ 第二十九条 (七) 擅自泄露相关数据的): that ground, with that article."""
+    told = what_happened(ctx, q)
+    for name in sorted(_names_in(ctx, q), key=len, reverse=True):  # (whose act, not which centre)
+        told = told.replace(name, "")
+    told_grams = bigrams(told) - set().union(*(bigrams(str(w)) for w in ctx.vocab.generic.get("revocation", ())))
+    if not told_grams:
+        return None
+    grounds = [p for p in provs if not _CATCH_ALL.search(p.text)]
+    listed = {(p.doc_id, p.article) for p in ctx.table.provisions if p.kind in ("conditions", "tasks", "revocation")
+              and p.item}
+    for h in [h for h in hits if h.chunk.doc_id in q.doc_ids][:EVIDENCE_HITS]:
+        doc = ctx.docs[h.chunk.doc_id]
+        art = doc.article(h.chunk.article)
+        if art is None or (doc.id, art.label) in listed or not told_grams & bigrams(art.text):
+            continue  # (a list, or an article that shares nothing with what the question tells)
+        linked = [p for p in grounds if p.doc_id == doc.id and (p.article == art.label or (
+            _shared_run(ground_condition(p.text), art.text) >= LINK_RUN
+            and getattr(doc.article(p.article), "chapter", None) == art.chapter))]  # (one chapter: 监督管理)
+        return (linked[0], art) if len(linked) == 1 else None  # (the best such article only)
+    return None
+
+
+def _shared_run(a: str, b: str) -> int:
+    """The length of the longest run of characters ``a`` and ``b`` both write."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+# a ground that catches what the others do not ("其它需撤销…资格的情形")
+_CATCH_ALL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）])?\s*其[它他]")
+
+
+def _names_in(ctx: "Composer", q: Query) -> list[str]:
+    """The place and institution names the question writes (渝, 重庆, 碳中心, 数据基地 …; not a
+    kind's subject words such as 计量数据)."""
+    kinds = ctx.vocab.doc_kinds
+    cues = [c for k in q.kinds if k in kinds for c in kinds[k].cues if re.search(r"中心|基地", c)]
+    places = [n for j in q.jurisdictions for n in (j, *ALIASES.get(j, ()))]
+    return [w for w in (*cues, *places) if w and w in q.question]
 
 
 _NOT_DONE = re.compile(r"(?:没|未|没有)(?:能)?(?:完成|通过|达标|合格)|完不成")
