@@ -389,3 +389,10 @@ def test_a_described_act_gets_the_ground_the_evidence_points_at(engine):
     # 湖北: the evidence article holds the ground itself (第二十一条, with its 保密协议)
     hb = engine.ask("鄂碳中心没经批准就把监测数据给了一家合作企业，会有什么后果？").answer
     assert "数据安全保密协议" in hb and "第二十一条" in hb
+
+
+@pytest.mark.slow
+def test_a_difference_asked_shows_the_sentence_only_one_document_writes(engine):
+    # 湖北碳中心 第十五条 and 湖北数据基地 第十六条 read alike but for the random spot checks
+    answer = engine.ask("湖北碳中心和数据基地验收时的现场审查有啥不同？").answer
+    assert "随机抽查" in answer and "基本相同" not in answer

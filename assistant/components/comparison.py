@@ -225,8 +225,12 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
             g = bigrams(neutral(ctx, d.text[s:e]))
             cov = ctx.coverage(grams_of[d.id], d.text[s:e])
             distinct = 1 - min((len(g & o) / len(g) for o in others), default=1.0) if g else 0.0
-            scored_s.append((cov + (0.5 * distinct if cov > 0 else 0.0), s, e))
-        for _, s, e in sorted(sorted(scored_s, key=lambda x: -x[0])[:2], key=lambda x: x[1]):
+            scored_s.append((cov + (0.5 * distinct if cov > 0 else 0.0), s, e, distinct, cov))
+        ranked_s = sorted(scored_s, key=lambda x: -x[0])
+        picked = ranked_s[:2]
+        if _ASKS_DIFFERENCE.search(q.text):  # "有什么不一样？": each sentence only this one writes, too
+            picked += [x for x in ranked_s[2:] if x[3] >= DISTINCT and x[4] > 0][:1]
+        for _, s, e, *_ in sorted(picked, key=lambda x: x[1]):
             cells[d.id].append((art, *ctx.best_clause(grams_of[d.id], d, s, e, limit=90)))
     summary = text_summary(ctx, q, scope, cells, out)
     out.line(summary)
@@ -263,6 +267,8 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
 
 
 LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形"}
+_ASKS_DIFFERENCE = re.compile(r"不一样|不同|区别|差异|差别|异同|differ", re.IGNORECASE)
+DISTINCT = 0.5  # share of a sentence's words the other documents' articles do not write
 
 
 def _count_of(ctx: "Composer", d, picks, n: int) -> str:
