@@ -193,7 +193,10 @@ FIGURE_INTENTS = ("numeric", "timeline", "comparison")  # answers whose figures 
 
 # verdicts the Chinese answer opens with, said in English first
 _VERDICTS = (("不算合格", "not a pass"), ("算合格", "a pass"), ("已经晚了", "too late"), ("来得及", "in time"),
-             ("正好卡在期限上", "right on the deadline"), ("不会直接", "not at once"))
+             ("正好卡在期限上", "right on the deadline"), ("不会直接", "not at once"), ("没有：", "no, there is no such rule"),
+             ("不是：", "no"), ("有提到：", "yes, it is mentioned"), ("未达到：", "not reached"), ("已达到：", "reached"),
+             ("不符合：", "no, it falls short of the rule"), ("满足：", "yes, it meets the rule"))
+_NO_RULE = "没有："  # a verdict that the asked documents have no such rule: other places' figures are no answer
 
 
 def english_lead(values, citations, *, abstained: bool, intent: str = "numeric",
@@ -206,11 +209,11 @@ def english_lead(values, citations, *, abstained: bool, intent: str = "numeric",
         return "In brief: the documents do not answer this; the details below are in Chinese."
     where = list(dict.fromkeys(f"{glossary.place_name(c.jurisdiction)} {_article_en(c.article)}" for c in citations))
     figures = []
-    for v in values[:4] if intent in FIGURE_INTENTS else ():
+    for v in values[:4] if intent in FIGURE_INTENTS and not text.startswith(_NO_RULE) else ():
         text = str(v.get("text") or "").strip()
         figures.append(f"{text} ({_value_en(v)})" if text else _value_en(v))
     verdict = next((en for zh, en in _VERDICTS if text.startswith(zh)), "")
     lead = "In brief: " + (f"{verdict}; " if verdict else "") + ("; ".join(figures) if figures else "see the quoted provisions")
     if where:
-        lead += " — " + ", ".join(where[:4])
+        lead += " — " + ", ".join(where[:1] if text.startswith(_NO_RULE) else where[:4])
     return lead + ". The provisions are quoted in Chinese below."

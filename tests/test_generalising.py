@@ -396,3 +396,13 @@ def test_a_difference_asked_shows_the_sentence_only_one_document_writes(engine):
     # 湖北碳中心 第十五条 and 湖北数据基地 第十六条 read alike but for the random spot checks
     answer = engine.ask("湖北碳中心和数据基地验收时的现场审查有啥不同？").answer
     assert "随机抽查" in answer and "基本相同" not in answer
+
+
+@pytest.mark.slow
+def test_whether_a_step_exists_in_a_document_that_never_writes_it_is_answered_no(engine):
+    answer = engine.ask("湖北数据基地批准筹建之前需不需要公示？")
+    assert not answer.abstained and answer.answer.startswith("没有：") and "第十一条" in answer.answer
+    english = engine.ask("In Hubei, is there a public notice before a metrology data base is approved?")
+    assert "In brief: no, there is no such rule" in english.answer and "7 days" not in english.answer.split("\n")[0]
+    # a figure asked of it stays unanswerable
+    assert engine.ask("湖北数据基地公示期是几天？").abstained

@@ -361,6 +361,10 @@ _CONFIRM = re.compile(r"也是|也要|也得|一样|同样|" + CONFIRM.pattern)
 # a yes/no question whether the document has a rule at all ("也要公示吗？", "有没有这个时限？")
 _ASKS_IF_ANY = re.compile(r"也(?:要|有|需要|得|必须|规定)[^，,。？?]{0,12}吗|有没有[^，,。？?]{0,12}(?:规定|要求|时限|期限|环节)|"
                           r"是否(?:也)?(?:有|规定|要求)")
+STEP_SENTENCES = 3  # sentences quoted of the article on the steps around one a document lacks
+# … or whether a step exists at all ("批筹前要公示吗？", "有没有公示期？", "is there a … period?")
+_ASKS_IF_STEP = re.compile(r"要不要|需不需要|有没有|是否(?:需要|要|有)|(?:要|需要|得)[^，,。？?]{1,8}吗|\bis there\b|\bdo(?:es)? .{0,40}\bneed\b",
+                           re.IGNORECASE)
 
 
 def _figure_to_confirm(q: Query) -> str:
@@ -371,12 +375,15 @@ def _figure_to_confirm(q: Query) -> str:
     return q.text[found[0].start:found[0].end] if found else ""
 
 
-def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: list[Document]) -> Draft:
+def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: list[Document], hits=()) -> Draft:
     """The documents asked about are silent on a topic: say so, quote what they do say about
-    it, and name the jurisdictions whose documents state it (as theirs)."""
+    it, and name the jurisdictions whose documents state it (as theirs). Whether the step exists
+    at all, asked of documents that never write its words ("天津批筹前要公示吗？"), is answered:
+    no, with the retrieved article on the steps around it."""
     label = ctx.label(topic)
     who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
     figure = _figure_to_confirm(q)
+    settled = False
     head = len(out.lines)
     out.line(f"{who}未规定{label}，无法给出这一数字。")
     keywords = ctx.topics.topic(topic).keywords if ctx.topics.topic(topic) else ()
@@ -393,6 +400,15 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
     elif said and _ASKS_IF_ANY.search(q.text):
         # "湖北那边也要公示吗？" / "也有这个时限吗？": whether the document has it at all — it has not
         out.lines[head] = f"没有：{who}未规定{label}。"
+    elif not said and not figure and keywords and scope and _ASKS_IF_STEP.search(q.question) and not any(
+            k in d.text for d in scope for k in keywords):
+        ranked = ctx.rank_articles(q, hits, [d.id for d in scope if d.meta.kind == "regulation"])
+        if ranked and ranked[0][0] > 0:
+            _, d, art = ranked[0]  # (the article on the steps the question names: 批准筹建)
+            out.lines[head] = f"没有：{who}没有关于{keywords[-1]}的规定（全文未写“{keywords[-1]}”）。"
+            spans = sentence_spans(d, art)[:STEP_SENTENCES]
+            out.line(f"{ctx.who(d)}{art.label}所写的这一环节：" + "".join(f"{ctx.quote_span(out, d, art, a, b)}。" for a, b in spans))
+            said = figure = settled = True  # (answered: no such step — the evidence review leaves it be)
     kinds = {doc_kind(d, ctx.vocab) for d in scope}
     in_scope = {d.id for d in scope}
     others = [r for r in ctx._by_topic.get(topic, ()) if r.doc_id not in in_scope]
@@ -407,4 +423,5 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
                  f"不适用于{'、'.join(dict.fromkeys(x.meta.jurisdiction for x in scope))}）。")
         if len(seen) >= 2:
             break
-    return out.draft(q.intent, abstained=not (said and (figure or _ASKS_IF_ANY.search(q.text))), topic=topic)
+    return out.draft(q.intent, abstained=not (said and (figure or _ASKS_IF_ANY.search(q.text))), topic=topic,
+                     settled=settled)

@@ -137,8 +137,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             return out.draft("other", topic=primary)
     if not have:
         if q.jurisdictions or len(scope) < len(ctx.doc_list):
-            return abstain_topic(ctx, q, primary, out, scope)
-        return abstain_topic(ctx, q, primary, out, [d for d in scope if d.meta.kind == "regulation"])
+            return abstain_topic(ctx, q, primary, out, scope, hits)
+        return abstain_topic(ctx, q, primary, out, [d for d in scope if d.meta.kind == "regulation"], hits)
     silent = [d for d in scope if d not in have and d.meta.kind == "regulation" and q.jurisdictions]
     shown, note = ctx.readable(have, hits)
     if note:  # many documents state it: the best-retrieved ones, and where to see them all
