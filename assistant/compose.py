@@ -21,6 +21,7 @@ from .components import REGISTRY, abstain, component
 from .components.count import count, unlisted
 from .components.dates import date_gap
 from .components.in_time import in_time
+from .components.included import included
 from .components.basis import BASIS, basis
 from .components.route import ROUTE, route
 from .components.procedure import asks_a_walk
@@ -376,6 +377,9 @@ class Composer:
                 return said
             if not self.answers_without_kind(q, hits):
                 return abstain.mentioned(self, q, out) or abstain.missing_kind(self, q, out)
+        said = included(self, q, hits, out)  # "生产安全事故也算吗？": the sentence writing the user's case
+        if said is not None:
+            return said
         if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
         draft = (route(self, q, hits, out) or basis(self, q, hits, out)

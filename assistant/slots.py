@@ -40,7 +40,7 @@ CONTACT_GIVEN = re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}|[\w.]+@[\w.]+|https?:/
 
 def filled(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     """The draft, or an abstention when it leaves the asked slot empty (module docstring)."""
-    if draft.abstained or q.meaningless:
+    if draft.abstained or draft.settled or q.meaningless:  # (a settled verdict answers as it is)
         return draft
     if CONTACT_ASKED.search(q.question) and not CONTACT_GIVEN.search(draft.text):
         who = "、".join(dict.fromkeys(ctx.who(ctx.docs[i]) for i in q.doc_ids if i in ctx.docs)) or "语料中的文件"

@@ -406,3 +406,15 @@ def test_whether_a_step_exists_in_a_document_that_never_writes_it_is_answered_no
     assert "In brief: no, there is no such rule" in english.answer and "7 days" not in english.answer.split("\n")[0]
     # a figure asked of it stays unanswerable
     assert engine.ask("湖北数据基地公示期是几天？").abstained
+
+
+@pytest.mark.slow
+def test_whether_a_case_is_included_is_answered_from_the_sentence_that_writes_it(engine):
+    answer = engine.ask("天津申请条件里说的安全事故，数据安全事故也算吗？")
+    assert answer.answer.startswith("算：") and "第八条" in answer.answer
+    history = [{"role": "user", "content": "重庆碳计量中心主要任务有哪些？"},
+               {"role": "assistant", "content": "共7项，见重庆办法第六条。"}]
+    followup = engine.ask("那科普宣传也算吗？", history=history)
+    assert followup.answer.startswith("算：") and "科普宣传" in followup.answer
+    # no sentence writes the case: no verdict either way
+    assert not engine.ask("天津申请条件里说的安全事故，交通事故也算吗？").answer.startswith(("算", "不算"))

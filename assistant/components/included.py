@@ -1,0 +1,61 @@
+"""Included? "生产安全事故也算吗？", "包不包括联合筹建的？" — whether the user's case falls under what
+a provision lists: yes when a sentence of the best retrieved evidence writes the user's own
+words (most of them, as one run), quoted; otherwise no verdict is given and the question goes on
+to its component (the documents not writing a case is no proof that it is excluded).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..understand import Query
+from ..writer import Draft, Writer, sentence_spans
+
+if TYPE_CHECKING:
+    from ..compose import Composer
+
+# "X也算吗", "X算不算", "X算吗", "包括X吗", "包不包括X", "含X吗", "X也包括在内吗"
+_ASKS = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,12}?)(?:也)?(?:算不算|算吗|算在内吗|包括在内吗|在内吗|属于吗)"
+                   r"|(?:包括|包含|包不包括|含不含|含)(?P<b>[\u4e00-\u9fff]{2,12}?)(?:吗|么|不|[?？]|$)")
+EVIDENCE_TOP = 3  # retrieved articles in scope whose sentences may write the user's case
+RUN_MIN = 4  # characters of the user's words a sentence must write as one run
+RUN_SHARE = 0.6  # … and this share of them
+
+
+def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
+    """算 (包括, as asked), with the sentence that writes the user's case; None when no sentence does."""
+    m = _ASKS.search(q.question)
+    if not m or len(re.findall(r"[?？]", q.question)) > 1:
+        return None  # (in a question of several parts, the part asking it gets the verdict)
+    case = re.sub(r"^(?:那|这|我们的?|如果是|要是|像)", "", m.group("a") or m.group("b") or "")
+    if len(case) < 2:
+        return None
+    best = None
+    for h in [h for h in hits if h.chunk.doc_id in q.doc_ids][:EVIDENCE_TOP]:
+        doc = ctx.docs[h.chunk.doc_id]
+        art = doc.article(h.chunk.article)
+        if art is None:
+            continue
+        for s, e in sentence_spans(doc, art):
+            run = _run(case, doc.text[s:e])
+            if run >= max(RUN_MIN, RUN_SHARE * len(case)) and (best is None or run > best[0]):
+                best = (run, doc, art, s, e)
+    if best is None:
+        return None
+    _, doc, art, s, e = best
+    verdict = "包括" if m.group("b") else "算"
+    out.line(f"{verdict}：{ctx.who(doc)}{art.label}写明：{ctx.quote_span(out, doc, art, s, e)}。")
+    return out.draft("eligibility", settled=True)
+
+
+def _run(a: str, b: str) -> int:
+    """The longest run of ``a`` that ``b`` writes."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
