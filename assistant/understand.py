@@ -389,6 +389,8 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         # a topic word routed it to a number ("建成后主要干啥？" names the construction period) while
         # it asks what, not how many or how long: what the documents say answers it
         intent = "other"
+    if intent == "revocation" and _WHO.search(text) and not _GROUNDS_ASKED.search(text):
+        intent = "other"  # "撤销又是谁管？" asks who decides, not on what grounds: the article saying who
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
@@ -644,6 +646,9 @@ def _unit_family(units) -> set[str]:
 
 
 _WHAT = re.compile(r"干啥|干什么|做什么|做啥|干嘛|哪些|谁|哪个部门|哪个单位|哪一级|哪级")  # (not 什么: "合格线是什么？" asks a number)
+_WHO = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|who\b", re.IGNORECASE)
+# what a revocation question asks when it asks the grounds or the consequence
+_GROUNDS_ASKED = re.compile(r"情形|情况|后果|会怎|怎么处理|怎么办|会被|会不会|哪些")
 
 
 # words right before a number of points that make it a mark, not the user's score

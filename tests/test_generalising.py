@@ -418,3 +418,10 @@ def test_whether_a_case_is_included_is_answered_from_the_sentence_that_writes_it
     assert followup.answer.startswith("算：") and "科普宣传" in followup.answer
     # no sentence writes the case: no verdict either way
     assert not engine.ask("天津申请条件里说的安全事故，交通事故也算吗？").answer.startswith(("算", "不算"))
+
+
+@pytest.mark.slow
+def test_who_revokes_is_answered_by_who_not_by_the_grounds(engine):
+    answer = engine.ask("重庆碳计量中心的撤销由谁负责？")
+    assert answer.intent != "revocation" and answer.answer.startswith("重庆办法第五条")
+    assert engine.ask("重庆碳计量中心哪些情形会被撤销资格？").intent == "revocation"
