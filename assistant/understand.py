@@ -655,6 +655,10 @@ _GROUNDS_ASKED = re.compile(r"情形|情况|后果|会怎|怎么处理|怎么办
 _MARK_BEFORE = re.compile(r"(?:没到|不到|达不到|没达到|未达到|未达|没过|不够|够不到|低于|不足|超过|高于|以上|below|under)$")
 
 
+# a figure of points followed by whether it passes is the user's own ("79分，算过了吗？")
+_PASSED_ASKED = re.compile(r"[，,]?\s*(?:这|那)?(?:算|能|可以|是不是)?(?:过了|过|合格|及格|通过|达标)(?:了)?(?:吗|没|不|么)")
+
+
 def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
     verbs = vocab.score_verbs
     out = []
@@ -667,8 +671,8 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
         # nobody is short of the document's own figure)
         if _MARK_BEFORE.search(before):  # "还是没到80分": the mark they missed, not their score
             continue
-        if any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words):
-            out.append(float(q.value))
+        if any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words) or _PASSED_ASKED.match(after):
+            out.append(float(q.value))  # (… or whether it passes: "现场考核79分，算过了吗？")
     # a bare number right after a score verb ("验收考了78，差两分…"): a score out of 100
     for v in verbs:
         for m in re.finditer(re.escape(v) + r"(\d{1,3}(?:\.\d)?)(?![\d.]|\s*[年月日号天个项条人家%分])", text):

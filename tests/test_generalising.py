@@ -425,3 +425,16 @@ def test_who_revokes_is_answered_by_who_not_by_the_grounds(engine):
     answer = engine.ask("重庆碳计量中心的撤销由谁负责？")
     assert answer.intent != "revocation" and answer.answer.startswith("重庆办法第五条")
     assert engine.ask("重庆碳计量中心哪些情形会被撤销资格？").intent == "revocation"
+
+
+def test_points_asked_whether_they_pass_are_the_users_score():
+    from assistant.understand import _PASSED_ASKED
+
+    assert _PASSED_ASKED.match("，算过了吗？") and _PASSED_ASKED.match("合格吗") and not _PASSED_ASKED.match("吗？")
+
+
+@pytest.mark.slow
+def test_a_score_asked_whether_it_passes_gets_the_verdict(engine):
+    answer = engine.ask("渝碳中心现场考核拿到78分，这算通过了吗？").answer
+    assert answer.startswith("不算合格：您的得分78分") and "还差2分" in answer
+    assert engine.ask("津数据中心验收考核81分，算过了吗？").answer.startswith("算合格")
