@@ -647,6 +647,8 @@ def _unit_family(units) -> set[str]:
 
 _WHAT = re.compile(r"干啥|干什么|做什么|做啥|干嘛|哪些|谁|哪个部门|哪个单位|哪一级|哪级")  # (not 什么: "合格线是什么？" asks a number)
 _WHO = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|who\b", re.IGNORECASE)
+# a date the user gives as the end of a period, which the turn's own reading handles (in_time)
+_EXPIRY = re.compile(r"[日号][^，,。？?]{0,6}(?:到期|届满|期满|截止|结束)")
 # what a revocation question asks when it asks the grounds or the consequence
 _GROUNDS_ASKED = re.compile(r"情形|情况|后果|会怎|怎么处理|怎么办|会被|会不会|哪些")
 
@@ -823,8 +825,8 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
             changes["facts"] = prev.facts
     # the user's own dates and scores hold for the whole conversation ("我们2024年5月6日拿到批复。"
     # … "那验收申请最晚啥时候递？"; "差几分？" after "…考了72分")
-    if not query.dates and prev.dates:
-        changes["dates"] = prev.dates
+    if not query.dates and prev.dates and not _EXPIRY.search(prev.question):
+        changes["dates"] = prev.dates  # (not an expiry: "2027年9月30日到期" read as an approval date misleads)
         if changes.get("intent", query.intent) in ("numeric", "other") and _intent(
                 query.text, vocab, multi=False, all_j=False, has_date=True, topics=query.topics,
                 explicit_j=len(query.jurisdictions)) == "timeline":
