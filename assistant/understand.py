@@ -182,6 +182,18 @@ def has_cue(text: str, cues) -> bool:
     return _any(text, cues)
 
 
+def shared_run(a: str, b: str) -> int:
+    """The length of the longest run of characters of ``a`` that ``b`` writes too."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
 def bigrams(text: str) -> set[str]:
     """Character bigrams of the CJK runs (and lower-cased Latin words) of a text."""
     out: set[str] = set()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..understand import Query
+from ..understand import Query, shared_run
 from ..writer import Draft, Writer, sentence_spans
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
         if art is None:
             continue
         for s, e in sentence_spans(doc, art):
-            run = _run(case, doc.text[s:e])
+            run = shared_run(case, doc.text[s:e])
             if run >= max(RUN_MIN, RUN_SHARE * len(case)) and (best is None or run > best[0]):
                 best = (run, doc, art, s, e)
     if best is None:
@@ -47,15 +47,3 @@ def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     verdict = "包括" if m.group("b") else "算"
     out.line(f"{verdict}：{ctx.who(doc)}{art.label}写明：{ctx.quote_span(out, doc, art, s, e)}。")
     return out.draft("eligibility", settled=True)
-
-
-def _run(a: str, b: str) -> int:
-    """The longest run of ``a`` that ``b`` writes."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best

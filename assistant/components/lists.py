@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..jurisdictions import ALIASES
 from ..numbers import parse_number
 from ..types import Article, Document, Provision
-from ..understand import Query, bigrams
+from ..understand import Query, bigrams, shared_run
 from ..writer import (DEFINES, Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, sentence_spans,
                       span_in)
 
@@ -241,7 +241,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         for p in chosen[1:]:
             out.line(f"- {ctx.who(ctx.docs[p.doc_id])}：{provision_quote(ctx, out, p)}")
         if evidence is not None and evidence.label != lead.article:  # (第二十六条 不得…泄露相关数据)
-            ds, de = max(sentence_spans(d, evidence), key=lambda x: _shared_run(ground_condition(lead.text), d.text[x[0]:x[1]]))
+            ds, de = max(sentence_spans(d, evidence), key=lambda x: shared_run(ground_condition(lead.text), d.text[x[0]:x[1]]))
             out.line(f"- {ctx.who(d)}{evidence.label}：{ctx.quote_span(out, d, evidence, ds, de)}")
         values_in(ctx, out, chosen)
         # the rule the question's situation is about, where the same article states it (延期1年后
@@ -353,22 +353,10 @@ def evidenced_ground(ctx: "Composer", q: Query, hits, provs) -> tuple[Provision,
         if art is None or (doc.id, art.label) in listed or not told_grams & bigrams(art.text):
             continue  # (a list, or an article that shares nothing with what the question tells)
         linked = [p for p in grounds if p.doc_id == doc.id and (p.article == art.label or (
-            _shared_run(ground_condition(p.text), art.text) >= LINK_RUN
+            shared_run(ground_condition(p.text), art.text) >= LINK_RUN
             and getattr(doc.article(p.article), "chapter", None) == art.chapter))]  # (one chapter: 监督管理)
         return (linked[0], art) if len(linked) == 1 else None  # (the best such article only)
     return None
-
-
-def _shared_run(a: str, b: str) -> int:
-    """The length of the longest run of characters ``a`` and ``b`` both write."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
 
 
 # a ground that catches what the others do not ("其它需撤销…资格的情形")
