@@ -438,3 +438,10 @@ def test_a_score_asked_whether_it_passes_gets_the_verdict(engine):
     answer = engine.ask("渝碳中心现场考核拿到78分，这算通过了吗？").answer
     assert answer.startswith("不算合格：您的得分78分") and "还差2分" in answer
     assert engine.ask("津数据中心验收考核81分，算过了吗？").answer.startswith("算合格")
+
+
+def test_a_case_is_included_only_when_its_qualifier_is_written():
+    from assistant.components.included import _lead_run
+
+    assert _lead_run("生产安全事故", "没有发生安全(含网络安全、数据安全、生产安全等)事故") == 4  # 生产安全
+    assert _lead_run("生产安全事故", "2年内未发生安全事故及违法违规行为") < 4  # only the general word (生 of 发生)

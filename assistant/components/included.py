@@ -1,6 +1,7 @@
 """Included? "生产安全事故也算吗？", "包不包括联合筹建的？" — whether the user's case falls under what
 a provision lists: yes when a sentence of the best retrieved evidence writes the user's own
-words (most of them, as one run), quoted; otherwise no verdict is given and the question goes on
+words (most of them, as one run from their start: the qualifier, not only the general word),
+quoted; otherwise no verdict is given and the question goes on
 to its component (the documents not writing a case is no proof that it is excluded).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..understand import Query, shared_run
+from ..understand import Query
 from ..writer import Draft, Writer, sentence_spans
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
         if art is None:
             continue
         for s, e in sentence_spans(doc, art):
-            run = shared_run(case, doc.text[s:e])
+            run = _lead_run(case, doc.text[s:e])
             if run >= max(RUN_MIN, RUN_SHARE * len(case)) and (best is None or run > best[0]):
                 best = (run, doc, art, s, e)
     if best is None:
@@ -47,3 +48,9 @@ def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     verdict = "包括" if m.group("b") else "算"
     out.line(f"{verdict}：{ctx.who(doc)}{art.label}写明：{ctx.quote_span(out, doc, art, s, e)}。")
     return out.draft("eligibility", settled=True)
+
+
+def _lead_run(case: str, sentence: str) -> int:
+    """How much of the user's case, from its first character, the sentence writes: its qualifier
+    must be there ("生产安全" in "含…生产安全等"), not only the general word ("安全事故")."""
+    return max((k for k in range(len(case), 0, -1) if case[:k] in sentence), default=0)
