@@ -383,7 +383,7 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
     label = ctx.label(topic)
     who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
     figure = _figure_to_confirm(q)
-    settled = False
+    answered = step_absent = False  # (a verdict instead of the abstention: 不是 / 没有)
     head = len(out.lines)
     out.line(f"{who}未规定{label}，无法给出这一数字。")
     keywords = ctx.topics.topic(topic).keywords if ctx.topics.topic(topic) else ()
@@ -397,9 +397,11 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
     if figure and said:
         # "也是7个工作日？" where the document sets no figure but has the rule: the answer is no
         out.lines[head] = f"不是：{who}未规定{label}，没有“{figure}”这样的具体数字。"
+        answered = True
     elif said and _ASKS_IF_ANY.search(q.text):
         # "湖北那边也要公示吗？" / "也有这个时限吗？": whether the document has it at all — it has not
         out.lines[head] = f"没有：{who}未规定{label}。"
+        answered = True
     elif not said and not figure and keywords and scope and _ASKS_IF_STEP.search(q.question) and not any(
             k in d.text for d in scope for k in keywords):
         ranked = ctx.rank_articles(q, hits, [d.id for d in scope if d.meta.kind == "regulation"])
@@ -408,7 +410,7 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
             out.lines[head] = f"没有：{who}没有关于{keywords[-1]}的规定（全文未写“{keywords[-1]}”）。"
             spans = sentence_spans(d, art)[:STEP_SENTENCES]
             out.line(f"{ctx.who(d)}{art.label}所写的这一环节：" + "".join(f"{ctx.quote_span(out, d, art, a, b)}。" for a, b in spans))
-            said = figure = settled = True  # (answered: no such step — the evidence review leaves it be)
+            answered = step_absent = True  # (no such step: settled, the evidence review leaves it be)
     kinds = {doc_kind(d, ctx.vocab) for d in scope}
     in_scope = {d.id for d in scope}
     others = [r for r in ctx._by_topic.get(topic, ()) if r.doc_id not in in_scope]
@@ -423,5 +425,4 @@ def abstain_topic(ctx: "Composer", q: Query, topic: str, out: Writer, scope: lis
                  f"不适用于{'、'.join(dict.fromkeys(x.meta.jurisdiction for x in scope))}）。")
         if len(seen) >= 2:
             break
-    return out.draft(q.intent, abstained=not (said and (figure or _ASKS_IF_ANY.search(q.text))), topic=topic,
-                     settled=settled)
+    return out.draft(q.intent, abstained=not answered, topic=topic, settled=step_absent)
