@@ -121,16 +121,22 @@ def value_found(gold: dict, stated: list[tuple[object, str]]) -> bool:
     return False
 
 
-def _gold_span(docs: dict[str, Document], gold: dict) -> tuple[int, int] | None:
+def _gold_spans(docs: dict[str, Document], gold: dict) -> list[tuple[int, int]]:
+    """Every place the gold quote occurs in its document: a quote names a passage by its words,
+    so a cited passage holding those words matches wherever the document repeats them."""
     doc = docs.get(gold.get("doc_id", ""))
     quote = gold.get("quote")
     if not doc or not quote:
-        return None
-    q = normalize_query(quote)
-    pos = doc.text.find(q)
-    if pos < 0:
-        pos = doc.text.find(quote)
-    return (pos, pos + len(q)) if pos >= 0 else None
+        return []
+    spans = []
+    for q in dict.fromkeys((normalize_query(quote), quote)):
+        pos = doc.text.find(q)
+        while pos >= 0:
+            spans.append((pos, pos + len(q)))
+            pos = doc.text.find(q, pos + 1)
+        if spans:
+            break
+    return spans
 
 
 def citation_matches(gold: dict, cited, docs: dict[str, Document]) -> bool:
@@ -139,10 +145,7 @@ def citation_matches(gold: dict, cited, docs: dict[str, Document]) -> bool:
         return False
     if gold.get("article"):
         return getattr(cited, "article", "") == gold["article"]
-    span = _gold_span(docs, gold)
-    if span is None:
-        return False
-    return cited.start < span[1] and span[0] < cited.end
+    return any(cited.start < end and start < cited.end for start, end in _gold_spans(docs, gold))
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -236,7 +239,7 @@ def gold_problems(questions: list[dict], docs: dict[str, Document]) -> list[str]
                     out.append(f"{q['id']}: {doc.id} 没有 {g['article']!r} (no such article; "
                                f"cite a news/plan text by `quote`)")
             elif g.get("quote"):
-                if _gold_span(docs, g) is None:
+                if not _gold_spans(docs, g):
                     out.append(f"{q['id']}: {doc.id} 中找不到 quote {g['quote']!r} (quote not in the document)")
             else:
                 out.append(f"{q['id']}: {doc.id} 的引用既无 article 也无 quote (needs `article` or `quote`)")

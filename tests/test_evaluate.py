@@ -72,6 +72,14 @@ def test_citation_matching(doc_by_id):
     far = Citation(doc_id=doc.id, title="", jurisdiction="江西", article="x", quote="", start=0, end=10)
     assert citation_matches({"doc_id": doc.id, "quote": quote}, near, doc_by_id)
     assert not citation_matches({"doc_id": doc.id, "quote": quote}, far, doc_by_id)
+    # a quote the document repeats matches each of its places, not only the first
+    repeated = "5项重点工程和行动"
+    first = doc.text.index(repeated)
+    second = doc.text.index(repeated, first + 1)
+    later = Citation(doc_id=doc.id, title="", jurisdiction="江西", article="x", quote="", start=second, end=second + 20)
+    assert citation_matches({"doc_id": doc.id, "quote": repeated}, later, doc_by_id)
+    assert not citation_matches({"doc_id": doc.id, "quote": repeated},
+                                Citation(doc.id, "", "江西", "x", "", second + 20, second + 30), doc_by_id)
     # a gold quote written with full-width punctuation still finds its place
     assert citation_matches({"doc_id": "dongying-plan", "quote": "到2035年，全市计量科技创新水平大幅提升"},
                             Citation("dongying-plan", "", "东营", "第3段", "", 0, 10**6), doc_by_id)
