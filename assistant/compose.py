@@ -409,10 +409,10 @@ class Composer:
         own documents ("东营这个文件里跟碳计量有关的措施有哪些？我们做碳中心的想对标一下"): when the
         question asks no rule of the kind (no rules topic its documents lack) and the top
         evidence in its documents holds most of what the question asks about (besides the kind)."""
-        if any(self.has_topic(t) and not self.rules(t, q.doc_ids) for t in q.topics):
-            return False
         if _OWN_DOCUMENT.search(q.text):  # "这个文件里…": the place's own document is asked about
             return True
+        if any(self.has_topic(t) for t in q.topics[:1]):
+            return False  # a rule of the kind asked (its 筹建期): another kind's rule is not it
         top = next((h for h in hits if h.chunk.doc_id in q.doc_ids), None)
         if top is None:
             return False

@@ -97,6 +97,9 @@ def split_parts(question: str, question_words) -> list[Part]:
                 if groups and not pending and _CHOICE.search(piece) and not any(w in piece for w in words):
                     groups[-1] += piece  # "…归谁管，省局还是市里？": the choices of the question before
                     continue
+                if groups and not pending and groups[-1].endswith("、") and not any(w in piece for w in words):
+                    groups[-1] += piece  # "有没有人才培养、科普这方面的任务？": one enumeration, one question
+                    continue
                 if _asks(piece, words) and (len(re.sub(r"[\W_]", "", piece)) >= MIN_PART_CHARS
                                             or _subject_and_ask(piece)):
                     if groups and not pending and _topic_shift(groups[-1], words) and _LEANS_BACK.match(piece):
@@ -199,11 +202,12 @@ def merge_parts(whole: "Draft", drafts: list[tuple[Part, "Draft"]]) -> tuple["Dr
     """One draft for a multi-part question: the whole question's draft, then what each part's
     draft adds (its own words as a heading); one citation list. A part whose draft abstained is
     said to be uncovered when it asks about something the rest of the answer does not state."""
-    citations = list(whole.citations)
-    values = list(whole.values)
-    events = list(whole.events)
+    said_whole = not whole.abstained  # an abstaining whole says none of what it cites
+    citations = list(whole.citations) if said_whole else []
+    values = list(whole.values) if said_whole else []
+    events = list(whole.events) if said_whole else []
     doc_ids = list(whole.doc_ids)
-    blocks = [] if whole.abstained else [whole.text]
+    blocks = [whole.text] if said_whole else []
     answered: list[tuple[Part, "Draft"]] = []
     for part, d in drafts:
         if d.abstained:

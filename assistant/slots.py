@@ -29,6 +29,9 @@ DATE_UNITS = {"date", "年月", "月份", "年份"}
 # a day count fills a day ask whichever calendar it counts in (几天 → 7个工作日)
 TIME_UNITS = DATE_UNITS | {"年", "个月", "月", "日", "天", "工作日", "个工作日"}
 DAYS = {"日", "天", "工作日", "个工作日"}
+# a length of time asked for as such; a period, a date or a frequency (每年, 每季度) fills it
+DURATION_ASKED = re.compile(r"多久|多长时间|多少时间|多长期限|多长的期限|how long", re.IGNORECASE)
+FREQUENCY = re.compile(r"每(?:年|季度|半年|月|\d+年)")
 EXEMPT_INTENTS = {"comparison"}  # a comparison table states what each side has, or 未规定
 
 
@@ -56,6 +59,10 @@ def filled(ctx: "Composer", q: Query, draft: Draft) -> Draft:
         if stated_units & TIME_UNITS or draft.events:
             return draft
         what = "具体日期"
+    elif DURATION_ASKED.search(q.text) and not q.asked_units and len(re.findall(r"[?？]", q.question)) <= 1:
+        if stated_units & TIME_UNITS or draft.events or FREQUENCY.search(draft.text):
+            return draft
+        what = "这一期限"
     elif q.asked_units and len(re.findall(r"[?？]", q.question)) <= 1:
         families = {normalise(1, u)[1] for u in q.asked_units}
         if any(normalise(1, u)[1] in families for u in stated_units if u):

@@ -130,7 +130,14 @@ _SCORED = (  # the user's own score, said the English way → the Chinese way (�
 )
 
 
+# "…will cost a center its status": to cost someone a thing is to make them lose it, not a fee
+_COSTS_LOSS = re.compile(r"\bcost(?:s|ing)?\b(?=(?:\s+[A-Za-z'’-]+){0,6}?\s+(?:its|their|his|her|the|our|my)\s+"
+                         r"(?:status|qualification|title|designation|recognition|accreditation|license|licence)\b)",
+                         re.IGNORECASE)
+
+
 def _quantities(text: str) -> str:
+    text = _COSTS_LOSS.sub("lose", text)
     for pattern in _SCORED:
         text = pattern.sub(lambda m: f" 得了{m.group(1)}分 ", text)
     for words, unit in _UNITS:

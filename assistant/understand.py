@@ -371,7 +371,9 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     kind_mentions = _kind_mentions(text, vocab)
     kinds = list(dict.fromkeys(k for _, k in kind_mentions))
     all_j = _any(text, vocab.all_jurisdictions)
-    topics, clause_topics, asked_units = _topics(_WHICH.sub("哪些", text), vocab, topic_units)
+    asking = _without_premise(text, vocab)  # "几家联合申报的话谁牵头？" asks who, not how many
+    topics, clause_topics, asked_units = _topics(_WHICH.sub("哪些", text), vocab, topic_units,
+                                                 asking=_WHICH.sub("哪些", asking))
     quantities = find_quantities(spoken_dates(normalize_query(question)))
     dates = tuple(dt.date.fromisoformat(q.value) for q in quantities if q.unit == "date")
     years = tuple(int(q.value) for q in quantities if q.unit == "年份")
@@ -382,19 +384,21 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     facts = _facts(text, quantities, vocab)
     subjects = tuple(s.name for s in vocab.subjects if _asks_subject(text, s.cues, scores))
     metadata = next((k for k, cues in vocab.metadata.items() if _any(text, cues)), "")
+    if not metadata and language == "zh" and _ISSUED.search(text):
+        metadata = "issued"
     injection = _any(text, vocab.injection)
     num_cues = vocab.intents.of("numeric")
     # weak cues are nouns (期限, 周期): a question asking which items, how or who ("改成哪些方式？")
     # does not ask for a number because it names one of them
-    counting = SEVERAL.sub("些", _WHICH.sub("哪些", text))  # 哪几项 asks which items, not how many
+    counting = SEVERAL.sub("些", _WHICH.sub("哪些", asking))  # 哪几项 asks which items, not how many
     weak = [c for c in num_cues.weak if _any(counting, (c,))]
     weak_number = any(len(c) == 1 for c in weak) or (bool(weak) and not _any(text, vocab.asks_other))
     asks_number = bool(asked_units or _any(counting, num_cues.strong) or weak_number
-                       or _any(text, vocab.intents.of("timeline").strong))
+                       or _any(asking, vocab.intents.of("timeline").strong))
     doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
                               paired=_pair_kinds(mentions, kind_mentions))
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
-    intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
+    intent = _intent(asking, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
     if (intent == "numeric" and topics and "target" not in topics and not asks_number and not dates and not years
             and not scores and _WHAT.search(text)):
@@ -615,14 +619,36 @@ def _scope(jurisdictions, kinds, docs, vocab, *, explicit_j: bool, paired=None) 
     return [d.id for d in chosen], missing
 
 
-def _topics(text: str, vocab: Vocabulary, topic_units) -> tuple[list[str], list[str], list[str]]:
-    """Topic keys by score (each asked part's best first), each part's best, and the units asked for."""
-    asked = [u for u, cues in vocab.asked_units.items() if _any(text, cues)]
+# the issue date asked in any order of when-word and issuing verb ("什么时间印发", "印发时间",
+# "出台于哪年"), besides the metadata cues of intents.yaml
+_WHEN = r"(?:什么时间|什么时候|啥时候|啥时间|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月)"
+_ISSUING = r"(?:印发|发布|出台|颁布|下发|公布|发文)"
+_ISSUED = re.compile(rf"{_WHEN}.?{_ISSUING}|{_ISSUING}(?:时间|日期|于|是在|是)?{_WHEN}|{_ISSUING}(?:时间|日期)")
+
+
+_PREMISE = re.compile(r"[^，,。？?；;！!]*?的话[，,]?")
+
+
+def _without_premise(text: str, vocab: Vocabulary) -> str:
+    """The question without a conditional premise ("…的话") when what is left still asks
+    something: the premise's quantities and cues state the case, they are not what is asked."""
+    rest = _PREMISE.sub("", text)
+    if rest == text or not _any(rest, (*vocab.question_words, *vocab.part_words)):
+        return text
+    return rest
+
+
+def _topics(text: str, vocab: Vocabulary, topic_units, *, asking: str | None = None
+            ) -> tuple[list[str], list[str], list[str]]:
+    """Topic keys by score (each asked part's best first), each part's best, and the units asked
+    for (read from ``asking``, the question without its premise, when given)."""
+    asking = text if asking is None else asking
+    asked = [u for u, cues in vocab.asked_units.items() if _any(asking, cues)]
     known = set(topic_units) if topic_units else None
     ordered: list[str] = []
     overall: Counter = Counter()
     for clause in [c for c in _CLAUSE.split(text) if c.strip()] or [text]:
-        clause_asked = [u for u, cues in vocab.asked_units.items() if _any(clause, cues)]
+        clause_asked = [u for u, cues in vocab.asked_units.items() if u in asked and _any(clause, cues)]
         asked_parts = [p for p in re.split(r"[,，、]", clause) if _any(p, vocab.question_words)]
         scores: Counter = Counter()
         for key, topic in vocab.topics.items():

@@ -23,7 +23,11 @@ HOW_LONG = re.compile(r"多少天|几天|多久|多长时间|how many days|how l
 
 
 def asks_gap(text: str) -> bool:
-    return bool(ASKS.search(text) or (ISSUED.search(text) and EFFECTIVE.search(text) and HOW_LONG.search(text)))
+    """A gap asked between the issue and the effective date: a gap word with either event named
+    ("隔多久才生效？"), or both events and a duration ("印发后过了多少天开始执行？"); a gap
+    between other things ("撤销后隔多久可以再申请？") is not this one."""
+    events = bool(ISSUED.search(text)) + bool(EFFECTIVE.search(text))
+    return bool(ASKS.search(text) and events) or (events == 2 and bool(HOW_LONG.search(text)))
 
 
 def date_gap(ctx: "Composer", q: Query, draft: Draft, out_cls=Writer) -> Draft:

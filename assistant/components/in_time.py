@@ -23,7 +23,7 @@ from .. import timeline as tl
 from ..normalize import normalize_query
 from ..numbers import find_quantities, format_value, normalise
 from ..types import Event
-from ..understand import Query, has_cue, spoken_dates
+from ..understand import Query, bigrams, has_cue, spoken_dates
 from ..writer import Draft, Writer, date_cn
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
             rules = ctx.rules(topic, [doc_id])
             if not rules or ctx.docs[doc_id].meta.kind != "regulation":
                 continue
-            verdict = _verdict(ctx, out, rules[0], text, dates)
+            verdict = _verdict(ctx, out, _fitting(ctx, rules[0], text, dates), text, dates)
             if verdict:
                 out.line(verdict)
                 break
@@ -170,6 +170,28 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
     # the verdict replaces the draft: it quotes the rule, and a timeline drawn from the user's
     # date would read an expiry date as the day construction was approved
     return out.draft("timeline", topic=draft.topic)
+
+
+def _fitting(ctx: "Composer", rule, text: str, dates):
+    """The rule a verdict counts with: a date the user calls an expiry ("6月30日到期") is counted
+    back from, so a topic whose first rule is a limit ("延长时限不超过1年") gives way to the
+    lead-time rule of its own article whose sentence shares most with the question ("应在筹建期限
+    届满3个月前,申请延期验收考核" for "现在提延期还来得及吗")."""
+    if rule.comparator == "before" or not any(_is_expiry(text, s, e) for s, e, _ in dates):
+        return rule
+    doc = ctx.docs[rule.doc_id]
+    asked = bigrams(text)
+    leads = [r for r in ctx.rules_in(rule.doc_id, rule.article) if r.comparator == "before" and r.unit in DURATIONS]
+    if not leads:
+        return rule
+    grams = [bigrams(doc.text[slice(*ctx.rule_span(r))]) for r in leads]
+    shared = set.intersection(*map(set, grams))  # what tells the rules apart is what they do not share
+    articles = [bigrams(doc.text[a.start:a.end]) for a in doc.articles] or [set()]
+
+    def weight(gram: str) -> float:  # a word most articles use ("中心") tells little
+        return 1 / max(1, sum(gram in a for a in articles))
+
+    return max(zip(leads, grams), key=lambda x: sum(weight(g) for g in (x[1] - shared) & asked))[0]
 
 
 def _acted_on_first(ctx: "Composer", text: str, dates, topics: list[str]) -> list[str]:

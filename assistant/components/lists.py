@@ -537,7 +537,53 @@ def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer
             stated = re.search(r"[一二三四五六七八九十两几]+(个方面|项|条)(?!目)", lead_in)
             measure = stated.group(1) if stated else "项"
             out.line(f"以上共{len(following)}{measure}。")
+    elif intent == "task" and d.meta.kind != "regulation":
+        elsewhere(ctx, q, d, art, out)
     for r in ctx.table.rules:
         if r.doc_id == d.id and r.article == art.label:
             out.value(r)
     return out.draft(intent)
+
+
+# the question asks about a whole area it names ("石油这块", "海洋方面", "关于人才队伍")
+_AREA_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8})(?:的)?(?:这块|这一块|那块|这方面|方面)")
+_AREA_AFTER = re.compile(r"(?:关于|涉及|有关)([\u4e00-\u9fff]{2,8})")
+SPREAD = 0.2  # a term found in at most this share of a plan's sections is what some of them are about
+MAX_ELSEWHERE = 4
+
+
+def _area_terms(text: str) -> list[str]:
+    """The words naming the area asked about, longest first: the run before 这块/方面 and its
+    endings, the run after 关于 and its beginnings."""
+    out = []
+    for m in _AREA_BEFORE.finditer(text):
+        run = m.group(1)
+        out += [run[i:] for i in range(len(run) - 1)]
+    for m in _AREA_AFTER.finditer(text):
+        run = m.group(1)
+        out += [run[:i] for i in range(len(run), 1, -1)]
+    return sorted(dict.fromkeys(out), key=len, reverse=True)
+
+
+def elsewhere(ctx: "Composer", q: Query, d: Document, art: Article, out: Writer) -> None:
+    """"石油这块有啥安排？": a plan or news text says what it plans for one area in several
+    sections; the sentences of the other sections naming the area (as the quoted section names
+    it, and few others do) follow the quoted section, in the text's order."""
+    body = d.text[art.start:art.end]
+    sections = d.articles
+    for term in _area_terms(q.text):
+        if term not in body:
+            continue
+        holding = [a for a in sections if term in d.text[a.start:a.end]]
+        if not 2 <= len(holding) <= max(2, int(SPREAD * len(sections))):
+            return
+        shown = 0
+        for other in holding:
+            if other.label == art.label or shown >= MAX_ELSEWHERE:
+                continue
+            spans = [(a, b) for a, b in sentence_spans(d, other) if term in d.text[a:b]]
+            if spans:
+                out.line(f"- {ctx.who(d)}{other.label}：" + "".join(
+                    ctx.quote_span(out, d, other, a, b) + "。" for a, b in spans[:2]))
+                shown += 1
+        return

@@ -86,9 +86,15 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # 申请后 → 形式审查) through the best-matched one (批准筹建), within the chapter
         strong = [a for sc, d, a in ranked if d.id == doc.id and a.chapter == best.chapter and sc >= STEP * top]
         first = min([best.number] + [a.number for a in strong])
+        # and on past the best-matched step while the next articles still match (验收: 申请,
+        # 组织考核, 现场审查, 评分 are one process)
+        last = best.number
+        numbers = {a.number for a in strong}
+        while {last + 1, last + 2} & numbers:  # (a step between two matching ones belongs too)
+            last = max({last + 1, last + 2} & numbers)
         chapter = [a for a in doc.articles if a.chapter == best.chapter and a.number >= first
                    and (doc.id, a.label) not in listed]
-        chosen = chapter[:max(3, min(MAX_STEPS, best.number - first + 1))] or [best]
+        chosen = chapter[:max(3, min(MAX_STEPS, last - first + 1))] or [best]
     else:
         chosen = [a for sc, d, a in ranked if d.id == doc.id and sc >= 0.75 * top][:3]
     for n, art in enumerate(chosen):

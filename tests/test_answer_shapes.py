@@ -1,0 +1,97 @@
+"""Answer shapes from the blind set of 2026-12-01's failure classes, each tested with phrasings
+written for the tests (not copied from an eval set): a second part asked with 干嘛/有没有, a
+premise's count that is not asked, an issue date asked in any word order, a deadline counted
+back from an expiry the user gives, a length of time nothing states, a walk through a process
+asked as "怎么搞", a plan's sentences on one area, an English idiom, a rule of a kind a place
+has no document of."""
+
+import pytest
+
+from assistant.components.dates import asks_gap
+from assistant.decompose import split_parts
+from assistant.translate import gloss
+from assistant.understand import load_vocabulary, understand
+
+WORDS = (*load_vocabulary().question_words, *load_vocabulary().part_words)
+
+
+def test_a_clause_asking_with_ganma_or_a_not_a_is_a_part_of_its_own():
+    parts = split_parts("天津数据中心几年复查一次？负责人换了要干嘛", WORDS)
+    assert [p.text for p in parts] == ["天津数据中心几年复查一次？", "负责人换了要干嘛"]
+    assert len(split_parts("重庆碳中心验收满分多少？有没有书面报告要求", WORDS)) == 2
+
+
+def test_an_enumeration_joined_by_a_dun_comma_stays_one_question():
+    parts = split_parts("湖北数据基地除了数据服务，有没有标准研制、人才培养这类任务？", WORDS)
+    assert len(parts) == 1
+
+
+def test_a_count_in_a_premise_is_not_what_is_asked(docs):
+    q = understand("天津数据中心几家单位一起申报的话由谁负责申报？", docs=docs)
+    assert not q.asks_number and not q.asked_units
+    assert understand("天津数据中心最多几家单位可以一起申报？", docs=docs).asks_number
+
+
+def test_the_issue_date_is_asked_in_either_word_order(docs):
+    for text in ("天津办法是什么时间印发的？", "重庆办法的印发时间？", "天津数据中心办法出台于哪年？"):
+        assert understand(text, docs=docs).metadata == "issued", text
+    assert not understand("天津办法自发布之日起施行，具体哪天？", docs=docs).metadata
+
+
+def test_a_gap_between_other_events_is_not_the_issue_to_effect_gap():
+    assert asks_gap("天津办法印发后隔了多久才生效？")
+    assert not asks_gap("湖北数据基地被撤销资格后隔多久能重新申报？")
+
+
+def test_costing_a_status_is_losing_it_not_a_fee():
+    assert "费用" not in gloss("Which failure would cost a Hubei carbon metrology center its qualification?")
+    assert "费用" in gloss("How much does applying cost?")
+
+
+@pytest.mark.slow
+def test_a_multi_part_question_keeps_a_part_the_whole_could_not_answer(engine):
+    answer = engine.ask("中央驻鄂单位能不经过市州直接申报湖北碳计量中心吗？三家一起搞的话谁来报？")
+    assert not answer.abstained
+    assert "主要建设方负责申报" in answer.answer and "可直接向省市场监管局" in answer.answer
+
+
+@pytest.mark.slow
+def test_both_the_issue_and_the_effective_date_of_two_documents(engine):
+    answer = engine.ask("湖北那两个办法分别是什么时间印发、什么时间施行的？")
+    assert "2023年2月17日" in answer.answer and "2023年3月1日" in answer.answer
+    assert len(answer.parts) == 2
+
+
+@pytest.mark.slow
+def test_an_expiry_the_user_gives_is_counted_back_with_the_rule_the_question_names(engine):
+    answer = engine.ask("天津数据中心筹建期到2027年5月31日，今天2027年3月15日，还能申请延期验收吗？")
+    assert answer.answer.startswith("已经晚了")
+    assert "2027年2月28日" in answer.answer and "申请延期验收考核" in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]
+
+
+@pytest.mark.slow
+def test_a_length_of_time_no_article_states_is_not_answered_with_other_rules(engine):
+    answer = engine.ask("湖北数据基地被撤销资格后，要过多久才能重新申报？")
+    assert answer.abstained and "没有给出" in answer.answer
+
+
+@pytest.mark.slow
+def test_how_an_assessment_is_done_walks_its_articles_through_the_scoring(engine):
+    answer = engine.ask("重庆碳中心的验收考核是怎么进行的？").answer
+    for label in ("第十七条", "第十八条", "第十九条"):
+        assert label in answer, label
+    assert "100分" in answer
+
+
+@pytest.mark.slow
+def test_a_plan_area_gathers_the_sentences_of_every_section_naming_it(engine):
+    answer = engine.ask("东营计量意见里石油方面有哪些安排？").answer
+    assert "积极筹建产业计量中心" in answer and "计量技术取得重大突破" in answer
+
+
+@pytest.mark.slow
+def test_a_rule_of_a_kind_the_place_has_no_document_of_is_not_borrowed(engine):
+    answer = engine.ask("天津的碳计量中心验收满分多少？")
+    assert answer.abstained
+    assert "碳计量中心" in answer.answer
