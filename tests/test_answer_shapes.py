@@ -95,3 +95,15 @@ def test_a_rule_of_a_kind_the_place_has_no_document_of_is_not_borrowed(engine):
     answer = engine.ask("天津的碳计量中心验收满分多少？")
     assert answer.abstained
     assert "碳计量中心" in answer.answer
+
+
+def test_a_purpose_clause_does_not_ask_for_the_basis():
+    from assistant.components.basis import ASKS
+    assert not ASKS.search("东营为落实实施意见提了哪些重点任务")
+    assert ASKS.search("东营这个意见是根据哪些文件制定的")
+
+
+@pytest.mark.slow
+def test_the_aspects_a_news_text_announces_are_listed_under_a_purpose_clause(engine):
+    answer = engine.ask("江西市场监管局为贯彻实施意见部署了哪几方面工作要求？").answer
+    assert "强化组织领导" in answer and "加强协调联动" in answer

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..compose import Composer
 
 BASIS = "basis"  # the draft's topic: the evidence review leaves it be (the words are not in the text)
-ASKS = re.compile(r"(?:依据|根据|按照|贯彻|落实)[^，,。？?]{0,6}?(?:哪|什么|啥)|上级文件|上位文件|上位法|制定依据|"
+# (not a purpose clause: "为落实实施意见提了哪几方面要求" asks what was asked of whom, not the basis)
+ASKS = re.compile(r"(?<!为)(?<!为了)(?:依据|根据|按照|贯彻|落实)[^，,。？?]{0,6}?(?:哪|什么|啥)|上级文件|上位文件|上位法|制定依据|"
                   r"依据的是|出台依据|based on|legal basis|which (?:higher|national|provincial) document")
 # … of the document itself, not of a step ("验收依据哪个细则？", "拍板依据哪些东西？")
 OF_DOCUMENT = re.compile(r"办法|意见|方案|文件|规划|这份|这个材料|制定|出台|印发|measures|document|plan")

@@ -81,7 +81,7 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             body = article_body(ctx, q, doc, art, out, limit=WALK_LIMIT, lead_only=compact)
             out.line(f"{'' if n == 0 else '- '}{ctx.who(doc)}{art.label}：{body}")
         return out.draft("procedure")
-    if any(w in q.text for w in ctx.vocab.process):
+    if any(w in q.text for w in ctx.vocab.process) and doc.meta.kind == "regulation":
         # a process: its steps in order, from the earliest step the question matches well (收到
         # 申请后 → 形式审查) through the best-matched one (批准筹建), within the chapter
         strong = [a for sc, d, a in ranked if d.id == doc.id and a.chapter == best.chapter and sc >= STEP * top]
