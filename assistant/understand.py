@@ -374,6 +374,9 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     asking = _without_premise(text, vocab)  # "几家联合申报的话谁牵头？" asks who, not how many
     topics, clause_topics, asked_units = _topics(_WHICH.sub("哪些", text), vocab, topic_units,
                                                  asking=_WHICH.sub("哪些", asking))
+    if not topics and _EFFECTIVE.search(text) and _OF_DOCUMENT.search(text) and (
+            topic_units is None or EFFECTIVE_TOPIC in topic_units):
+        topics = [EFFECTIVE_TOPIC]  # "这个办法到底从哪天开始正式执行？": when the document takes effect
     quantities = find_quantities(spoken_dates(normalize_query(question)))
     dates = tuple(dt.date.fromisoformat(q.value) for q in quantities if q.unit == "date")
     years = tuple(int(q.value) for q in quantities if q.unit == "年份")
@@ -624,6 +627,12 @@ def _scope(jurisdictions, kinds, docs, vocab, *, explicit_j: bool, paired=None) 
 _WHEN = r"(?:什么时间|什么时候|啥时候|啥时间|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月)"
 _ISSUING = r"(?:印发|发布|出台|颁布|下发|公布|发文)"
 _ISSUED = re.compile(rf"{_WHEN}.?{_ISSUING}|{_ISSUING}(?:时间|日期|于|是在|是)?{_WHEN}|{_ISSUING}(?:时间|日期)")
+
+
+# the effective date asked with words between the when-word and the verb ("从哪天开始正式执行")
+EFFECTIVE_TOPIC = "effective_date"
+_EFFECTIVE = re.compile(rf"{_WHEN}.{{0,5}}?(?:施行|执行|实施|生效|实行)|(?:施行|生效)(?:日期|时间)")
+_OF_DOCUMENT = re.compile(r"办法|文件|意见|规定|方案|细则|通知|这个|这份")
 
 
 _PREMISE = re.compile(r"[^，,。？?；;！!]*?的话[，,]?")

@@ -108,3 +108,25 @@ def test_a_purpose_clause_does_not_ask_for_the_basis():
 def test_the_aspects_a_news_text_announces_are_listed_under_a_purpose_clause(engine):
     answer = engine.ask("江西市场监管局为贯彻实施意见部署了哪几方面工作要求？").answer
     assert "强化组织领导" in answer and "加强协调联动" in answer
+
+
+def test_the_effective_date_is_asked_with_words_between_when_and_the_verb(docs):
+    assert understand("重庆这个办法究竟从哪一天起正式实行？", docs=docs).topics[:1] == ("effective_date",)
+
+
+@pytest.mark.slow
+def test_a_short_article_is_given_whole_with_its_rule(engine):
+    answer = engine.ask("天津数据中心考核多少分及格？").answer
+    assert "80分及以上" in answer and "限期3个月整改" in answer
+
+
+@pytest.mark.slow
+def test_the_clause_that_asks_picks_the_period_not_the_users_story(engine):
+    answer = engine.ask("我们刚收到天津市市场监管委的批复函，领导让我查查，按规定筹建工作得在多长时间内弄完？")
+    assert "3年内完成" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_draft_quoting_a_top_article_that_says_the_case_stands(engine):
+    answer = engine.ask("天津数据中心现场考核没通过以后怎么弄？").answer
+    assert "整改通知书" in answer

@@ -183,3 +183,11 @@ def test_dev_set_meets_targets(index_settings):
     assert m["abstention_accuracy"] >= 0.9
     assert m["false_abstention_rate"] <= 0.05
     assert m["contradicted_claims"] == 0
+
+
+def test_a_count_of_items_is_the_same_whichever_measure_word_writes_it():
+    from assistant.evaluate import value_found
+    assert value_found({"value": 9, "unit": "种"}, [(9, "项")])
+    assert value_found({"value": 4, "unit": "个"}, [(4, "条")])
+    assert not value_found({"value": 4, "unit": "个"}, [(5, "项")])
+    assert not value_found({"value": 3, "unit": "个"}, [(3, "年")])  # a period is no count of items

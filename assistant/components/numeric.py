@@ -51,7 +51,20 @@ def _frame(text: str) -> str:
     return next((name for name, rx in _FRAMES if rx.search(text)), "")
 
 
-def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
+def asking_clause(text: str, asks: re.Pattern) -> str:
+    """The clause of ``text`` (between punctuation) holding what ``asks`` finds, or the text."""
+    m = asks.search(text)
+    if not m:
+        return text
+    start = max((x.end() for x in re.finditer(r"[，,。；;？?！!]", text[:m.start()])), default=0)
+    stop = re.search(r"[，,。；;？?！!]", text[m.end():])
+    return text[start:m.end() + (stop.start() if stop else len(text))]
+
+
+RANK_PRIOR = 0.06  # a rule in the retriever's top article gains this much (half at rank 2, a third at 3)
+
+
+def topic_from_rules(ctx: "Composer", q: Query, scope: list, hits=()) -> str:
     """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
     完？"): the topic of the period rule, among the documents in scope, whose sentence says most
     nearly what the question says (Lexicon.match). The rules decide, not a cue list."""
@@ -59,13 +72,19 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
         return ""
     scores: dict[str, float] = {}
     frame = _frame(q.text)
+    asking = asking_clause(q.text, PERIOD)
+    ids = {d.id for d in scope}
+    top = list(dict.fromkeys((h.chunk.doc_id, h.chunk.article) for h in hits if h.chunk.doc_id in ids))[:3]
+    rank = {key: RANK_PRIOR / n for n, key in enumerate(top, start=1)}  # the evidence, as a prior
     for d in scope:
         grams = ctx.qgrams(q, d)
+        own = {g for g in grams if g in asking}
+        grams = own or grams  # the clause that asks says what is asked; the rest is the user's story
         for rule in ctx.table.rules:
             if rule.doc_id != d.id or rule.unit not in PERIOD_UNITS or rule.topic in ("target", "other"):
                 continue
             s, e = ctx.rule_span(rule)
-            score = ctx.lexicon.match(grams, d.text[s:e])
+            score = ctx.lexicon.match(grams, d.text[s:e]) + rank.get((d.id, rule.article), 0.0)
             if frame:
                 score *= FRAME_FIT if rule.comparator == frame else FRAME_MISFIT
             scores[rule.topic] = max(scores.get(rule.topic, 0.0), score)
@@ -106,12 +125,12 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             r.unit in PERIOD_UNITS for t in topics for r in ctx.rules(t, [d.id for d in scope])):
         # one question asks a period ("没到合格线给多长时间整改？") but the topic a word named is no period
         # (合格线 → 合格分数): the period rule whose sentence says what the question says
-        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"], hits)
         topics = [topic] if topic else topics
     if not topics and q.scores and ctx.rules(PASS_SCORE, [d.id for d in scope]):
         topics = [PASS_SCORE]  # the user's own score ("72分，差几分？") is held against the pass mark
     if not topics and any(d.meta.kind == "regulation" for d in scope):
-        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"], hits)
         topics = [topic] if topic else []
     if not topics and not (q.asks_number or q.scores or q.dates or q.years or q.durations) and all(
             d.meta.kind == "regulation" for d in scope):
@@ -225,6 +244,24 @@ def state_topic(ctx: "Composer", q: Query, topic: str, docs: list[Document], out
             for r in ctx.rules("rectification_period", [d.id])[:1]:
                 out.line(f"- {ctx.quote_rule(out, r)}")
     follows(ctx, q, topic if not below else "rectification_period", docs, out)
+    if len(heads) == 1 and lead:
+        rest_of_article(ctx, heads[0][0], heads[0][1], out)
+
+
+SHORT_ARTICLE = 160  # characters of an article short enough to give whole with one of its rules
+
+
+def rest_of_article(ctx: "Composer", d: Document, rule, out: Writer) -> None:
+    """A short article says one thing in two or three sentences ("80分及以上…合格。低于80分的，限期
+    3个月整改…"): the sentences the answer has not quoted follow the rule, so its consequence
+    or condition is not cut off."""
+    art = d.article(rule.article)
+    if art is None or art.end - art.start > SHORT_ARTICLE:
+        return
+    quoted = [(c[2], c[3]) for c in out.citations if c[0] == d.id and c[1] == art.label]
+    rest = [(s, e) for s, e in sentence_spans(d, art) if not any(a < e and s < b for a, b in quoted)]
+    if rest:
+        out.line("同条还规定：" + "".join(f"{ctx.quote_span(out, d, art, s, e)}。" for s, e in rest[:2]))
 
 
 def follows(ctx: "Composer", q: Query, topic: str, docs: list[Document], out: Writer) -> None:
