@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 YEAR_ASKED = re.compile(r"哪一?年|几几年|什么时候|何时|哪个年份|哪年份|which year|what year|\bwhen\b")
 YEAR_MONTH = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 CONFIRM = re.compile(r"对吧|对吗|对不对|是不是|是吗|没错吧|right\?|correct\?")  # "要培育3000家，对吧？": a figure to confirm, not the user's own
-YES_NO = re.compile(r"吗|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
+YES_NO = re.compile(r"吗|是不是|对不对|有没有超|超没超|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
 NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
 # words that add periods up whatever their units (not "最长能…", which may ask one period)
 ADDED_UP = re.compile(r"一共|总共|合计|加起来|加上|总计|前后|算起(?:最|一共|总共)|in total|altogether")
@@ -253,10 +253,15 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     if not YES_NO.search(q.text):
         return "", ""
     if not over:
-        return f"在规定之内：{given}未超过{label}的上限（{bound}）。", ""
+        return f"在规定之内：{given}未超过{_upper(label)}（{bound}）。", ""
     diff = _in_unit(have - limit, canon, mine.unit, rule.unit)
-    more = f"，超出{diff}" if diff else ""
-    return f"不符合：{given}超过{label}的上限（{bound}）{more}。", ""
+    more = f"，超出{diff}（{given}－{label}{format_value(_number(rule), rule.unit)}）" if diff else ""
+    return f"不符合：{given}超过{_upper(label)}（{bound}）{more}。", ""
+
+
+def _upper(label: str) -> str:
+    """"筹建期限的上限", but "延期上限" as it is."""
+    return label if label.endswith("上限") else f"{label}的上限"
 
 
 def _rate_target(rule: Rule) -> bool:

@@ -192,7 +192,10 @@ class _Checker:
         operands = _operands(m)
         if operands is None:
             return None
-        rule = self.number(text, operands[0])
+        # the rule's figure comes first when the user is short of it (合格分数80分－您的得分72分),
+        # second when the user is over it (您给出的5年－筹建期限3年): one operand must be the rule's
+        rule = next((c for c in (self.number(text, a) for a in operands) if c.status == "verified"),
+                    Check(q.text, "unsupported"))
         (x, ux), (y, uy), (t, ut) = (normalise(a.value, a.unit) for a in (*operands, q))
         ut = "%" if q.unit == POINTS and ux == "%" else ut  # 5个百分点（90%－85%）
         if not (ux == uy == ut) or rule.status != "verified":

@@ -152,10 +152,7 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
         # what the best evidence says answers, not the topic's figure
         best = _best(composer, q, top[0], retriever)
         agree = top[0].ranks.get("bm25") == 1 and top[0].ranks.get("dense") == 1
-        # (a draft quoting another top article that covers the subject as well stands: "现场考核
-        # 不合格后怎么办？" is answered by the article opening "对现场考核不合格单位…")
-        kept = best is not None and bool(cited & set(keys)) and best[0] < _draft_match(composer, q, best[1], draft) + MARGIN
-        if best is not None and not kept and best[0] >= (AGREED if agree else MATCH):
+        if best is not None and best[0] >= (AGREED if agree else MATCH):
             out = Writer(composer)
             out.line(_quote(composer, out, best))
             return out.draft("other")

@@ -741,10 +741,11 @@ def _asks_subject(text: str, cues, scores) -> bool:
 
 
 def _elapsed(text: str, q) -> bool:
-    """A duration the user reports having spent ("筹建了两年半", "筹建两年半了")."""
+    """A duration the user reports having spent ("筹建了两年半", "筹建两年半了") or states to be
+    checked ("筹建期是不是4年", "一般给5年时间")."""
     before = text[max(0, q.start - 4):q.start]
     after = text[q.end:q.end + 2]
-    return bool(re.search(r"(了|已经|已|过了)$", before) or after.startswith("了") or "筹建" in before)
+    return bool(re.search(r"(了|已经|已|过了|是|为|给|就)$", before) or after.startswith("了") or "筹建" in before)
 
 
 def _facts(text: str, quantities, vocab) -> tuple[Fact, ...]:

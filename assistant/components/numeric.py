@@ -51,20 +51,7 @@ def _frame(text: str) -> str:
     return next((name for name, rx in _FRAMES if rx.search(text)), "")
 
 
-def asking_clause(text: str, asks: re.Pattern) -> str:
-    """The clause of ``text`` (between punctuation) holding what ``asks`` finds, or the text."""
-    m = asks.search(text)
-    if not m:
-        return text
-    start = max((x.end() for x in re.finditer(r"[，,。；;？?！!]", text[:m.start()])), default=0)
-    stop = re.search(r"[，,。；;？?！!]", text[m.end():])
-    return text[start:m.end() + (stop.start() if stop else len(text))]
-
-
-RANK_PRIOR = 0.06  # a rule in the retriever's top article gains this much (half at rank 2, a third at 3)
-
-
-def topic_from_rules(ctx: "Composer", q: Query, scope: list, hits=()) -> str:
+def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
     完？"): the topic of the period rule, among the documents in scope, whose sentence says most
     nearly what the question says (Lexicon.match). The rules decide, not a cue list."""
@@ -72,19 +59,13 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list, hits=()) -> str:
         return ""
     scores: dict[str, float] = {}
     frame = _frame(q.text)
-    asking = asking_clause(q.text, PERIOD)
-    ids = {d.id for d in scope}
-    top = list(dict.fromkeys((h.chunk.doc_id, h.chunk.article) for h in hits if h.chunk.doc_id in ids))[:3]
-    rank = {key: RANK_PRIOR / n for n, key in enumerate(top, start=1)}  # the evidence, as a prior
     for d in scope:
         grams = ctx.qgrams(q, d)
-        own = {g for g in grams if g in asking}
-        grams = own or grams  # the clause that asks says what is asked; the rest is the user's story
         for rule in ctx.table.rules:
             if rule.doc_id != d.id or rule.unit not in PERIOD_UNITS or rule.topic in ("target", "other"):
                 continue
             s, e = ctx.rule_span(rule)
-            score = ctx.lexicon.match(grams, d.text[s:e]) + rank.get((d.id, rule.article), 0.0)
+            score = ctx.lexicon.match(grams, d.text[s:e])
             if frame:
                 score *= FRAME_FIT if rule.comparator == frame else FRAME_MISFIT
             scores[rule.topic] = max(scores.get(rule.topic, 0.0), score)
@@ -125,12 +106,12 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             r.unit in PERIOD_UNITS for t in topics for r in ctx.rules(t, [d.id for d in scope])):
         # one question asks a period ("没到合格线给多长时间整改？") but the topic a word named is no period
         # (合格线 → 合格分数): the period rule whose sentence says what the question says
-        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"], hits)
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else topics
     if not topics and q.scores and ctx.rules(PASS_SCORE, [d.id for d in scope]):
         topics = [PASS_SCORE]  # the user's own score ("72分，差几分？") is held against the pass mark
     if not topics and any(d.meta.kind == "regulation" for d in scope):
-        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"], hits)
+        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
         topics = [topic] if topic else []
     if not topics and not (q.asks_number or q.scores or q.dates or q.years or q.durations) and all(
             d.meta.kind == "regulation" for d in scope):
@@ -157,7 +138,7 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not have:
         if q.jurisdictions or len(scope) < len(ctx.doc_list):
             return abstain_topic(ctx, q, primary, out, scope, hits)
-        return abstain_topic(ctx, q, primary, out, [d for d in scope if d.meta.kind == "regulation"], hits)
+        return abstain_topic(ctx, q, primary, out, [d for d in scope if d.meta.kind == "regulation"])
     silent = [d for d in scope if d not in have and d.meta.kind == "regulation" and q.jurisdictions]
     shown, note = ctx.readable(have, hits)
     if note:  # many documents state it: the best-retrieved ones, and where to see them all
