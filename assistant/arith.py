@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 YEAR_ASKED = re.compile(r"哪一?年|几几年|什么时候|何时|哪个年份|哪年份|which year|what year|\bwhen\b")
 YEAR_MONTH = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 CONFIRM = re.compile(r"对吧|对吗|对不对|是不是|是吗|没错吧|right\?|correct\?")  # "要培育3000家，对吧？": a figure to confirm, not the user's own
-YES_NO = re.compile(r"吗|是不是|对不对|有没有超|超没超|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
+YES_NO = re.compile(r"吗|吧[?？]?\s*$|是不是|对不对|有没有超|超没超|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
 NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
 # words that add periods up whatever their units (not "最长能…", which may ask one period)
 ADDED_UP = re.compile(r"一共|总共|合计|加起来|加上|总计|前后|算起(?:最|一共|总共)|in total|altogether")
@@ -211,14 +211,17 @@ def _user_figures(q: Query):
 def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> tuple[str, str]:
     """(verdict line, gap line): a minimum or maximum the draft states and the user's own figure
     of its unit ("公示压到5天，允许吗？" against 不少于7天)."""
-    if q.scores or CONFIRM.search(q.text) or "您给出的" in draft.text or "您的得分" in draft.text:
+    if q.scores or "您给出的" in draft.text or "您的得分" in draft.text:
         return "", ""
     figures = _user_figures(q) + [x for x in find_quantities(q.text) if x.unit == "%" and x.comparator == "="
                                   and isinstance(x.value, (int, float))]  # (a rate: against a target rate only)
     if not figures:
         return "", ""
+    # a figure offered for confirmation ("要培育3000家，对吧？") is what the user thinks the document
+    # says, not theirs to fall short of a minimum; one over a maximum ("是不是给两年？") is answered
+    confirm = bool(CONFIRM.search(q.text))
     bounds = [r for r in rules if _number(r) is not None and (r.unit not in OWN_UNITS or _rate_target(r))
-              and (r.comparator in MIN | MAX or _goal(r))]
+              and (r.comparator in MAX or (not confirm and (r.comparator in MIN or _goal(r))))]
     pairs = []
     for r in bounds:
         _, canon = normalise(_number(r), r.unit)

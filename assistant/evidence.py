@@ -125,7 +125,7 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
            for step, after in composer.vocab.follows.items()):
         return False  # a step and the one after it (or that the documents have none): what "会怎样" asks
     return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
-            and not q.dates and not q.years and draft.topic != "target" and not q.foreign
+            and not q.dates and not q.years and not q.durations and draft.topic != "target" and not q.foreign
             and not any(w in q.text for w in asking))
 
 

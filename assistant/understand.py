@@ -401,7 +401,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     doc_ids, missing = _scope(jurisdictions, kinds, docs, vocab, explicit_j=bool(jurisdictions),
                               paired=_pair_kinds(mentions, kind_mentions))
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
-    intent = _intent(asking, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
+    intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
     if (intent == "numeric" and topics and "target" not in topics and not asks_number and not dates and not years
             and not scores and _WHAT.search(text)):
@@ -708,6 +708,12 @@ _MARK_BEFORE = re.compile(r"(?:没到|不到|达不到|没达到|未达到|未�
 _PASSED_ASKED = re.compile(r"[，,]?\s*(?:这|那)?(?:算|能|可以|是不是)?(?:过了|过|合格|及格|通过|达标)(?:了)?(?:吗|没|不|么)")
 
 
+# a score the assessment gave ("现场考核才78分", "刚出分，78分") or one said to fall short ("78分，
+# 差两分没到合格线"): the user's own
+_SCORED_BY = re.compile(r"(?:考核|出分|得分|分数|打分|评分|考)[^，,。？?\d满合及线总是为]{0,2}[，,]?$")
+_SHORT_BY = re.compile(r"[，,]?\s*(?:差|少|只差)(?:[一两二三四五六七八九十\d]+)分")
+
+
 def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
     verbs = vocab.score_verbs
     out = []
@@ -720,7 +726,8 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
         # nobody is short of the document's own figure)
         if _MARK_BEFORE.search(before):  # "还是没到80分": the mark they missed, not their score
             continue
-        if any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words) or _PASSED_ASKED.match(after):
+        if (any(before.endswith(v) or v in before for v in verbs) or _any(after, vocab.gap_words)
+                or _PASSED_ASKED.match(after) or _SCORED_BY.search(before) or _SHORT_BY.match(after)):
             out.append(float(q.value))  # (… or whether it passes: "现场考核79分，算过了吗？")
     # a bare number right after a score verb ("验收考了78，差两分…"): a score out of 100
     for v in verbs:

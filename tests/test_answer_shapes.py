@@ -126,3 +126,27 @@ def test_a_users_figure_over_a_limit_gets_a_verdict_the_checker_can_recompute(en
     assert answer.answer.startswith("不符合") and "超出1年（您给出的4年－" in answer.answer
     assert not [c for c in answer.checks if c.status == "contradicted"]
     assert "已删除" not in answer.answer
+
+
+def test_a_score_the_assessment_gave_is_the_users(docs):
+    assert understand("天津数据中心现场考核才76分，差四分，会直接判不合格吗？", docs=docs).scores == (76.0,)
+    assert not understand("重庆碳中心验收考核满分100分吗？", docs=docs).scores
+
+
+@pytest.mark.slow
+def test_an_approval_date_and_a_later_one_count_back_the_lead_time_asked(engine):
+    answer = engine.ask("天津数据中心2024年9月1日批准筹建，打算2027年7月1日再交延期申请，来得及吗？").answer
+    assert answer.startswith("已经晚了") and "2027年6月1日" in answer and "申请延期验收考核" in answer
+
+
+@pytest.mark.slow
+def test_a_plan_goal_asked_as_a_state_gets_the_goal_sentence(engine):
+    answer = engine.ask("江西到2035年计量想做成什么样子？")
+    assert not answer.abstained and "2035年" in answer.answer and "现代先进测量体系" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_wrong_period_the_user_offers_gets_a_verdict(engine):
+    answer = engine.ask("天津数据中心现场考核不合格的话，是不是给两年时间整改？")
+    assert answer.answer.startswith("不符合") and "不超过一年" in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]

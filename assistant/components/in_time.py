@@ -173,12 +173,13 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
 
 
 def _fitting(ctx: "Composer", rule, text: str, dates):
-    """The rule a verdict counts with: a date the user calls an expiry ("6月30日到期") is counted
-    back from, so a topic whose first rule is a limit ("延长时限不超过1年") gives way to the
+    """The rule a verdict counts with: a date the user calls an expiry ("6月30日到期"), or the
+    expiry their approval date gives, is counted back from, so a topic whose first rule is a limit ("延长时限不超过1年") gives way to the
     lead-time rule of its own article whose sentence shares most with the question ("应在筹建期限
     届满3个月前,申请延期验收考核" for "现在提延期还来得及吗")."""
-    if rule.comparator == "before" or not any(_is_expiry(text, s, e) for s, e, _ in dates):
-        return rule
+    if rule.comparator == "before" or not (any(_is_expiry(text, s, e) for s, e, _ in dates)
+                                           or (len(dates) >= 2 and _started(ctx, rule.doc_id, text, dates))):
+        return rule  # (an approval date and a later one: the expiry follows from the approval, counted back too)
     doc = ctx.docs[rule.doc_id]
     asked = bigrams(text)
     leads = [r for r in ctx.rules_in(rule.doc_id, rule.article) if r.comparator == "before" and r.unit in DURATIONS]

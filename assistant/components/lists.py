@@ -17,7 +17,7 @@ from ..writer import (DEFINES, Draft, Writer, MATCH, LABEL, measure, AT_ONCE as 
 
 from .extractive import extractive
 from .goals import goals
-from .numeric import PASS_SCORE, numeric
+from .numeric import PASS_SCORE, numeric, rest_of_article
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -217,7 +217,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             for p in elsewhere[:2]:
                 d = ctx.docs[p.doc_id]
                 out.line(f"{ctx.who(d)}倒是规定：{p.text} {out.cite(d, p.article, p.start, p.end)}"
-                         f"（这是{d.meta.jurisdiction}的规定，不适用于{'、'.join(x.meta.jurisdiction for x in scope)}）。")
+                         f"（{_not_for(ctx, d, scope)}）。")
             return out.draft("revocation", abstained=True, topic="revocation")
         if not listed and not NAMES_REVOCATION.search(q.text) and _evidence_says_what_follows(ctx, q, hits, provs):
             # "形式审查没过会怎样？": what follows a step that is no ground, which the step's own
@@ -238,6 +238,10 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             # "复查没通过会直接被撤销吗？" — the ground needs more than what the user says happened
             verb = f"不会直接{verb[2:]}（须{further.group(0).rstrip('的')}才会）"
         out.line(f"{verb}：{ctx.who(d)}规定，{provision_quote(ctx, out, lead)}。")
+        if len(chosen) == 1 and not q.asks_number:
+            # a short article's other sentences: the step before the ground (不超过一年整改); not
+            # for a number asked, which their figures would seem to answer
+            rest_of_article(ctx, d, lead.article, out)
         for p in chosen[1:]:
             out.line(f"- {ctx.who(ctx.docs[p.doc_id])}：{provision_quote(ctx, out, p)}")
         if evidence is not None and evidence.label != lead.article:  # (第二十六条 不得…泄露相关数据)
@@ -273,6 +277,14 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("revocation", topic="revocation")
 
 
+
+
+def _not_for(ctx: "Composer", d: Document, scope: list[Document]) -> str:
+    """"这是重庆的规定，不适用于湖北", or, within one jurisdiction, by document ("这是湖北碳计量中心
+    办法的规定，不适用于湖北计量数据建设应用基地办法")."""
+    if d.meta.jurisdiction in {x.meta.jurisdiction for x in scope}:
+        return f"这是{ctx.who(d)}的规定，不适用于{'、'.join(ctx.who(x) for x in scope)}"
+    return f"这是{d.meta.jurisdiction}的规定，不适用于{'、'.join(dict.fromkeys(x.meta.jurisdiction for x in scope))}"
 
 
 def _standing(d, p) -> str:

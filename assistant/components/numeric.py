@@ -226,17 +226,17 @@ def state_topic(ctx: "Composer", q: Query, topic: str, docs: list[Document], out
                 out.line(f"- {ctx.quote_rule(out, r)}")
     follows(ctx, q, topic if not below else "rectification_period", docs, out)
     if len(heads) == 1 and lead:
-        rest_of_article(ctx, heads[0][0], heads[0][1], out)
+        rest_of_article(ctx, heads[0][0], heads[0][1].article, out)
 
 
 SHORT_ARTICLE = 160  # characters of an article short enough to give whole with one of its rules
 
 
-def rest_of_article(ctx: "Composer", d: Document, rule, out: Writer) -> None:
+def rest_of_article(ctx: "Composer", d: Document, label: str, out: Writer) -> None:
     """A short article says one thing in two or three sentences ("80分及以上…合格。低于80分的，限期
     3个月整改…"): the sentences the answer has not quoted follow the rule, so its consequence
     or condition is not cut off."""
-    art = d.article(rule.article)
+    art = d.article(label)
     if art is None or art.end - art.start > SHORT_ARTICLE:
         return
     quoted = [(c[2], c[3]) for c in out.citations if c[0] == d.id and c[1] == art.label]
