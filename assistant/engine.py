@@ -141,9 +141,10 @@ class Engine:
         tu = time.perf_counter()
         hits = self.retrieve(query)
         t1 = time.perf_counter()
-        draft = (ordinal_item(self, query, history) if history else None) or self._compose(query, hits)
+        ordinal = ordinal_item(self, query, history) if history else None
+        draft = ordinal or self._compose(query, hits)
         parts: list[AnswerPart] = []
-        if not query.meaningless:
+        if not query.meaningless and ordinal is None:  # (the item a follow-up points at answers it whole)
             draft, parts = self._parts(query, draft, asked=question, jurisdiction=jurisdiction, doc_id=doc_id,
                                        history=history)
         t2 = time.perf_counter()

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .engine import Engine
     from .understand import Query
 
-ORDINAL = re.compile(r"第([一二三四五六七八九十两]{1,3}|\d{1,2})(项|条|个|点|种|类|方面|部分)")
+ORDINAL = re.compile(r"第([一二三四五六七八九十两]{1,3}|\d{1,2})(项|条|个|点|种|类|方面|部分|块|大块|大项|大类)")
 BODY_LIMIT = 400  # characters of the item's text quoted whole
 
 

@@ -150,3 +150,12 @@ def test_a_wrong_period_the_user_offers_gets_a_verdict(engine):
     answer = engine.ask("天津数据中心现场考核不合格的话，是不是给两年时间整改？")
     assert answer.answer.startswith("不符合") and "不超过一年" in answer.answer
     assert not [c for c in answer.checks if c.status == "contradicted"]
+
+
+@pytest.mark.slow
+def test_a_follow_up_pointing_at_a_block_of_the_list_shown_is_answered_whole(engine):
+    history = [{"role": "user", "content": "东营实施意见的保障措施有几项？"},
+               {"role": "assistant", "content": "四项：加强组织领导；加强政策支持；推进计量文化建设；狠抓工作落实。"}]
+    answer = engine.ask("第三块具体讲了啥？有几句？", history=history)
+    assert "推进计量文化建设" in answer.answer and not answer.parts
+    assert "加强组织领导" not in answer.answer
