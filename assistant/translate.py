@@ -136,8 +136,13 @@ _COSTS_LOSS = re.compile(r"\bcost(?:s|ing)?\b(?=(?:\s+[A-Za-z'’-]+){0,6}?\s+(?
                          re.IGNORECASE)
 
 
+_BY_YEAR = re.compile(r"\b(?:by|until|till|before)\s+((?:19|20)\d\d)\b(?![-/\d])", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d年月/〔\[-])\b((?:19|20)\d\d)\b(?![-/\d年月日〕\]])")  # (not 鄂市监量规〔2023〕5号)
+
+
 def _quantities(text: str) -> str:
     text = _COSTS_LOSS.sub("lose", text)
+    text = _YEAR.sub(r"\1年", _BY_YEAR.sub(r"到\1年", text))  # "by 2035" → 到2035年, "in 2025" → 2025年
     for pattern in _SCORED:
         text = pattern.sub(lambda m: f" 得了{m.group(1)}分 ", text)
     for words, unit in _UNITS:

@@ -159,3 +159,9 @@ def test_a_follow_up_pointing_at_a_block_of_the_list_shown_is_answered_whole(eng
     answer = engine.ask("第三块具体讲了啥？有几句？", history=history)
     assert "推进计量文化建设" in answer.answer and not answer.parts
     assert "加强组织领导" not in answer.answer
+
+
+def test_english_years_and_aims_are_read_as_a_plan_asks_them():
+    text = gloss("What does Jiangxi aim to achieve by 2035 under notice 赣〔2023〕3号?")
+    assert "到2035年" in text and "目标" in text and "〔2023〕" in text
+    assert "施行日期" in gloss("What is the start date of the Tianjin measures?")
