@@ -410,6 +410,11 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         intent = "other"
     if intent == "revocation" and _WHO.search(text) and not _GROUNDS_ASKED.search(text):
         intent = "other"  # "撤销又是谁管？" asks who decides, not on what grounds: the article saying who
+    if (intent in ("revocation", "other") and any(f.feature != "entity" for f in facts)
+            and _APPLYING.search(text) and not _REVOKING.search(text)):
+        # "两年前出过数据安全事故被处理过，会不会影响申报？": the applicant's own case against the
+        # conditions for applying, not grounds for revoking a centre
+        intent = "eligibility"
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
@@ -633,6 +638,10 @@ _ISSUED = re.compile(rf"{_WHEN}.?{_ISSUING}|{_ISSUING}(?:时间|日期|于|是�
 EFFECTIVE_TOPIC = "effective_date"
 _EFFECTIVE = re.compile(rf"{_WHEN}.{{0,5}}?(?:施行|执行|实施|生效|实行)|(?:施行|生效)(?:日期|时间)")
 _OF_DOCUMENT = re.compile(r"办法|文件|意见|规定|方案|细则|通知|这个|这份")
+
+
+_APPLYING = re.compile(r"申请|申报|报名|apply|application")
+_REVOKING = re.compile(r"撤销|取消|摘牌|吊销|revok|cancel")
 
 
 _PREMISE = re.compile(r"[^，,。？?；;！!]*?的话[，,]?")

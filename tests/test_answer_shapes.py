@@ -165,3 +165,12 @@ def test_english_years_and_aims_are_read_as_a_plan_asks_them():
     text = gloss("What does Jiangxi aim to achieve by 2035 under notice 赣〔2023〕3号?")
     assert "到2035年" in text and "目标" in text and "〔2023〕" in text
     assert "施行日期" in gloss("What is the start date of the Tianjin measures?")
+
+
+@pytest.mark.slow
+def test_an_applicants_own_record_is_held_against_the_conditions_not_the_grounds(engine):
+    answer = engine.ask("我们公司三年半前被罚过款，现在申报天津计量数据中心会受影响吗？")
+    assert answer.intent == "eligibility" and "(六)" in answer.answer and "已删除" not in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]
+    recent = engine.ask("我们单位一年前发生过生产安全事故，被处理过，会影响申请天津计量数据中心吗？")
+    assert recent.intent == "eligibility" and "不符合" in recent.answer

@@ -136,7 +136,9 @@ def verdict(ctx: "Composer", q: Query, p: Provision) -> tuple[str, str]:
             elif f.years_ago < years:
                 results.append(("fails", f"您说明的情况发生在{years}年内"))
             else:
-                results.append(("meets", f"您说明的情况已超过{years}年"))
+                ago = int(f.years_ago) if float(f.years_ago).is_integer() else f.years_ago
+                # (the user's own figure after 您说的, which the checker leaves to them)
+                results.append(("meets", f"您说的{ago}年前的情况不在{years}年内"))
         else:
             results.append(("fails", "您说明有此类情况"))
     if not results:
