@@ -353,6 +353,10 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         goal = goals(ctx, q, scope, out)  # a goal asked without a number: the goal sentences by year
         if goal is not None:
             return goal
+        if not (q.asks_number or q.asked_units):  # "到2025年诚信计量方面说了什么？": no number is asked
+            from .extractive import extractive
+
+            return extractive(ctx, q, hits, out)
         out.line(f"{who}没有给出这一数字，无法回答。")
         others = [c for c in quantity_candidates(ctx, q, [d for d in ctx.doc_list if d not in scope])
                   if c[0] >= 0.6 and (not q.years or c[4] in q.years)]
