@@ -174,3 +174,10 @@ def test_an_applicants_own_record_is_held_against_the_conditions_not_the_grounds
     assert not [c for c in answer.checks if c.status == "contradicted"]
     recent = engine.ask("我们单位一年前发生过生产安全事故，被处理过，会影响申请天津计量数据中心吗？")
     assert recent.intent == "eligibility" and "不符合" in recent.answer
+
+
+@pytest.mark.slow
+def test_items_listed_inside_one_sentence_are_counted(engine):
+    answer = engine.ask("重庆碳中心验收的现场审查有几个环节？")
+    assert "现场审查分3个环节：首次会议、现场核查、末次会议" in answer.answer
+    assert not [c for c in answer.checks if c.status == "contradicted"]

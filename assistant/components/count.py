@@ -114,7 +114,7 @@ def count(c, q, hits, draft, out_cls):
             if best and best[1].label == top.chunk.article:
                 found.append(("list", doc, best))
     if not found:
-        return None
+        return _inline(c, q, draft, word, out_cls)
     if q.intent != "comparison":
         found = [max(found, key=lambda f: f[2][0])]
     out = out_cls(c)
@@ -192,3 +192,34 @@ def unlisted(c, q, draft, out_cls):
                  f"它写道：{c.quote_span(out, d, art, s, e)}。")
         return out.draft(draft.intent, abstained=True, settled=True)
     return None
+
+
+# an enumeration inside one sentence ("现场审查包括首次会议、现场核查和末次会议"): its items
+_ENUMERATES = re.compile(r"(?:包括|分为|分成|由|含)([^，,。；;:：]{2,60}?(?:、[^，,。；;:：]{2,30}?)*(?:和|及|以及|、)[^，,。；;:：]{2,30}?)(?=[。；;,，]|$)")
+
+
+def _inline(c, q, draft, word: str, out_cls):
+    """"现场审查分几个环节？" where the draft quotes a sentence listing them inline: the draft, with
+    the items counted after it; None when no cited sentence enumerates two or more items."""
+    if draft.abstained:
+        return None
+    found = []
+    for cite in draft.citations:
+        doc = c.docs.get(cite.doc_id)
+        if doc is None:
+            continue
+        sentence = doc.text[cite.start:cite.end]
+        m = _ENUMERATES.search(sentence)
+        if not m:
+            continue
+        items = [x.strip() for x in re.split(r"、|以及|和|及", m.group(1)) if x.strip()]
+        if len(items) < 2 or any(len(x) > 30 for x in items):
+            continue
+        subject = re.split(r"[，,。；;]", sentence[:m.start()])[-1].strip()
+        found.append((bool(subject) and subject in q.text, subject, items))
+    if not found:
+        return None
+    _, subject, items = max(found, key=lambda f: f[0])  # the one whose subject the question names
+    line = f"{subject or '所列'}分{len(items)}{word}：{'、'.join(items)}。"
+    draft.text = f"{line}\n{draft.text}"  # the count first, then the draft that quotes the sentence
+    return draft
