@@ -271,6 +271,11 @@ def _kind_names(t: str, cues) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
+# the user's story of who asked them and what they are doing with the answer
+_CHATTER = re.compile(r"(?:领导|老板|上级|同事|主任|处长)(?:让|要|叫|请|问)我(?:把)?|"
+                      r"(?:帮我|让我)?(?:查一下|查查|梳理一下|整理一下|看一下)")
+
+
 def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False,
                   across: bool = False) -> str:
     """The question's subject words: synonyms folded onto document wording, then names,
@@ -279,7 +284,7 @@ def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), k
     A document kind's first name says which documents; a second, different name of the same
     kind in a question about one place is what it asks about ("碳计量中心包不包括能源计量中心？",
     "…数据基地的民生计量数据应用"); across places (``across``) each place has its own name."""
-    t = _fold(text)
+    t = _CHATTER.sub(" ", _fold(text))  # ("领导让我查一下": who asked the user is no subject)
     for src, dst in sorted(vocab.synonyms.items(), key=lambda kv: -len(kv[0])):
         t = t.replace(str(src).lower(), f" {str(dst).lower()} ")
     t = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日|\d+(\.\d+)?", " ", t)
