@@ -44,6 +44,7 @@ from .components import FALLBACK, intents
 from .jsonl import JsonlError, read_rows
 from .normalize import normalize_query
 from .numbers import POINTS, find_quantities, normalise, same_value
+from .check import COUNT_UNITS  # the measure words a count of listed items is written with
 from .types import Answer, Document
 
 # question types: one per answer component (the fallback "other" is no type of its own), and abstentions
@@ -84,10 +85,6 @@ def stated_values(answer: Answer) -> list[tuple[object, str]]:
     return out
 
 
-# the measure words a count of listed items is written with: the same count whichever one
-COUNTERS = frozenset({"个", "项", "条", "种", "类", "方面", "份", "件", "大"})
-
-
 def value_found(gold: dict, stated: list[tuple[object, str]]) -> bool:
     """A gold value is stated (see the module docstring for the normalisation rules)."""
     value, unit = gold.get("value"), str(gold.get("unit", ""))
@@ -115,7 +112,7 @@ def value_found(gold: dict, stated: list[tuple[object, str]]) -> bool:
             return True
         if unit in ("月份", "月") and u == "月份" and v == value:  # 11月 as written: the calendar month, like 2025年
             return True
-        if unit in COUNTERS and u in COUNTERS and v == value:  # 9种情形 = 共列9项: one count of items
+        if unit in COUNT_UNITS and u in COUNT_UNITS and v == value:  # 9种情形 = 共列9项: one count of items
             return True
         if {unit, u} == {"%", POINTS} and v == value:  # a gap of rates: 5个百分点 and "5%" say the same
             return True
