@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..understand import Query
 from ..writer import (Draft, Writer, sentence_spans)
 from .numeric import date_topic, numeric
+from .goals import WHAT_STATE, goals
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -84,6 +85,10 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [d for d in (ctx.docs[i] for i in q.doc_ids if i in ctx.docs)]
     if not q.topics and date_topic(ctx, q, [d for d in scope if d.meta.kind == "regulation"]):
         return numeric(ctx, q, hits, out)  # a date asked of the documents: their date rule
+    if q.years and WHAT_STATE.search(q.text) and any(d.meta.kind != "regulation" for d in scope):
+        goal = goals(ctx, q, scope, out)  # "禾山到2030年计量想干成啥样？": the plan's goal for that year
+        if goal is not None:
+            return goal
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
     lexical = max((ctx.coverage(ctx.qgrams(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
     norm = permission_sentence(ctx, q, hits) if PERMISSION.search(q.text) else None

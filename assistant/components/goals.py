@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 
 ASKS = re.compile(r"目标|节点|阶段|程度|愿景|达到什么|要实现|什么状态|什么水平")
 # a year and a question asking what, not how many ("到2035年想干成啥样？", "2025年要做到怎样？")
-_WHAT_STATE = re.compile(r"什么样|啥样|怎样|怎么样|干成|做成|达成|成啥|成什么|achieve|aim")
+WHAT_STATE = re.compile(r"什么样|啥样|怎样|怎么样|干成|做成|达成|成啥|成什么|achieve|aim")
 _GOAL = re.compile(r"(?:^|(?<=[。;；:：\n]))\s*到(20\d\d)年")
 
 
 def goals(ctx: "Composer", q: Query, scope, out: Writer) -> Draft | None:
     """The goal sentences by year of the plan/news documents in scope, or None."""
     asked = (ASKS.search(q.text) or (q.followup and "target" in q.topics and q.years)  # "那2035年呢？"
-             or (q.years and not q.asks_number and _WHAT_STATE.search(q.text)))  # "到2035年想干成啥样？"
+             or (q.years and not q.asks_number and WHAT_STATE.search(q.text)))  # "到2035年想干成啥样？"
     if not asked or q.asked_units:  # a number asked for (多少项, 占比) is no goal sentence
         return None
     found = []

@@ -561,6 +561,7 @@ def sections(ctx: "Composer", q: Query, hits, scope: list[Document], out: Writer
 _AREA_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8})(?:的)?(?:这块|这一块|那块|这方面|方面)")
 _AREA_AFTER = re.compile(r"(?:关于|涉及|有关)([\u4e00-\u9fff]{2,8})")
 SPREAD = 0.2  # a term found in at most this share of a plan's sections is what some of them are about
+SHORT_PLAN = 15  # sections; in a shorter plan a term in up to MAX_ELSEWHERE of them is
 MAX_ELSEWHERE = 4
 
 
@@ -587,7 +588,8 @@ def elsewhere(ctx: "Composer", q: Query, d: Document, art: Article, out: Writer)
         if term not in body:
             continue
         holding = [a for a in sections if term in d.text[a.start:a.end]]
-        if not 2 <= len(holding) <= max(2, int(SPREAD * len(sections))):
+        cap = max(2, int(SPREAD * len(sections))) if len(sections) >= SHORT_PLAN else MAX_ELSEWHERE
+        if not 2 <= len(holding) <= cap:
             return
         shown = 0
         for other in holding:
