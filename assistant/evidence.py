@@ -27,6 +27,7 @@ from .compose import Composer, defines
 # drafts whose topic says the best-matching article is by design not what answers: the step after
 # the one named, who an application goes to, which documents a document rests on
 from .components.basis import BASIS
+from .components.numeric import rest_of_article
 from .components.procedure import NEXT_STEP
 from .components.route import ROUTE
 from .writer import Draft, Writer, sentence_spans
@@ -155,6 +156,7 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
         if best is not None and best[0] >= (AGREED if agree else MATCH):
             out = Writer(composer)
             out.line(_quote(composer, out, best))
+            rest_of_article(composer, best[1], best[2].label, out)  # (a short article, whole: as the number's answer had it)
             return out.draft("other")
     if keys[0] in cited:
         return draft

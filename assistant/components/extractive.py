@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..understand import Query
 from ..writer import (Draft, Writer, sentence_spans)
 from .numeric import date_topic, numeric
-from .goals import WHAT_STATE, goals
+from .goals import WHAT_STATE, goals, other_year
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -121,8 +121,9 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 if listed:
                     sents = [x for x in sents if x[2] <= e]
                     break
+        before = n == 0 and other_year(ctx, q, d, [(s, e) for _, s, e in sents], out)
         text = "".join(f"{ctx.quote_span(out, d, art, s, e)}。" for _, s, e in sents)
-        out.line(f"{'' if n == 0 else '- '}{ctx.who(d)}{art.label if not art.is_section else ''}：{text}")
+        out.line(f"{'' if n == 0 and not before else '- '}{ctx.who(d)}{art.label if not art.is_section else ''}：{text}")
         for line in listed:
             out.line(line)
         for r in ctx.table.rules:

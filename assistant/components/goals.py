@@ -48,3 +48,23 @@ def goals(ctx: "Composer", q: Query, scope, out: Writer) -> Draft | None:
     if len(years) > 1 and not q.years:
         out.line(f"目标年份：{'、'.join(f'{y}年' for y in years)}。")
     return out.draft("numeric", topic="target")
+
+
+def other_year(ctx: "Composer", q: Query, d, spans, out: Writer) -> bool:
+    """A plan sentence chosen for a question naming a year, when the sentence is another year's
+    goal ("是不是到2025年就建成…？" matches the 2035 goal best): the goal sentences of the year
+    asked go first (written to ``out``), so the answer tells which year says what. True if written."""
+    if not q.years or d.meta.kind == "regulation":
+        return False
+    said = {int(y) for s, e in spans for y in re.findall(r"到(20\d\d)年", d.text[s:e])}
+    if not said or said & set(q.years):
+        return False
+    found = []
+    for art in d.articles:
+        for m in _GOAL.finditer(d.text, art.start, art.end):
+            if int(m.group(1)) in q.years:
+                s, e = span_in(d.text, m.start(1) - 1, m.end(), art.start, art.end)
+                found.append((art, int(m.group(1)), s, e))
+    for art, year, s, e in found:
+        out.line(f"{ctx.who(d)}（{year}年目标）：{ctx.quote_span(out, d, art, s, e)}。")
+    return bool(found)

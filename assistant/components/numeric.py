@@ -388,6 +388,10 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         elif ORDINAL_ASKED in q.text:
             for m in ORDINAL.finditer(d.text, s, e):  # the ordinal as stated: 第24个 → 24个
                 out.values.append({"value": int(m.group(1)), "unit": "个", "comparator": "=", "text": m.group(0)})
+        if rule is None and DATE_ASKED.search(q.text):  # the day as stated: 2023年5月20日 → 2023-05-20
+            for qt in article_quantities(d.text[s:e]):
+                if qt.unit == "date":
+                    out.values.append({"value": str(qt.value), "unit": "date", "comparator": "=", "text": qt.text})
         lead = lead_sentence(ctx, d, art, s)
         when = f"到{year}年，" if year and f"{year}年" not in d.text[s:e] and (not lead or str(year) not in lead) else ""
         lines.append((d, f"{lead}{when}{ctx.quote_span(out, d, art, s, e)}"))
@@ -531,6 +535,9 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
     """(score, doc_id, article, rule|None, year|None, paragraph, start, end), best first;
     ``ranks`` (evidence_ranks) lifts quantities of the asked kind in the best-retrieved articles."""
     asked = set(q.asked_units)
+    date_asked = bool(DATE_ASKED.search(q.text))
+    if date_asked:  # (a day asked, and an ordinal asked with it, are what the question asks)
+        asked |= {"date"} | ({"个"} if ORDINAL_ASKED in q.text else set())
     ranks = ranks or {}
     out = []
     for d in scope:
@@ -551,6 +558,8 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
                 if qt.unit == "年份" and ("年" in asked) and art.text[max(0, qt.start - 1):qt.start] == "到":
                     quantities.append((s, e, "年份", None))
                     years_here[s] = int(qt.value)
+                elif qt.unit == "date" and date_asked:  # "世界计量日是几月几号？": a day the text names
+                    quantities.append((s, e, "date", None))
             for s, e, unit, rule in quantities:
                 ss, se = span_in(d.text, s, e, art.start, art.end, SENT + ",")
                 if (ss, se) in seen_spans:

@@ -60,12 +60,12 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if drafted:
             return drafted
     topic_arts = {(r.doc_id, r.article) for t in q.topics[:1] for r in ctx.rules(t, q.doc_ids)}
-    if "材料" in q.text and len(scope) <= 2 and not topic_arts and not (
-            _RANGE.search(q.text) or _AFTER_UNTIL.search(q.text) or _AFTER.search(q.text)):
+    ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent="procedure")
+    if "材料" in q.text and len(scope) <= 2 and not topic_arts and not asks_a_walk(q.text) and (
+            _materials_lead(ctx, ranked)):
         drafted = materials(ctx, q, scope, out)
         if drafted:
             return drafted
-    ranked = ctx.rank_articles(q, hits, [d.id for d in scope], drop_intent="procedure")
     if topic_arts:  # a rules topic the question names (年度报告 …): its articles first
         ranked = sorted(((sc + 0.2 if (d.id, a.label) in topic_arts else sc, d, a) for sc, d, a in ranked),
                         key=lambda x: -x[0])
@@ -187,6 +187,16 @@ def article_body(ctx: "Composer", q: Query, doc: Document, art: Article, out: Wr
         if r.doc_id == doc.id and r.article == art.label and any(s <= r.start < e for s, e in picked):
             out.value(r)
     return "".join(f"{ctx.quote_span(out, doc, art, s, e)}。" for s, e in picked)
+
+
+def _materials_lead(ctx: "Composer", ranked) -> bool:
+    """The evidence is about what to submit: an article listing the materials is the best match
+    in some document (not for "是不是只审书面材料、不做实地核查", where the review article leads)."""
+    lists = {(p.doc_id, p.article) for p in ctx.table.provisions if p.kind == "materials"}
+    best: dict[str, tuple[float, str]] = {}
+    for sc, d, a in ranked:
+        best.setdefault(d.id, (sc, a.label))
+    return any((did, label) in lists for did, (sc, label) in best.items())
 
 
 def materials(ctx: "Composer", q: Query, scope: list[Document], out: Writer) -> Draft | None:
