@@ -276,6 +276,11 @@ _CHATTER = re.compile(r"(?:领导|老板|上级|同事|主任|处长)(?:让|要|
                       r"(?:帮我|让我)?(?:查一下|查查|梳理一下|整理一下|看一下)")
 
 
+# the issuing regulator's name, written all through its document (省市场监管局, 市市场监管委; not a
+# county's 区县局 or 所在地市场监管部门, which a question may well ask about)
+_REGULATOR = re.compile(r"(?:省|市)(?:市场监管|市场监督管理)(?:局|委员会|委)")
+
+
 def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False,
                   across: bool = False) -> str:
     """The question's subject words: synonyms folded onto document wording, then names,
@@ -285,6 +290,7 @@ def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), k
     kind in a question about one place is what it asks about ("碳计量中心包不包括能源计量中心？",
     "…数据基地的民生计量数据应用"); across places (``across``) each place has its own name."""
     t = _CHATTER.sub(" ", _fold(text))  # ("领导让我查一下": who asked the user is no subject)
+    t = _REGULATOR.sub(" ", t)  # (nor the regulator every article names: 省市场监管局 says who, not what)
     for src, dst in sorted(vocab.synonyms.items(), key=lambda kv: -len(kv[0])):
         t = t.replace(str(src).lower(), f" {str(dst).lower()} ")
     t = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日|\d+(\.\d+)?", " ", t)

@@ -41,7 +41,7 @@ CLEAR_WINNER = 1.3  # … and say it clearly better than any other topic's rule
 # the frame a period question asks in, against the rule's comparator: a span to finish within
 # ("多长时间内搞完" ↔ 3年内), a lead time before a deadline ("提前多久" ↔ 届满3个月前), a cycle
 # ("多久一次" ↔ 每5年)
-_FRAMES = (("<=", re.compile(r"(?:多长时间|多久|多长|几年|几个月|几天|多少天)(?:以)?内|最多|最长|不超过")),
+_FRAMES = (("<=", re.compile(r"(?:多长时间|多久|多长|几年|几个月|几天|多少天)(?:以)?[内里]|最多|最长|不超过")),
            ("before", re.compile(r"提前(?:多久|多长|几)|(?:多久|多长时间|几个月|几天|几年)(?:以)?前")),
            ("every", re.compile(r"(?:多久|几年|多长时间)一次|每(?:几|隔)|隔(?:几|多久)")))
 FRAME_FIT, FRAME_MISFIT = 1.5, 0.5
