@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..arith import CONFIRM, YES_NO
 from ..understand import Query
 from ..writer import (Draft, Writer, sentence_spans)
 from .numeric import date_topic, numeric
@@ -129,4 +130,26 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         for r in ctx.table.rules:
             if r.doc_id == d.id and r.article == art.label and any(s <= r.start < e for _, s, e in sents):
                 out.value(r)
+        if n == 0:
+            ordinal_verdict(q, d, [(s, e) for _, s, e in sents], out)
     return out.draft("other" if q.intent == "numeric" else q.intent)
+
+
+_ORDINAL = re.compile(r"第(\d{1,3})(?:个|届|次)")
+
+
+def ordinal_verdict(q: Query, d, spans, out: Writer) -> None:
+    """An ordinal the quoted text states ("第24个“世界计量日”") is an answer's value; when the
+    question offers its own ordinal for confirmation ("是第23届吗？"), the verdict goes first."""
+    stated = [int(m.group(1)) for s, e in spans for m in _ORDINAL.finditer(d.text, s, e)]
+    if not stated:
+        return
+    own = _ORDINAL.search(q.text)
+    if not (own or "第几" in q.text):
+        return
+    for n in dict.fromkeys(stated):
+        out.values.append({"value": n, "unit": "个", "comparator": "=", "text": f"第{n}个"})
+    if own and (YES_NO.search(q.text) or CONFIRM.search(q.text)) and len(set(stated)) == 1:
+        mine = int(own.group(1))
+        verdict = "是" if mine == stated[0] else "不是"
+        out.lines.insert(0, f"{verdict}：文件写的是第{stated[0]}个（您说的{own.group(0)}）。")
