@@ -171,6 +171,14 @@ class Composer:
             grams -= self._title_grams.get(doc.id, set())
         return grams
 
+    def asked_grams(self, q: Query, doc: Document | None = None, *, drop_intent: str = "") -> set[str]:
+        """qgrams of the question without the user's story around it ("我负责做课件，…几大主要任务？"),
+        or an empty set when it has none to leave out (or ``q.terms`` is no longer the question's own)."""
+        own, asked = q.asked_terms
+        if not asked or own != q.terms:
+            return set()
+        return self.qgrams(replace(q, terms=asked, asked_terms=("", "")), doc, drop_intent=drop_intent)
+
     def qgrams_generic(self, intent: str) -> set[str]:
         """Bigrams of an intent's generic words (to drop from a question's subject)."""
         out: set[str] = set()
@@ -279,10 +287,13 @@ class Composer:
         for did in doc_ids:
             doc = self.docs[did]
             grams = self.qgrams(q, doc, drop_intent=drop_intent)
+            asked = self.asked_grams(q, doc, drop_intent=drop_intent)
             for art in doc.articles:
                 # (across documents, the words of a document's title count where its text writes
-                # them: they tell it from the others, though not its articles from each other)
-                cover = max(self.coverage(grams, art.text), self.coverage(raw, art.text) if raw else 0.0)
+                # them: they tell it from the others, though not its articles from each other; and
+                # the question's words without the user's story count as well as all of them)
+                cover = max(self.coverage(grams, art.text), self.coverage(raw, art.text) if raw else 0.0,
+                            self.coverage(asked, art.text) if asked else 0.0)
                 score = cover + bonus.get((did, art.label), 0.0)
                 if grams and score > 0:  # how much of the article is about it (碳计量 ×4 beats ×1)
                     rare = [g for g in grams if 0 < self.lexicon.df.get(g, 0) <= self.lexicon.n / 4]

@@ -76,6 +76,8 @@ class Query:
     language: str = "zh"  # zh | en
     injection: bool = False  # the question tries to override the rules
     terms: str = ""  # the question's subject words (for lexical matching), folded
+    # (terms, the subject words without the user's story around the question) — see asked_grams
+    asked_terms: tuple[str, str] = ("", "")
     kind_terms: bool = False  # the terms are only the document kind's name ("那天津的计量数据中心呢？")
     meaningless: bool = False  # nothing readable (emoji, garbage)
 
@@ -281,6 +283,21 @@ _CHATTER = re.compile(r"(?:领导|老板|上级|同事|主任|处长)(?:让|要|
 _REGULATOR = re.compile(r"(?:省|市)(?:市场监管|市场监督管理)(?:局|委员会|委)")
 
 
+# a clause telling the user's own story: first person, no question word, no figure of theirs
+_FIRST_PERSON = re.compile(r"我|咱们|本单位|我司")
+_ASKING = re.compile(r"[?？吗呢吧]|什么|啥|哪|几|多少|多久|多长|怎么|怎样|如何|是否|能否|要不要|有没有|是不是|能不能|"
+                     r"可不可以|可以|需不需要|算不算|会不会|行不行|够不够|对不对|\d")
+STORY_KEEP = 2  # subject words (2+ characters) the question must keep without its story
+
+
+def _without_story(question: str) -> str:
+    """The question without the clauses that only tell the user's story ("我们县里要组织学习…，
+    我负责做课件，…：文件一共列了几大主要任务？" → "…文件一共列了几大主要任务？")."""
+    clauses = re.split(r"(?<=[，,。；;：:！!])", question)
+    kept = [c for c in clauses if not (_FIRST_PERSON.search(c) and not _ASKING.search(c))]
+    return "".join(kept) if kept else question
+
+
 def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False,
                   across: bool = False) -> str:
     """The question's subject words: synonyms folded onto document wording, then names,
@@ -429,6 +446,14 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
+    told = _without_story(question)
+    asked_terms = ""
+    if told != question and intent != "comparison":  # the question without the user's story around it ("我负责做课件…"), when
+        # what is left still names a subject ("我们中心搬了新址，要报告吗？" has none without its story;
+        # a comparison's story says what is compared: "我在做重庆和湖北…政策的对比")
+        asked_terms = subject_terms(told, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
+        if len([w for w in asked_terms.split() if len(w) >= 2]) < STORY_KEEP:
+            asked_terms = ""
     kind_terms = not terms
     if kind_terms:  # "碳计量中心是什么？": the document kind is the subject
         terms = subject_terms(question, vocab=vocab, drop=drop + places, keep_kinds=True)
@@ -439,7 +464,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         years=years, scores=scores, durations=durations, facts=facts, subjects=subjects, metadata=metadata,
         all_jurisdictions=all_j, explicit_kind=bool(kinds), language=language, injection=injection,
         asks_number=asks_number,
-        terms=terms, kind_terms=kind_terms, meaningless=meaningless,
+        terms=terms, asked_terms=(terms, asked_terms), kind_terms=kind_terms, meaningless=meaningless,
     )
 
 

@@ -61,9 +61,16 @@ def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("eligibility", topic="conditions")
 
 
+# "是不是只要有创新能力就够了？", "只要有法人资格就行吧？": whether one condition suffices
+SUFFICES = re.compile(r"只要[^，,。？?]{1,30}?就(?:够|行|可以|能)|光(?:有|靠)[^，,。？?]{1,20}?就|只需(?:要)?[^，,。？?]{1,20}?就|"
+                      r"就(?:够|行)了?[吗吧]|is (?:that|it) enough|(?:alone|only) (?:enough|sufficient)")
+
+
 def eligibility_head(ctx: "Composer", q: Query, d: Document, conds, verdicts, focus, prio, out: Writer) -> str:
     fails = [p for p, v in zip(conds, verdicts) if v[0] == "fails"]
     meets = [p for p, v in zip(conds, verdicts) if v[0] == "meets"]
+    if SUFFICES.search(q.text) and len(conds) > 1 and not fails:
+        return f"不够：{ctx.name(d)}的申请条件须同时满足，共{len(conds)}项（见下），不是只满足其中一项就可以。"
     unknown = [p for p, v in zip(conds, verdicts) if v[0] == "unknown" and v[1]]
     if fails:
         items = "、".join(p.item for p in fails)

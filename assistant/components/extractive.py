@@ -102,6 +102,11 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         return out.draft(q.intent if q.intent != "numeric" else "other", abstained=True)
     top = ranked[0][0] if ranked else 0.0
     picked = [(d, a) for sc, d, a in ranked[:3] if sc >= 0.8 * top]
+    if picked and _suffices(q) and any(p.doc_id == picked[0][0].id and p.article == picked[0][1].label
+                                       and p.kind == "conditions" for p in ctx.table.provisions):
+        from .eligibility import eligibility  # "是不是只要有X就够了？" of the conditions: all of them
+
+        return eligibility(ctx, q, hits, out)
     if rare is not None and rare not in picked:  # the evidence writes the question's own rare phrase
         picked = [rare] + picked[:2]
     if norm is not None:  # "数据能拿给合作企业用吗？": the evidence's rule on doing it ("未经允许,不得…"),
@@ -133,6 +138,12 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if n == 0:
             ordinal_verdict(q, d, [(s, e) for _, s, e in sents], out)
     return out.draft("other" if q.intent == "numeric" else q.intent)
+
+
+def _suffices(q: Query) -> bool:
+    from .eligibility import SUFFICES
+
+    return bool(SUFFICES.search(q.text))
 
 
 _ORDINAL = re.compile(r"第(\d{1,3})(?:个|届|次)")

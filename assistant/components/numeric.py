@@ -544,9 +544,12 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
         grams = ctx.qgrams(q, d)
         if not grams:
             continue
+        asked_grams = ctx.asked_grams(q, d)
+        cover = (lambda text: max(ctx.coverage(grams, text), ctx.coverage(asked_grams, text))) if asked_grams else (
+            lambda text: ctx.coverage(grams, text))  # (without the user's story too: "我在帮…准备宣传稿，…几月几号")
         seen_spans = set()
         for art in d.articles:
-            para_score = ctx.coverage(grams, art.text)
+            para_score = cover(art.text)
             rules = ctx._by_article.get((d.id, art.label), [])
             quantities = [(r.start, r.end, r.unit, r) for r in rules if r.unit != "date"]
             years_here: dict[int, int] = {}
@@ -566,8 +569,8 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
                     continue
                 seen_spans.add((ss, se))
                 ls, le = span_in(d.text, s, e, art.start, art.end)
-                clause_score = ctx.coverage(grams, d.text[ss:se])
-                sent_score = ctx.coverage(grams, d.text[ls:le])
+                clause_score = cover(d.text[ss:se])
+                sent_score = cover(d.text[ls:le])
                 score = 0.6 * clause_score + 0.4 * max(para_score, sent_score)
                 if unit == "年份":  # "到2035年,…,建成…": the subject is elsewhere in the sentence
                     score = max(score, 0.9 * sent_score)

@@ -55,7 +55,8 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # "考了70，整改了2个月还是72分，接下来呢？": what comes next follows from the user's score
         # and the pass mark (numeric.score_verdict and its next step), not from article order
         return numeric(ctx, q, hits, out)
-    if NEXT.search(q.text):
+    if NEXT.search(q.text) and not (q.asks_number and q.topics):
+        # (not "听说下一步要公示，公示期至少要多久？": a number of a named topic is asked)
         drafted = next_step(ctx, q, hits, scope, out)
         if drafted:
             return drafted
