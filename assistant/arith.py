@@ -153,17 +153,19 @@ def _totals(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
 
 def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[str]:
     """"占比达到60%…有200人，至少得有多少名？": the one percentage the draft states, of the
-    user's one figure (a count), when the question asks a number."""
-    if not NUMBER_ASKED.search(q.text):
+    user's one figure (a count), when the question asks a number; of the user's two figures (a
+    part of a whole), when it asks how far they are or whether they are enough."""
+    enough = bool(ENOUGH.search(q.text))
+    if not (NUMBER_ASKED.search(q.text) or enough):
         return []
     pcts = {(_number(r), r.comparator) for r in rules if r.unit == "%" and _number(r) is not None}
     figures = [_as_people(q.text, x) for x in _user_figures(q)
                if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日", "%")]
     if {x.unit for x in figures} <= {"人", "个", "名", "位"} and "人" in {x.unit for x in figures}:
         figures = [replace(x, unit="人") for x in figures]  # (one is persons: the other counts them too)
-    if len(pcts) == 1 and len(figures) == 2 and has_cue(q.text, ctx.vocab.gap_words):
+    if len(pcts) == 1 and len(figures) == 2 and (has_cue(q.text, ctx.vocab.gap_words) or enough):
         return _share_gap(*pcts.pop(), figures)
-    if len(pcts) != 1 or len(figures) != 1:
+    if len(pcts) != 1 or len(figures) != 1 or not NUMBER_ASKED.search(q.text):
         return []
     (pct, comparator), base = pcts.pop(), figures[0]
     value = base.value * pct / 100
@@ -196,9 +198,20 @@ def _share_gap(pct, comparator, figures) -> list[str]:
     gap = need - part.value
     gap = int(gap) if float(gap).is_integer() else round(gap, 2)
     base = f"按您给出的{whole.text}计，{format_value(pct, '%')}为{'至少' if comparator in MIN else ''}{format_value(need, part.unit)}（{whole.text}×{format_value(pct, '%')}）"
+    mine = round(part.value / whole.value * 100, 1)
+    mine = int(mine) if float(mine).is_integer() else mine
+    own = f"您的占比{format_value(mine, '%')}（您给出的{part.text}÷{whole.text}）"
     if gap > 0:
-        return [f"{base}；您给出的{part.text}，还差{format_value(gap, part.unit)}（{format_value(need, part.unit)}－{part.text}）。"]
-    return [f"{base}；您给出的{part.text}已达到。"]
+        short = round(pct - mine, 1)
+        short = int(short) if float(short).is_integer() else short
+        return [f"不够：{own}，低于目标{format_value(pct, '%')}，还差{format_value(short, POINTS)}"
+                f"（目标{format_value(pct, '%')}－您的占比{format_value(mine, '%')}）。",
+                f"{base}；您给出的{part.text}，还差{format_value(gap, part.unit)}（{format_value(need, part.unit)}－{part.text}）。"]
+    return [f"够：{own}，已达到目标{format_value(pct, '%')}。", f"{base}；您给出的{part.text}已达到。"]
+
+
+# "够不够…目标？", "达标没": whether the user's figures meet a target
+ENOUGH = re.compile(r"够不够|够吗|够了吗|达标|达没达到|达到了吗|达到没|能达到吗|符不符合|满足吗|enough")
 
 
 # ------------------------------------------------------------------ the user's figure against a bound

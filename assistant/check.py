@@ -33,7 +33,9 @@ _SUM = re.compile(r"\s*[（(]([^（）()＋+]{1,40})[＋+]([^（）()＋+]{1,40}
 _PROD = re.compile(r"\s*[（(]([^（）()×*]{1,40})[×*]([^（）()×*]{1,40})[）)]")  # "120人（您给出的200人×60%）"
 _DIFF = re.compile(r"\s*[（(]([^（）()－\-]{1,40})[－\-]([^（）()－\-]{1,40})[）)]")  # "差8分（合格分数80分－您的得分72分）"
 # the user's own figure, repeated in an answer (您的得分72分): no claim about the documents
-_USERS = re.compile(r"(?:您的得分|您给出的|您说的)$")
+_USERS = re.compile(r"(?:您的得分|您给出的|您说的|您的占比)$")
+# "54%（您给出的27人÷50人）": the user's own share, worked out from their two figures
+_QUOT = re.compile(r"\s*[（(]([^（）()÷]{1,40})÷([^（）()÷]{1,40})[）)]")
 # a part of a multi-part question repeated as a heading (decompose.merge_parts): 关于“…”
 _PART_HEADING = re.compile(r"关于“[^”\n]*”")
 _COUNTED = re.compile(r"共列?$")  # "共列7项" counts an article's items
@@ -173,6 +175,8 @@ class _Checker:
             return self.difference(text, q, _DIFF.match(text, q.end))
         if not m and _PROD.match(text, q.end):
             return self.share(text, q, _PROD.match(text, q.end))
+        if not m and _QUOT.match(text, q.end):
+            return self.ratio(q, _QUOT.match(text, q.end))
         if not m or isinstance(q.value, tuple):
             return None
         addends = _operands(m)
@@ -219,6 +223,19 @@ class _Checker:
         if abs(base.value * pct.value / 100 - q.value) > 1e-9:
             return Check(q.text, "contradicted", "", f"{base.text}×{pct.text}")
         return Check(q.text, "verified", rule.rule_id)
+
+    def ratio(self, q: Quantity, m: re.Match) -> Check | None:
+        """"54%（您给出的27人÷50人）": the user's share of their own two figures, recomputed (to one
+        decimal) — no claim about the documents, so unsupported when right, contradicted when not."""
+        operands = _operands(m)
+        if operands is None:
+            return None
+        part, whole = operands
+        if q.unit != "%" or part.unit != whole.unit or not whole.value:
+            return Check(q.text, "unsupported")
+        if abs(round(part.value / whole.value * 100, 1) - q.value) > 1e-9:
+            return Check(q.text, "contradicted", "", f"{part.text}÷{whole.text}")
+        return Check(q.text, "unsupported")
 
     def topics(self, text: str, q: Quantity) -> list[str]:
         """Topics named by the claim's clause (else sentence), best first, unit-compatible."""

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .compose import Draft
-from .components.comparison import header, text_summary
+from .components.comparison import LIST_NAMES, LIST_WORDS, header, text_summary
 from .components.route import ASKS_ACTOR
 from .understand import Query, single_intent
 
@@ -40,6 +40,9 @@ def compare_each(engine: "Engine", query: Query, draft: Draft) -> Draft:
     ctx = engine.composer
     if draft.intent != "comparison" or draft.abstained or draft.settled or query.intent != "comparison":
         return draft
+    if (draft.topic in LIST_NAMES and LIST_WORDS[draft.topic].search(query.text)
+            and any(line.startswith(f"{LIST_NAMES[draft.topic]}：") for line in draft.text.split("\n"))):
+        return draft  # whole lists the question names, side by side and counted ("主要任务比湖北的多了哪些内容？")
     intent = single_intent(query, ctx.vocab)
     if ctx.has_topic(draft.topic) and (query.asks_number or (intent not in BEYOND and not ASKS_ACTOR.search(query.text))):
         return draft  # the rules line up cell by cell (a body on the way, 谁点头, is no rule's number)

@@ -267,6 +267,10 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
 
 
 LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形"}
+# the words that name each list in a question ("主要任务比湖北的多了哪些？" asks the lists themselves)
+# (任务书 is a document, not the tasks)
+LIST_WORDS = {"conditions": re.compile(r"条件"), "tasks": re.compile(r"任务(?!书)|职责"),
+              "revocation": re.compile(r"撤销|取消|摘牌")}
 _ASKS_DIFFERENCE = re.compile(r"不一样|不同|区别|差异|差别|异同|differ", re.IGNORECASE)
 DISTINCT = 0.5  # share of a sentence's words the other documents' articles do not write
 

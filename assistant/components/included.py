@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 # "X也算吗", "X算不算", "X算吗", "包括X吗", "包不包括X", "含X吗", "X也包括在内吗"
 _ASKS = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,12}?)(?:也)?(?:算不算|算吗|算在内吗|包括在内吗|在内吗|属于吗)"
-                   r"|(?:包括|包含|包不包括|含不含|含)(?P<b>[\u4e00-\u9fff]{2,12}?)(?:吗|么|不|[?？]|$)")
+                   r"|(?:包括|包含|包不包括|含不含|含)(?P<b>[\u4e00-\u9fff]{2,12}?)(?:吗|么|不|[?？]|$)"
+                   r"|有没有(?P<c>[\u4e00-\u9fff]{2,12}?)(?:这一条|这一项|这条|这项|这一块|这个)")
 EVIDENCE_TOP = 3  # retrieved articles in scope whose sentences may write the user's case
 RUN_MIN = 4  # characters of the user's words a sentence must write as one run
 RUN_SHARE = 0.6  # … and this share of them
@@ -27,9 +28,10 @@ RUN_SHARE = 0.6  # … and this share of them
 def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     """算 (包括, as asked), with the sentence that writes the user's case; None when no sentence does."""
     m = _ASKS.search(q.question)
-    if not m or len(re.findall(r"[?？]", q.question)) > 1:
-        return None  # (in a question of several parts, the part asking it gets the verdict)
-    case = re.sub(r"^(?:那|这|我们的?|如果是|要是|像)", "", m.group("a") or m.group("b") or "")
+    confirm = len(re.findall(r"[?？]", q.question)) == 2 and bool(_CONFIRMS.search(q.question))
+    if not m or (len(re.findall(r"[?？]", q.question)) > 1 and not confirm):
+        return None  # (in a question of several parts, the part asking it gets the verdict; "…是有的吧？" is no part)
+    case = re.sub(r"^(?:那|这|我们的?|如果是|要是|像)", "", m.group("a") or m.group("b") or m.group("c") or "")
     if len(case) < 2:
         return None
     best = None
@@ -45,9 +47,35 @@ def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     if best is None:
         return None
     _, doc, art, s, e = best
-    verdict = "包括" if m.group("b") else "算"
+    verdict = "包括" if m.group("b") else "有" if m.group("c") else "算"
     out.line(f"{verdict}：{ctx.who(doc)}{art.label}写明：{ctx.quote_span(out, doc, art, s, e)}。")
+    listed_in(ctx, doc, art, out)
     return out.draft("eligibility", settled=True)
+
+
+_CONFIRMS = re.compile(r"[?？]\s*(?:是|有|对|算)[^?？]{0,4}吧\s*[?？]\s*$")  # "…有没有X这一条？是有的吧？"
+
+
+def listed_in(ctx: "Composer", doc, art, out: Writer) -> None:
+    """A section under a list intro ("提出了四项保障措施包括:" → (一)…(四)): the intro and its
+    sections, so the answer says which list the case is in and how many it has."""
+    if not art.is_section:
+        return
+    for a in doc.articles:
+        if a is art or not ctx.is_intro(a.text):
+            continue
+        siblings = ctx.following(doc, a)
+        if art not in siblings or len(siblings) < 2:
+            continue
+        s, e = ctx.heading_span(doc, a)
+        while e > s and doc.text[e - 1] in ":：":  # (the intro's own colon: the line ends with one)
+            e -= 1
+        out.line(f"{ctx.who(doc)}{a.label}（共{len(siblings)}项）：{ctx.quote_span(out, doc, a, s, e)}：")
+        for sib in siblings:
+            hs, he = ctx.heading_span(doc, sib)
+            out.line(f"- {ctx.quote_span(out, doc, sib, hs, he)}")
+        out.values.append({"value": len(siblings), "unit": "项", "comparator": "=", "text": f"共{len(siblings)}项"})
+        return
 
 
 def _lead_run(case: str, sentence: str) -> int:
