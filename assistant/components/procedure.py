@@ -26,7 +26,7 @@ MAX_STEPS = 4
 # "公示完了然后呢？": the step after the one the question names (the evidence review leaves it be)
 NEXT_STEP = "next_step"
 SHORT_STEP = 120  # characters of a next step short enough to give the step after it too
-NEXT = re.compile(r"然后呢|之后呢|接下来呢|接下来要|接下来怎么|下一步|完了呢|完了以后呢|以后呢|后面呢|然后怎么办|然后干什么|"
+NEXT = re.compile(r"然后呢|之后呢|后面[^,，。?？]{0,4}怎么(?:审|弄|走|处理|安排)|接下来呢|接下来要|接下来怎么|下一步|完了呢|完了以后呢|以后呢|后面呢|然后怎么办|然后干什么|"
                   r"然后要做什么|之后要做什么|之后是什么|下一个环节|what next|what happens next|then what|after that")
 
 
@@ -55,7 +55,7 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # "考了70，整改了2个月还是72分，接下来呢？": what comes next follows from the user's score
         # and the pass mark (numeric.score_verdict and its next step), not from article order
         return numeric(ctx, q, hits, out)
-    if NEXT.search(q.text) and not (q.asks_number and q.topics):
+    if NEXT.search(q.text) and not (q.asks_number and q.topics) and not asks_a_walk(q.text):
         # (not "听说下一步要公示，公示期至少要多久？": a number of a named topic is asked)
         drafted = next_step(ctx, q, hits, scope, out)
         if drafted:
