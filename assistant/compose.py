@@ -30,7 +30,7 @@ from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
 from .types import Article, Document, Hit, Rule
 from .understand import Lexicon, Query, Vocabulary, bigrams, kind_name, load_vocabulary
-from .writer import (DEFINES, Draft, Writer, MAX_CHAT_COMPARE, MAX_QUOTE, LABEL, SENT, as_written, citation_marker, date_cn, quotes_as_written, sentence_spans, span_in)
+from .writer import (DEFINES, Draft, Writer, MAX_CHAT_COMPARE, MAX_QUOTE, LABEL, SENT, TITLED, as_written, citation_marker, date_cn, quotes_as_written, sentence_spans, span_in)
 
 __all__ = ["Composer", "Draft", "Writer", "MAX_CHAT_COMPARE", "citation_marker", "date_cn", "quotes_as_written",
            "sentence_spans", "REGISTRY"]
@@ -41,6 +41,8 @@ __all__ = ["Composer", "Draft", "Writer", "MAX_CHAT_COMPARE", "citation_marker",
 # article (was 0.2: the articles the retriever put first lost to the composer's own lexical
 # ranking too often; 0.4 on the same HEAD: blind-b 0.793 -> 0.802, blind 2026-11-30 0.637 -> 0.646,
 # paraphrases 0.858 -> 0.867, dev and held-out unchanged; 0.8 lost a dev question).
+RARELY = 2  # articles at most writing a title's words for them to tell where its subject is
+STRAY = 2  # bigrams at most left besides a title's words for the question to be about the title's subject
 GLOBAL_HIT = (0.3, 0.15, 0.1)  # rank_articles, across documents: the retriever's first three overall
 HIT_WEIGHT = 0.4
 # words after a phrase that say what it is: the article itemising an announced count or defining
@@ -179,6 +181,29 @@ class Composer:
             return set()
         return self.qgrams(replace(q, terms=asked, asked_terms=("", "")), doc, drop_intent=drop_intent)
 
+    def gram_views(self, q: Query, doc: Document, *, drop_intent: str = "", across: bool = False) -> list[set[str]]:
+        """The ways a question's subject is matched in ``doc``'s text, each scored apart and the
+        best taken: its bigrams without the document's title words (qgrams); without the user's
+        story around it (asked_grams); and all of them, across documents (``across``) or when the
+        title covers most of the subject ("那次世界计量日活动是几号？" of a text titled with it)."""
+        views = [self.qgrams(q, doc, drop_intent=drop_intent), self.asked_grams(q, doc, drop_intent=drop_intent)]
+        whole = self.qgrams(q, drop_intent=drop_intent)
+        if across or (self.coverage(whole, doc.meta.title) >= TITLED and len(views[0]) <= STRAY
+                      and self._title_written_rarely(whole, doc)):
+            views.append(whole)  # (not when the words left besides the title's say what is asked, nor
+            # when the text writes the title's words all through: 实施意见 in a plan's every section)
+        return [v for v in views if v]
+
+    def _title_written_rarely(self, whole: set[str], doc: Document) -> bool:
+        """The question's words of the document's title are written in few of its articles."""
+        titled = whole & self._title_grams.get(doc.id, set())
+        if not titled:
+            return False
+        return sum(1 for a in doc.articles if self.coverage(titled, a.text) >= TITLED) <= RARELY
+
+    def view_coverage(self, views: list[set[str]], text: str) -> float:
+        return max((self.coverage(v, text) for v in views), default=0.0)
+
     def qgrams_generic(self, intent: str) -> set[str]:
         """Bigrams of an intent's generic words (to drop from a question's subject)."""
         out: set[str] = set()
@@ -283,18 +308,14 @@ class Composer:
             for k, extra in zip(top, GLOBAL_HIT):
                 bonus[k] = bonus.get(k, 0.0) + extra
         out = []
-        raw = self.qgrams(q, drop_intent=drop_intent) if len(doc_ids) > 1 else set()
         for did in doc_ids:
             doc = self.docs[did]
             grams = self.qgrams(q, doc, drop_intent=drop_intent)
-            asked = self.asked_grams(q, doc, drop_intent=drop_intent)
+            # (across documents, the words of a document's title count where its text writes them:
+            # they tell it from the others, though not its articles from each other)
+            views = self.gram_views(q, doc, drop_intent=drop_intent, across=len(doc_ids) > 1)
             for art in doc.articles:
-                # (across documents, the words of a document's title count where its text writes
-                # them: they tell it from the others, though not its articles from each other; and
-                # the question's words without the user's story count as well as all of them)
-                cover = max(self.coverage(grams, art.text), self.coverage(raw, art.text) if raw else 0.0,
-                            self.coverage(asked, art.text) if asked else 0.0)
-                score = cover + bonus.get((did, art.label), 0.0)
+                score = self.view_coverage(views, art.text) + bonus.get((did, art.label), 0.0)
                 if grams and score > 0:  # how much of the article is about it (碳计量 ×4 beats ×1)
                     rare = [g for g in grams if 0 < self.lexicon.df.get(g, 0) <= self.lexicon.n / 4]
                     score += 0.03 * min(sum(art.text.count(g) for g in rare), 6)

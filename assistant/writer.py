@@ -26,6 +26,9 @@ DEFINES = ("是指", "包括", "分别是", "主要有", "主要包括")
 LABEL = re.compile(r"\s*(第[零一二三四五六七八九十百千]+条\s*|\([一二三四五六七八九十]+\)\s*|\d+\.\s*|[一二三四五六七八九十]+是)")
 MAX_QUOTE = 170
 MATCH = 0.42  # lexical coverage above which a sentence/provision is taken as answering the question
+# share of a question's subject a document's title covers for the title's words to count in that
+# document's text ("那次世界计量日活动是几号？" of a news text titled with it)
+TITLED = 0.5
 
 
 @dataclass

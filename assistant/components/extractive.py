@@ -91,7 +91,7 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if goal is not None:
             return goal
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
-    lexical = max((ctx.coverage(ctx.qgrams(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
+    lexical = max((ctx.view_coverage(ctx.gram_views(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
     norm = permission_sentence(ctx, q, hits) if PERMISSION.search(q.text) else None
     rare = rare_phrase_article(ctx, q, hits)
     if norm is None and rare is None and (not ranked or ranked[0][0] < 0.3

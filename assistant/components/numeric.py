@@ -544,9 +544,8 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
         grams = ctx.qgrams(q, d)
         if not grams:
             continue
-        asked_grams = ctx.asked_grams(q, d)
-        cover = (lambda text: max(ctx.coverage(grams, text), ctx.coverage(asked_grams, text))) if asked_grams else (
-            lambda text: ctx.coverage(grams, text))  # (without the user's story too: "我在帮…准备宣传稿，…几月几号")
+        views = ctx.gram_views(q, d)
+        cover = lambda text: ctx.view_coverage(views, text)  # noqa: E731
         seen_spans = set()
         for art in d.articles:
             para_score = cover(art.text)
