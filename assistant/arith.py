@@ -59,6 +59,7 @@ def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     tail += _totals(ctx, q, draft, rules)
     tail += _shares(ctx, q, draft, rules)
     verdict, gap = _against_bound(ctx, q, draft, rules)
+    verdict = verdict or _confirmed(ctx, q, draft, rules)
     if verdict:
         lead.append(verdict)
     if gap:
@@ -273,6 +274,32 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     diff = _in_unit(have - limit, canon, mine.unit, rule.unit)
     more = f"，超出{diff}（{given}－{label}{format_value(_number(rule), rule.unit)}）" if diff else ""
     return f"不符合：{given}超过{_upper(label)}（{bound}）{more}。", ""
+
+
+def _confirmed(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str:
+    """"注册计量师比例要到90%，对吗？": a figure offered for confirmation against the one goal or
+    minimum of its unit the draft states — 是 when the document writes it, else 不是 with the
+    document's figure (and, when the figure is another of the same text's figures, which)."""
+    if not CONFIRM.search(q.text) or q.scores or "您" in draft.text:
+        return ""
+    figures = [x for x in find_quantities(q.text) if x.comparator == "=" and isinstance(x.value, (int, float))
+               and x.unit not in ("date", "年份", "月份", "年月")]
+    bounds = [r for r in rules if _number(r) is not None and (r.comparator in MIN or _goal(r))]
+    pairs = [(r, x) for r in bounds for x in figures
+             if normalise(x.value, x.unit)[1] == normalise(_number(r), r.unit)[1] and _about(ctx, q, x, r)]
+    if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) != 1 or len({x.text for _, x in pairs}) != 1:
+        return ""
+    rule, mine = pairs[0]
+    if normalise(mine.value, mine.unit)[0] == normalise(_number(rule), rule.unit)[0]:
+        return f"是：文件写的是“{ctx.written(rule)}”。"
+    line = f"不是：文件写的是“{ctx.written(rule)}”，不是您说的{mine.text}。"
+    other = [r for r in ctx.table.rules if r.doc_id == rule.doc_id and r.id != rule.id and _number(r) is not None
+             and normalise(_number(r), r.unit) == normalise(mine.value, mine.unit) and r.article == rule.article]
+    if len(other) == 1:  # the user's figure is the same text's figure of something else
+        line += f"{mine.text}是另一项：“{ctx.written(other[0])}”。"
+        draft.values.append({"value": _number(other[0]), "unit": other[0].unit, "comparator": other[0].comparator,
+                             "rule_id": other[0].id, "text": ctx.written(other[0])})
+    return line
 
 
 def _upper(label: str) -> str:
