@@ -80,3 +80,10 @@ def test_the_users_story_is_not_the_subject(docs):
     # a story that holds the subject stays: nothing else would be left to match
     q = understand("我们中心搬了新址，需要报告吗？", docs=docs)
     assert q.asked_terms[1] == ""
+
+
+def test_a_figure_offered_for_confirmation_against_a_target(heshan):
+    answer = heshan.ask("禾山到2028年注册计量师占比目标是50%，对吗？")
+    assert answer.answer.startswith("不是：文件写的是“") and "55%" in answer.answer.split("\n")[0], answer.answer
+    assert heshan.ask("禾山到2028年注册计量师占比要达到55%，对吧？").answer.startswith("是：")
+    _no_contradiction(answer)
