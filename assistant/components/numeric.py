@@ -74,6 +74,7 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
 
 
+_ISSUE = re.compile(r"印发|发布|出台|发文|下发|issued|published")
 DATE_ASKED = re.compile(r"哪天|哪一天|什么时候|何时|几号|几月几[日号]|什么日子|what date|when")
 
 
@@ -100,8 +101,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     dated = not topics and date_topic(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
     if dated:
         topics = [dated]
-    elif topics[:1] == ["effective_date"] and DATE_ASKED.search(q.text) and len(topics) == 1:
-        dated = "effective_date"  # "办法哪天实施？": the issue date too, as for a question naming no topic
+    elif topics[:1] == ["effective_date"] and len(topics) == 1 and (DATE_ASKED.search(q.text) or _ISSUE.search(q.text)):
+        dated = "effective_date"  # "办法哪天实施？", "是不是印发当天就施行了？": the issue date too
     if topics and PERIOD.search(q.text) and len(re.findall(r"[?？]", q.text)) <= 1 and not any(
             r.unit in PERIOD_UNITS for t in topics for r in ctx.rules(t, [d.id for d in scope])):
         # one question asks a period ("没到合格线给多长时间整改？") but the topic a word named is no period

@@ -55,7 +55,8 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # "考了70，整改了2个月还是72分，接下来呢？": what comes next follows from the user's score
         # and the pass mark (numeric.score_verdict and its next step), not from article order
         return numeric(ctx, q, hits, out)
-    if NEXT.search(q.text) and not (q.asks_number and q.topics) and not asks_a_walk(q.text):
+    if NEXT.search(q.text) and not (q.asks_number and q.topics) and not (
+            asks_a_walk(q.text) and not _ONE_STEP.search(q.text)):  # (一步步怎么走 walks; 下一步 is one step)
         # (not "听说下一步要公示，公示期至少要多久？": a number of a named topic is asked)
         drafted = next_step(ctx, q, hits, scope, out)
         if drafted:
@@ -116,6 +117,9 @@ _AFTER = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[,，]?[^
                     r"(?:[^,，。?？]{0,4}?才(?:会|能|可以)?(?P<b>[^,，。?？]{2,10}))?")
 # "收到申请以后是怎么审的，一直到批筹？": from the step named before 以后 to the one after 一直到
 _AFTER_UNTIL = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[^。?？]{0,14}?(?:一直|直|一路)到(?P<b>[^,，。?？]{2,10})")
+_ONE_STEP = re.compile(r"下一步|下一个环节|next")
+
+
 def asks_a_walk(text: str) -> bool:
     """The question asks the steps between two events, or after one ("从提申请到批筹…",
     "收到申请以后…一直到批筹", "交了验收申请以后后面怎么走")."""
