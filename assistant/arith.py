@@ -59,7 +59,7 @@ def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     tail += _totals(ctx, q, draft, rules)
     tail += _shares(ctx, q, draft, rules)
     verdict, gap = _against_bound(ctx, q, draft, rules)
-    verdict = verdict or _confirmed(ctx, q, draft, rules)
+    verdict = verdict or _confirmed(ctx, q, draft, rules) or _in_range(ctx, q, draft, rules)
     if verdict:
         lead.append(verdict)
     if gap:
@@ -300,6 +300,26 @@ def _confirmed(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> st
         draft.values.append({"value": _number(other[0]), "unit": other[0].unit, "comparator": other[0].comparator,
                              "rule_id": other[0].id, "text": ctx.written(other[0])})
     return line
+
+
+def _in_range(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str:
+    """"派了6个专家，人数合规吗？" against 人数原则为3—5人: whether the user's one figure of the
+    range's unit lies in the one range the draft states."""
+    if not YES_NO.search(q.text) or q.scores or "您" in draft.text:
+        return ""
+    ranges = [r for r in rules if isinstance(r.value, (tuple, list)) and len(r.value) == 2]
+    figures = [_as_people(q.text, x) for x in _user_figures(q)]
+    if len(ranges) != 1 or len(figures) != 1:
+        return ""
+    rule, mine = ranges[0], figures[0]
+    (lo, canon), (have, unit) = normalise(rule.value[0], rule.unit), normalise(mine.value, mine.unit)
+    hi = normalise(rule.value[1], rule.unit)[0]
+    if unit != canon:
+        return ""
+    shown = format_value(mine.value, rule.unit if mine.unit in ("个", "名", "位") else mine.unit)
+    if lo <= have <= hi:
+        return f"在规定之内：您给出的{shown}在“{ctx.written(rule)}”的范围内。"
+    return f"不符合：您给出的{shown}不在“{ctx.written(rule)}”的范围内（{'多于' if have > hi else '少于'}规定）。"
 
 
 def _upper(label: str) -> str:

@@ -425,6 +425,9 @@ class Composer:
             return said
         if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
+        figured = self.topic_of_figure(q)
+        if figured:  # "派了6个专家的验收组，人数合规吗？": the one rule topic stated in the figure's unit
+            q = replace(q, topics=(figured,), clause_topics=(figured,), intent="numeric")
         draft = (route(self, q, hits, out) or basis(self, q, hits, out)
                  or component(q.intent).run(self, q, hits, out))
         counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None
@@ -446,6 +449,22 @@ class Composer:
         return draft
 
     # ------------------------------------------------------------------ abstentions
+
+    def topic_of_figure(self, q: Query) -> str:
+        """A yes/no question naming no topic but giving one figure of the user's ("派了6个专家，合规
+        吗？"): the one rules topic of the documents in scope whose figures are in that unit, or "".
+        (Units many topics share — 年, 个月, 天 — name none.)"""
+        from .arith import YES_NO, _as_people, _user_figures
+
+        if q.topics or q.scores or q.intent not in ("eligibility", "other") or not YES_NO.search(q.text):
+            return ""
+        figures = [_as_people(q.text, x) for x in _user_figures(q)]
+        if len(figures) != 1:
+            return ""
+        canon = normalise(1, figures[0].unit)[1]
+        topics = {r.topic for r in self.table.rules if r.doc_id in q.doc_ids and r.topic not in ("target", "other")
+                  and normalise(1, r.unit)[1] == canon}
+        return topics.pop() if len(topics) == 1 else ""
 
     def answers_without_kind(self, q: Query, hits) -> bool:
         """A place without a document of the kind the question names can still answer it from its

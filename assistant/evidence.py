@@ -127,7 +127,7 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
         return False  # a step and the one after it (or that the documents have none): what "会怎样" asks
     return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
             and not q.dates and not q.years and not q.durations and draft.topic != "target" and not q.foreign
-            and not any(w in q.text for w in asking))
+            and not any(w in q.text for w in asking) and not composer.topic_of_figure(q))  # (派了6个专家: to compute with)
 
 
 def _inherited_off(q: Query, top, cited) -> bool:

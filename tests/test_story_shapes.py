@@ -87,3 +87,11 @@ def test_a_figure_offered_for_confirmation_against_a_target(heshan):
     assert answer.answer.startswith("不是：文件写的是“") and "55%" in answer.answer.split("\n")[0], answer.answer
     assert heshan.ask("禾山到2028年注册计量师占比要达到55%，对吧？").answer.startswith("是：")
     _no_contradiction(answer)
+
+
+def test_a_users_count_against_a_range_the_rules_state(engine):
+    # no topic word (专家组人数) in the question: the one rule topic stated in persons decides
+    answer = engine.ask("重庆那边验收我们来了7个专家，这人数行不行？")
+    assert answer.answer.startswith("不符合：您给出的7人不在“人数原则为3—5人”的范围内"), answer.answer
+    assert engine.ask("重庆验收时到了3个专家，合规吗？").answer.startswith("在规定之内：")
+    _no_contradiction(answer)
