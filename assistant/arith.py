@@ -160,7 +160,7 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
     if not (NUMBER_ASKED.search(q.text) or enough):
         return []
     pcts = {(_number(r), r.comparator) for r in rules if r.unit == "%" and _number(r) is not None}
-    figures = [_as_people(q.text, x) for x in _user_figures(q)
+    figures = [as_people(q.text, x) for x in user_figures(q)
                if x.unit not in ("年", "个月", "日", "天", "工作日", "个工作日", "%")]
     if {x.unit for x in figures} <= {"人", "个", "名", "位"} and "人" in {x.unit for x in figures}:
         figures = [replace(x, unit="人") for x in figures]  # (one is persons: the other counts them too)
@@ -178,7 +178,7 @@ def _shares(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> list[
 _PERSONS = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人员|计量师|专家|职工|员工|工程师|人)")
 
 
-def _as_people(text: str, x):
+def as_people(text: str, x):
     """A count of persons in 人 whatever counter the user wrote ("48个注册计量师", "80人" alike),
     so that two of them compare; other figures as written."""
     if x.unit in ("个", "名", "位") and _PERSONS.match(text, x.end):
@@ -217,7 +217,8 @@ ENOUGH = re.compile(r"够不够|够吗|够了吗|达标|达没达到|达到了�
 
 # ------------------------------------------------------------------ the user's figure against a bound
 
-def _user_figures(q: Query):
+def user_figures(q: Query):
+    """The single numbers the user states (their own figures: 5天, 200人), not dates, scores or rates."""
     return [x for x in find_quantities(q.text) if x.comparator == "="
             and not isinstance(x.value, tuple) and isinstance(x.value, (int, float)) and x.unit not in OWN_UNITS]
 
@@ -227,7 +228,7 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     of its unit ("公示压到5天，允许吗？" against 不少于7天)."""
     if q.scores or "您给出的" in draft.text or "您的得分" in draft.text:
         return "", ""
-    figures = _user_figures(q) + [x for x in find_quantities(q.text) if x.unit == "%" and x.comparator == "="
+    figures = user_figures(q) + [x for x in find_quantities(q.text) if x.unit == "%" and x.comparator == "="
                                   and isinstance(x.value, (int, float))]  # (a rate: against a target rate only)
     if not figures:
         return "", ""
@@ -308,7 +309,7 @@ def _in_range(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str
     if not YES_NO.search(q.text) or q.scores or "您" in draft.text:
         return ""
     ranges = [r for r in rules if isinstance(r.value, (tuple, list)) and len(r.value) == 2]
-    figures = [_as_people(q.text, x) for x in _user_figures(q)]
+    figures = [as_people(q.text, x) for x in user_figures(q)]
     if len(ranges) != 1 or len(figures) != 1:
         return ""
     rule, mine = ranges[0], figures[0]

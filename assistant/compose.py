@@ -454,11 +454,11 @@ class Composer:
         """A yes/no question naming no topic but giving one figure of the user's ("派了6个专家，合规
         吗？"): the one rules topic of the documents in scope whose figures are in that unit, or "".
         (Units many topics share — 年, 个月, 天 — name none.)"""
-        from .arith import YES_NO, _as_people, _user_figures
+        from .arith import YES_NO, as_people, user_figures
 
         if q.topics or q.scores or q.intent not in ("eligibility", "other") or not YES_NO.search(q.text):
             return ""
-        figures = [_as_people(q.text, x) for x in _user_figures(q)]
+        figures = [as_people(q.text, x) for x in user_figures(q)]
         if len(figures) != 1:
             return ""
         canon = normalise(1, figures[0].unit)[1]
