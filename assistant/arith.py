@@ -37,6 +37,9 @@ YEAR_MONTH = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 CONFIRM = re.compile(r"对吧|对吗|对不对|是不是|是吗|没错吧|right\?|correct\?")  # "要培育3000家，对吧？": a figure to confirm, not the user's own
 YES_NO = re.compile(r"吗|吧[?？]?\s*$|是不是|对不对|有没有超|超没超|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
 NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
+# "是不是只要有创新能力就够了？", "只要有法人资格就行吧？": whether one condition suffices
+SUFFICES = re.compile(r"只要[^，,。？?]{1,30}?就(?:够|行|可以|能)|光(?:有|靠)[^，,。？?]{1,20}?就|只需(?:要)?[^，,。？?]{1,20}?就|"
+                      r"就(?:够|行)了?[吗吧]|is (?:that|it) enough|(?:alone|only) (?:enough|sufficient)")
 # words that add periods up whatever their units (not "最长能…", which may ask one period)
 ADDED_UP = re.compile(r"一共|总共|合计|加起来|加上|总计|前后|算起(?:最|一共|总共)|in total|altogether")
 MIN = {">=", ">"}

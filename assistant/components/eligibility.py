@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import timeline as tl
+from ..arith import SUFFICES
 
 from ..types import Document, Provision
 from ..understand import Query
@@ -59,11 +60,6 @@ def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if rest and not q.jurisdictions:  # say which documents answered, and which were left out
         out.line(ctx.left_out(rest, "申请条件"))
     return out.draft("eligibility", topic="conditions")
-
-
-# "是不是只要有创新能力就够了？", "只要有法人资格就行吧？": whether one condition suffices
-SUFFICES = re.compile(r"只要[^，,。？?]{1,30}?就(?:够|行|可以|能)|光(?:有|靠)[^，,。？?]{1,20}?就|只需(?:要)?[^，,。？?]{1,20}?就|"
-                      r"就(?:够|行)了?[吗吧]|is (?:that|it) enough|(?:alone|only) (?:enough|sufficient)")
 
 
 def eligibility_head(ctx: "Composer", q: Query, d: Document, conds, verdicts, focus, prio, out: Writer) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..arith import CONFIRM, YES_NO
+from ..arith import CONFIRM, SUFFICES, YES_NO
 from ..understand import Query
 from ..writer import (Draft, Writer, sentence_spans)
-from .numeric import date_topic, numeric
+from .numeric import ORDINAL_ASKED, date_topic, numeric
 from .goals import WHAT_STATE, goals, other_year
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         return out.draft(q.intent if q.intent != "numeric" else "other", abstained=True)
     top = ranked[0][0] if ranked else 0.0
     picked = [(d, a) for sc, d, a in ranked[:3] if sc >= 0.8 * top]
-    if picked and _suffices(q) and any(p.doc_id == picked[0][0].id and p.article == picked[0][1].label
+    if picked and SUFFICES.search(q.text) and any(p.doc_id == picked[0][0].id and p.article == picked[0][1].label
                                        and p.kind == "conditions" for p in ctx.table.provisions):
         from .eligibility import eligibility  # "是不是只要有X就够了？" of the conditions: all of them
 
@@ -140,12 +140,6 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("other" if q.intent == "numeric" else q.intent)
 
 
-def _suffices(q: Query) -> bool:
-    from .eligibility import SUFFICES
-
-    return bool(SUFFICES.search(q.text))
-
-
 _ORDINAL = re.compile(r"第(\d{1,3})(?:个|届|次)")
 
 
@@ -156,7 +150,7 @@ def ordinal_verdict(q: Query, d, spans, out: Writer) -> None:
     if not stated:
         return
     own = _ORDINAL.search(q.text)
-    if not (own or "第几" in q.text):
+    if not (own or ORDINAL_ASKED in q.text):
         return
     for n in dict.fromkeys(stated):
         out.values.append({"value": n, "unit": "个", "comparator": "=", "text": f"第{n}个"})

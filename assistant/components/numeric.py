@@ -546,10 +546,9 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
         if not grams:
             continue
         views = ctx.gram_views(q, d)
-        cover = lambda text: ctx.view_coverage(views, text)  # noqa: E731
         seen_spans = set()
         for art in d.articles:
-            para_score = cover(art.text)
+            para_score = ctx.view_coverage(views, art.text)
             rules = ctx._by_article.get((d.id, art.label), [])
             quantities = [(r.start, r.end, r.unit, r) for r in rules if r.unit != "date"]
             years_here: dict[int, int] = {}
@@ -569,8 +568,8 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
                     continue
                 seen_spans.add((ss, se))
                 ls, le = span_in(d.text, s, e, art.start, art.end)
-                clause_score = cover(d.text[ss:se])
-                sent_score = cover(d.text[ls:le])
+                clause_score = ctx.view_coverage(views, d.text[ss:se])
+                sent_score = ctx.view_coverage(views, d.text[ls:le])
                 score = 0.6 * clause_score + 0.4 * max(para_score, sent_score)
                 if unit == "年份":  # "到2035年,…,建成…": the subject is elsewhere in the sentence
                     score = max(score, 0.9 * sent_score)
