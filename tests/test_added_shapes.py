@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import Engine
-from assistant.manage import add_document
-
-from workspace import copy_workspace
+from workspace import engine_with_added, no_contradiction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.slow
@@ -18,35 +15,31 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def added(index_settings, tmp_path_factory):
-    s = copy_workspace(index_settings, tmp_path_factory.mktemp("added"), chroma_url="")
-    add_document(s, FIXTURES / "newreg_yunling.txt", jurisdiction="云岭省", title="云岭省产业计量测试中心管理细则",
-                 doc_id="yunling-test-2026", aliases=["岭"], effective=dt.date(2026, 3, 1))
-    add_document(s, FIXTURES / "plan_heshan.txt", jurisdiction="禾山市", title="禾山市计量事业发展行动方案",
-                 doc_id="heshan-plan-2026", kind="plan")
-    return Engine.load(s)
-
-
-def _no_contradiction(answer):
-    assert not [c for c in answer.checks if c.status == "contradicted"], answer.answer
+    return engine_with_added(
+        index_settings, tmp_path_factory.mktemp("added"),
+        (FIXTURES / "newreg_yunling.txt", dict(jurisdiction="云岭省", title="云岭省产业计量测试中心管理细则",
+                                              doc_id="yunling-test-2026", aliases=["岭"], effective=dt.date(2026, 3, 1))),
+        (FIXTURES / "plan_heshan.txt", dict(jurisdiction="禾山市", title="禾山市计量事业发展行动方案",
+                                           doc_id="heshan-plan-2026", kind="plan")))
 
 
 def test_a_short_article_is_quoted_whole(added):
     answer = added.ask("云岭测试中心验收多少分算通过？")
     assert "75分以上为通过" in answer.answer and "限期2个月整改" in answer.answer
-    _no_contradiction(answer)
+    no_contradiction(answer)
 
 
 def test_an_expiry_counts_back_the_extension_lead_time(added):
     answer = added.ask("岭 测试中心筹建期到2027年5月31日到期，今天2027年4月10日，还能提延期吗？")
     assert answer.answer.startswith("已经晚了") and "2027年3月31日" in answer.answer
     assert "提出延期申请" in answer.answer
-    _no_contradiction(answer)
+    no_contradiction(answer)
 
 
 def test_a_period_over_the_limit_gets_a_verdict_the_checker_recomputes(added):
     answer = added.ask("云岭测试中心筹建期是3年吗？")
     assert answer.answer.startswith("不符合") and "超出1年（您给出的3年－" in answer.answer
-    _no_contradiction(answer)
+    no_contradiction(answer)
 
 
 def test_a_plan_area_gathers_every_section_naming_it(added):
@@ -57,4 +50,4 @@ def test_a_plan_area_gathers_every_section_naming_it(added):
 def test_a_plan_goal_asked_as_a_state(added):
     answer = added.ask("禾山到2030年计量想干成啥样？")
     assert not answer.abstained and "建成3家市级产业计量测试站" in answer.answer
-    _no_contradiction(answer)
+    no_contradiction(answer)

@@ -5,15 +5,13 @@ their own two figures against a percentage target, whether a plan lists a measur
 many it lists), whether one condition suffices, a review step asked as 只审书面材料, and the
 user's story told around a question."""
 
-import pytest
-
-from assistant.engine import Engine
-from assistant.manage import add_document
-from assistant.understand import understand
-
 from pathlib import Path
 
-from workspace import copy_workspace
+import pytest
+
+from assistant.understand import understand
+
+from workspace import engine_with_added, no_contradiction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.slow
@@ -21,14 +19,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def heshan(index_settings, tmp_path_factory):
-    s = copy_workspace(index_settings, tmp_path_factory.mktemp("heshan-news"), chroma_url="")
-    add_document(s, FIXTURES / "news_heshan.txt", jurisdiction="禾山市", title="禾山市举办世界计量日宣传活动",
-                 doc_id="heshan-news-2026", kind="news")
-    return Engine.load(s)
-
-
-def _no_contradiction(answer):
-    assert not [c for c in answer.checks if c.status == "contradicted"], answer.answer
+    return engine_with_added(
+        index_settings, tmp_path_factory.mktemp("heshan-news"),
+        (FIXTURES / "news_heshan.txt", dict(jurisdiction="禾山市", title="禾山市举办世界计量日宣传活动",
+                                           doc_id="heshan-news-2026", kind="news")))
 
 
 def test_a_day_a_news_text_names_answers_which_day(heshan):
@@ -41,16 +35,16 @@ def test_an_ordinal_offered_for_confirmation_gets_a_verdict(heshan):
     answer = heshan.ask("禾山搞活动那天是第26个世界计量日吧？")
     assert answer.answer.startswith("不是：文件写的是第27个"), answer.answer
     assert heshan.ask("禾山那天是第27个世界计量日，对吗？").answer.startswith("是：")
-    _no_contradiction(answer)
+    no_contradiction(answer)
 
 
 def test_the_users_share_of_two_figures_against_a_percentage_target(heshan):
     answer = heshan.ask("禾山 我们机构40个人里有20个注册计量师，够不够2028年的目标？")
     assert "不够：您的占比50%（您给出的20个÷40个），低于目标55%，还差5个百分点" in answer.answer, answer.answer
-    _no_contradiction(answer)
+    no_contradiction(answer)
     enough = heshan.ask("禾山 我们机构40个人里有24个注册计量师，达标没？")
     assert "够：您的占比60%" in enough.answer, enough.answer
-    _no_contradiction(enough)
+    no_contradiction(enough)
 
 
 def test_whether_a_plan_lists_a_measure_names_the_list_and_its_count(heshan):
@@ -86,7 +80,7 @@ def test_a_figure_offered_for_confirmation_against_a_target(heshan):
     answer = heshan.ask("禾山到2028年注册计量师占比目标是50%，对吗？")
     assert answer.answer.startswith("不是：文件写的是“") and "55%" in answer.answer.split("\n")[0], answer.answer
     assert heshan.ask("禾山到2028年注册计量师占比要达到55%，对吧？").answer.startswith("是：")
-    _no_contradiction(answer)
+    no_contradiction(answer)
 
 
 def test_a_users_count_against_a_range_the_rules_state(engine):
@@ -94,4 +88,4 @@ def test_a_users_count_against_a_range_the_rules_state(engine):
     answer = engine.ask("重庆那边验收我们来了7个专家，这人数行不行？")
     assert answer.answer.startswith("不符合：您给出的7人不在“人数原则为3—5人”的范围内"), answer.answer
     assert engine.ask("重庆验收时到了3个专家，合规吗？").answer.startswith("在规定之内：")
-    _no_contradiction(answer)
+    no_contradiction(answer)

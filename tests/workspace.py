@@ -34,3 +34,20 @@ def write_docx(path: Path, text: str) -> Path:
 def claim_status(answer, claim: str) -> str:
     """The checker's status of one claim of an Answer, as the answer wrote it."""
     return next(c.status for c in answer.checks if c.claim == claim)
+
+
+def engine_with_added(settings, root: Path, *added):
+    """An Engine over a copy of the workspace (embedded chromadb) with documents added through
+    ``add_document``; each of ``added`` is (path, add_document keyword arguments)."""
+    from assistant.engine import Engine
+    from assistant.manage import add_document
+
+    s = copy_workspace(settings, root, chroma_url="")
+    for path, meta in added:
+        add_document(s, path, **meta)
+    return Engine.load(s)
+
+
+def no_contradiction(answer) -> None:
+    """No claim of the answer contradicts the documents."""
+    assert not [c for c in answer.checks if c.status == "contradicted"], answer.answer
