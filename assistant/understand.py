@@ -294,7 +294,11 @@ def _without_story(question: str) -> str:
     """The question without the clauses that only tell the user's story ("我们县里要组织学习…，
     我负责做课件，…：文件一共列了几大主要任务？" → "…文件一共列了几大主要任务？")."""
     clauses = re.split(r"(?<=[，,。；;：:！!])", question)
-    kept = [c for c in clauses if not (_FIRST_PERSON.search(c) and not _ASKING.search(c))]
+    kept, telling = [], False
+    for c in clauses:  # a first-person clause that asks nothing, and the clauses going on with it
+        telling = not _ASKING.search(c) and (telling or bool(_FIRST_PERSON.search(c)))
+        if not telling:
+            kept.append(c)
     return "".join(kept) if kept else question
 
 
@@ -431,6 +435,11 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
     intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
+    told = _without_story(question)
+    if told != question and intent != "comparison":
+        # the asked clauses say what is asked; the user's story around them ("要写材料引用…") does not
+        intent = _intent(_fold(told), vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
+                         topics=topics, explicit_j=len(jurisdictions), cued=True) or intent
     if (intent == "numeric" and topics and "target" not in topics and not asks_number and not dates and not years
             and not scores and _WHAT.search(text)):
         # a topic word routed it to a number ("建成后主要干啥？" names the construction period) while
@@ -446,7 +455,6 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     drop = tuple(jurisdictions) + tuple(foreign) + tuple(d.meta.province for d in docs if d.meta.province)
     places = _place_words(known, names_of(docs)) + tuple(vocab.places)  # cities name where, not what
     terms = subject_terms(question, vocab=vocab, drop=drop + places, across=multi_docs or all_j)
-    told = _without_story(question)
     asked_terms = ""
     if told != question and intent != "comparison":  # the question without the user's story around it ("我负责做课件…"), when
         # what is left still names a subject ("我们中心搬了新址，要报告吗？" has none without its story;
@@ -692,6 +700,11 @@ def _without_premise(text: str, vocab: Vocabulary) -> str:
     return rest
 
 
+HEAD, HEAD_GAP = 2, 1  # a noun's head comes last: "验收申请初审" is about 初审
+ANCHOR = 0.5
+_AFTER = re.compile(r"(?:资料|材料)?(?:以后|之后|后)")
+
+
 def _topics(text: str, vocab: Vocabulary, topic_units, *, asking: str | None = None
             ) -> tuple[list[str], list[str], list[str]]:
     """Topic keys by score (each asked part's best first), each part's best, and the units asked
@@ -705,15 +718,24 @@ def _topics(text: str, vocab: Vocabulary, topic_units, *, asking: str | None = N
         clause_asked = [u for u, cues in vocab.asked_units.items() if u in asked and _any(clause, cues)]
         asked_parts = [p for p in re.split(r"[,，、]", clause) if _any(p, vocab.question_words)]
         scores: Counter = Counter()
+        found = {}
         for key, topic in vocab.topics.items():
             if known is not None and key not in known:
                 continue
             hits = _hits(clause, topic.cues)
-            if not hits:
-                continue
+            if hits:
+                found[key] = hits
+        ends = {key: [pos + len(c) for pos, c in hits] for key, hits in found.items()}
+        for key, hits in found.items():
+            topic = vocab.topics[key]
             score = sum(len(c) for _, c in hits) * topic.weight
             if any(_any(p, topic.cues) for p in asked_parts):
                 score *= 2
+            if any(0 <= pos - end <= HEAD_GAP and clause[end:pos] in ("", "的")
+                   for other, e in ends.items() if other != key for end in e for pos, _ in hits):
+                score *= HEAD  # "验收申请初审时限": the later of two topic words written together is the one asked about
+            if len(found) > 1 and all(_AFTER.match(clause, pos + len(c)) for pos, c in hits):
+                score *= ANCHOR  # "收到验收申请后几天内初审？": what it happens after is not what is asked
             units = (topic_units or {}).get(key, set())
             if clause_asked and units and set(clause_asked) & _unit_family(units):
                 score *= 1.6
@@ -840,7 +862,10 @@ _WHICH = re.compile(r"哪几(?!年|月)")  # 哪几项 asks which items; 哪几�
 SEVERAL = re.compile(r"[这那好]几|几乎")  # "那几句原话", "运行好几年了": they point or tell, not ask
 
 
-def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j) -> str:
+def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date: bool, topics, explicit_j,
+            cued: bool = False) -> str:
+    """The intent the question's cue words give (a comparison when it names several places);
+    without any cue, a number when it names a rules topic. ``cued``: "" without any cue."""
     spec = vocab.intents
     scores = {}
     plain = _WORKING_DAYS.sub("日", text)  # a unit, not the task cue 工作 ("7个工作日")
@@ -862,6 +887,8 @@ def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date:
     best = max(spec.order, key=lambda n: (scores[n], -spec.order.index(n)))
     if scores[best] > 0:
         return best
+    if cued:
+        return ""
     return "numeric" if topics else "other"
 
 
