@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from .numbers import POINTS, find_quantities, format_value, normalise
 from .types import Event, Rule
 from .understand import Query, has_cue, text_bigrams
-from .writer import Draft
+from .writer import Draft, date_cn
 
 if TYPE_CHECKING:
     from .compose import Composer
@@ -62,7 +62,8 @@ def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     tail += _totals(ctx, q, draft, rules)
     tail += _shares(ctx, q, draft, rules)
     verdict, gap = _against_bound(ctx, q, draft, rules)
-    verdict = verdict or _confirmed(ctx, q, draft, rules) or _in_range(ctx, q, draft, rules)
+    verdict = (verdict or _confirmed(ctx, q, draft, rules) or _in_range(ctx, q, draft, rules)
+               or _date_confirmed(ctx, q, draft, rules))
     if verdict:
         lead.append(verdict)
     if gap:
@@ -324,6 +325,40 @@ def _in_range(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str
     if lo <= have <= hi:
         return f"在规定之内：您给出的{shown}在“{ctx.written(rule)}”的范围内。"
     return f"不符合：您给出的{shown}不在“{ctx.written(rule)}”的范围内（{'多于' if have > hi else '少于'}规定）。"
+
+
+# "7月28日那时候生效了没有？": whether the rule is in force on the user's day, not whether it is that day
+IN_FORCE = re.compile(r"(?:那时|到时|的时候|那天|当天|当时)[^，,。？?]{0,8}(?:生效|施行|实施|有效|适用|能用)|"
+                      r"(?:生效|施行|实施)了(?:没有|没|吗)|还没(?:生效|施行|实施)|in force|in effect")
+
+
+def _date_confirmed(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str:
+    """"是不是从2025年7月22日起施行？" against 本办法自2025年8月1日起施行: 是/不是 (and, when the
+    user's day is the document's issue date, that it is); "7月28日递材料，那时候生效了没有？":
+    whether the document is in force on the user's day."""
+    if len(q.dates) != 1 or not (YES_NO.search(q.text) or IN_FORCE.search(q.text)) or "您" in draft.text:
+        return ""
+    stated = [r for r in rules if r.topic == "effective_date" and r.unit == "date"]
+    if len({str(r.value) for r in stated}) != 1:
+        return ""
+    rule, mine = stated[0], q.dates[0]
+    day = rule.value if isinstance(rule.value, dt.date) else dt.date.fromisoformat(str(rule.value))
+    said = f"“{ctx.written(rule)}”" + (f"（发布日期{date_cn(day)}，据语料清单）" if rule.note.startswith("derived") else "")
+    if IN_FORCE.search(q.text):
+        if mine >= day:
+            return f"已施行：文件写的是{said}，您给出的{date_cn(mine)}在施行日期当天或之后。"
+        issued = getattr(ctx.docs[rule.doc_id].meta, "issued", None)
+        when = f"（{date_cn(issued)}印发，据语料清单）" if issued and issued != day else ""
+        return (f"还没有施行：文件写的是{said}{when}，您给出的{date_cn(mine)}早于施行日期{date_cn(day)}，"
+                f"差{(day - mine).days}天。")
+    if mine == day:
+        return f"是：文件写的是{said}。"
+    line = f"不是：文件写的是{said}，不是您说的{date_cn(mine)}。"
+    issued = {getattr(ctx.docs[r.doc_id].meta, "issued", None) for r in stated}
+    if issued == {mine}:
+        line += f"{date_cn(mine)}是{'、'.join(ctx.name(ctx.docs[r.doc_id]) for r in stated)}的印发日期（据语料清单）。"
+        draft.values.append({"value": mine.isoformat(), "unit": "date", "text": date_cn(mine)})
+    return line
 
 
 def _upper(label: str) -> str:

@@ -675,7 +675,8 @@ def _scope(jurisdictions, kinds, docs, vocab, *, explicit_j: bool, paired=None) 
 # "出台于哪年"), besides the metadata cues of intents.yaml
 _WHEN = r"(?:什么时间|什么时候|啥时候|啥时间|何时|哪天|哪一天|哪年|哪一年|几月|几号|哪个月)"
 _ISSUING = r"(?:印发|发布|出台|颁布|下发|公布|发文)"
-_ISSUED = re.compile(rf"{_WHEN}.?{_ISSUING}|{_ISSUING}(?:时间|日期|于|是在|是)?{_WHEN}|{_ISSUING}(?:时间|日期)")
+_ISSUED = re.compile(rf"{_WHEN}.?{_ISSUING}|{_ISSUING}(?:时间|日期|于|是在|是)?{_WHEN}|{_ISSUING}(?:时间|日期)|"
+                     rf"\d[日号](?:正式)?{_ISSUING}的?[，,]?(?:吗|吧|对吧|对吗|是吗|没错)")  # "是2025年8月1日印发的吗？"
 
 
 # the effective date asked with words between the when-word and the verb ("从哪天开始正式执行")
