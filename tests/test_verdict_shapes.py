@@ -34,3 +34,15 @@ def test_a_day_offered_as_the_issue_date(engine):
     assert answer.answer.startswith("不是：发布日期是2025年7月22日"), answer.answer
     assert "2025年8月1日是施行日期" in answer.answer
     assert engine.ask("鄂 碳计量中心办法是2023年2月17日印发的对吧？").answer.startswith("是：")
+
+
+def test_whether_a_list_holds_the_users_item_gives_the_whole_list(engine):
+    answer = engine.ask("渝 碳计量中心要干的活里面有没有科普宣传？")
+    assert answer.answer.startswith("有："), answer.answer
+    assert "共7项" in answer.answer and "（一）开展碳计量测试技术需求分析" in answer.answer
+    doubted = engine.ask("湖北数据基地的建设方向是不是不包括民生计量数据？")
+    assert doubted.answer.startswith("不是，包括："), doubted.answer
+    assert "（共4项）" in doubted.answer and "(三)企业计量数据应用" in doubted.answer
+    # conditions written out at length: the one writing the case, no list of cut-off heads
+    case = engine.ask("天津申请条件里说的安全事故，包括数据安全吗？")
+    assert case.answer.startswith("包括：") and "共6项" not in case.answer, case.answer

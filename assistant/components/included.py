@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # "X也算吗", "X算不算", "X算吗", "包括X吗", "包不包括X", "含X吗", "X也包括在内吗"
 _ASKS = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,12}?)(?:也)?(?:算不算|算吗|算在内吗|包括在内吗|在内吗|属于吗)"
                    r"|(?:包括|包含|包不包括|含不含|含)(?P<b>[\u4e00-\u9fff]{2,12}?)(?:吗|么|不|[?？]|$)"
-                   r"|有没有(?P<c>[\u4e00-\u9fff]{2,12}?)(?:这一条|这一项|这条|这项|这一块|这个)")
+                   r"|有没有(?P<c>[\u4e00-\u9fff]{2,12}?)(?:这一条|这一项|这条|这项|这一块|这个|[?？]|$)")
 EVIDENCE_TOP = 3  # retrieved articles in scope whose sentences may write the user's case
 RUN_MIN = 4  # characters of the user's words a sentence must write as one run
 RUN_SHARE = 0.6  # … and this share of them
@@ -48,9 +48,35 @@ def included(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
         return None
     _, doc, art, s, e = best
     verdict = "包括" if m.group("b") else "有" if m.group("c") else "算"
+    if _DOUBTED.search(q.question[:m.start() + 2]):  # "是不是不包括X？": 不是，包括
+        verdict = f"不是，{verdict}"
     out.line(f"{verdict}：{ctx.who(doc)}{art.label}写明：{ctx.quote_span(out, doc, art, s, e)}。")
     listed_in(ctx, doc, art, out)
+    items_of(ctx, doc, art, s, out)
     return out.draft("eligibility", settled=True)
+
+
+HEAD_MAX = 40  # characters of an item's first sentence for the list to be shown by its items' heads
+_DOUBTED = re.compile(r"(?:是不是|是否|难道)(?:就|也)?不|不(?:包括|包含|含|算)")
+
+
+def items_of(ctx: "Composer", doc, art, at: int, out: Writer) -> None:
+    """The case is written in an item of an article's list: the list's lead-in and every item's
+    first words, so the answer says which list it is in and how many it has."""
+    if len(art.items) < 2 or not any(i.start <= at < i.end for i in art.items):
+        return
+    heads = []
+    for item in art.items:
+        body = doc.text[item.start:item.end]
+        cut = min([k for k in (body.find("。"), body.find(";"), body.find("；")) if k > 0] or [len(body)])
+        if cut > HEAD_MAX:
+            return  # (conditions written out at length: the one that writes the case says enough)
+        heads.append((item.start, item.start + cut))
+    ls, le = ctx.intro(doc, art)
+    out.line(f"{ctx.who(doc)}{art.label}（共{len(art.items)}项）：{ctx.quote_span(out, doc, art, ls, le)}：")
+    for hs, he in heads:
+        out.line(f"- {ctx.quote_span(out, doc, art, hs, he)}")
+    out.values.append({"value": len(art.items), "unit": "项", "comparator": "=", "text": f"共{len(art.items)}项"})
 
 
 _CONFIRMS = re.compile(r"[?？]\s*(?:是|有|对|算)[^?？]{0,4}吧\s*[?？]\s*$")  # "…有没有X这一条？是有的吧？"

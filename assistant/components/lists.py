@@ -479,17 +479,32 @@ def render_lists(ctx: "Composer", q: Query, lists, out: Writer, intent: str) -> 
         named = bool(grams) and ctx.coverage(grams, d.text[ls:le]) >= top
         if not named and (top >= 0.5 or (top >= ITEM_MIN and top >= ITEM_MARGIN * second)):
             chosen = [p for p, s in zip(items, scores) if s >= 0.8 * top][:2]
+            member = MEMBER.search(q.question) if len(lists) == 1 else None
             for n, p in enumerate(chosen):
                 prefix = f"{ctx.who(d)}{art.label}（{lead}）" if n == 0 else "另见"
+                if member and n == 0:  # "主要任务里有没有人才培养？": 有, the item, then the whole list
+                    prefix = ("不是，" if member.group("neg") else "") + f"{'包括' if '包' in member.group(0) else '有'}：{prefix}"
                 out.line(f"{prefix}：{p.item}{p.text} {out.cite(d, p.article, p.start, p.end)}")
             values_in(ctx, out, chosen)
+            if member:
+                out.line(f"{ctx.who(d)}{art.label}共列{len(items)}{measure(q.text)}：")
+                _heads(d, items, out)
+                out.values.append({"value": len(items), "unit": "项", "comparator": "=", "text": f"共列{len(items)}项"})
             continue
         out.line(f"{ctx.who(d)}{art.label}（共{len(items)}{measure(q.text)}）：{lead} {lead_marker}：")
-        for p in items:
-            head_end = p.text.find("。")
-            head = p.text[: head_end] if 0 < head_end <= 40 else p.text
-            out.line(f"- {p.item}{head} {out.cite(d, p.article, p.start, p.start + len(head))}")
+        _heads(d, items, out)
     return out.draft(intent, topic="tasks" if intent == "task" else intent)
+
+
+# whether a list holds the user's item: "有没有X", "包括X吗", "是不是不包括X", "X也在里面吗"
+MEMBER = re.compile(r"(?P<neg>是不是不|是不是没)?(?:包括|包含|包不包括|含不含|有没有|有无)|也?在(?:里面|其中|里头|之列)吗")
+
+
+def _heads(d, items, out: Writer) -> None:
+    for p in items:
+        head_end = p.text.find("。")
+        head = p.text[: head_end] if 0 < head_end <= 40 else p.text
+        out.line(f"- {p.item}{head} {out.cite(d, p.article, p.start, p.start + len(head))}")
 
 
 DEFINED_NAME = 4  # characters at least of a name the question writes that a paragraph opens by defining
