@@ -292,19 +292,46 @@ def _confirmed(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> st
     bounds = [r for r in rules if _number(r) is not None and (r.comparator in MIN or _goal(r))]
     pairs = [(r, x) for r in bounds for x in figures
              if normalise(x.value, x.unit)[1] == normalise(_number(r), r.unit)[1] and _about(ctx, q, x, r)]
+    if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) > 1:
+        pairs = _counted_alike(q, pairs)
     if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) != 1 or len({x.text for _, x in pairs}) != 1:
         return ""
     rule, mine = pairs[0]
+    several = len(find_quantities(rule.quote)) > 1  # (a sentence of several counts: the one asked)
+    said = counted(rule) if several and counted(rule) else ctx.written(rule)
     if normalise(mine.value, mine.unit)[0] == normalise(_number(rule), rule.unit)[0]:
-        return f"是：文件写的是“{ctx.written(rule)}”。"
-    line = f"不是：文件写的是“{ctx.written(rule)}”，不是您说的{mine.text}。"
+        return f"是：文件写的是“{said}”。"
+    line = f"不是：文件写的是“{said}”，不是您说的{mine.text}。"
     other = [r for r in ctx.table.rules if r.doc_id == rule.doc_id and r.id != rule.id and _number(r) is not None
              and normalise(_number(r), r.unit) == normalise(mine.value, mine.unit) and r.article == rule.article]
     if len(other) == 1:  # the user's figure is the same text's figure of something else
-        line += f"{mine.text}是另一项：“{ctx.written(other[0])}”。"
+        line += f"{mine.text}是另一项：“{counted(other[0]) if several and counted(other[0]) else ctx.written(other[0])}”。"
         draft.values.append({"value": _number(other[0]), "unit": other[0].unit, "comparator": other[0].comparator,
                              "rule_id": other[0].id, "text": ctx.written(other[0])})
     return line
+
+
+def _counted_alike(q: Query, pairs):
+    """Of a sentence's several counts ("围绕3项重点任务、开展5项重点工程和行动"), the one counting
+    what the question counts: most of the words after its figure are in the question."""
+    asked = text_bigrams(q.text)
+
+    def share(rule: Rule) -> float:
+        grams = text_bigrams(counted(rule)[len(format_value(_number(rule), rule.unit)):])
+        return len(grams & asked) / len(grams) if grams else 0.0
+
+    best = max((share(r) for r, _ in pairs), default=0.0)
+    return [(r, x) for r, x in pairs if best >= COUNTED and share(r) == best]
+
+
+COUNTED = 0.6  # share of the words a figure counts that the question must write
+
+
+def counted(rule: Rule) -> str:
+    """A count and what it counts, as the rule's sentence writes them ("3项重点任务")."""
+    figure = format_value(_number(rule), rule.unit)
+    at = rule.quote.find(figure)
+    return re.split(r"[，,、；;。:：]|是指|是|为|等", rule.quote[at:])[0] if at >= 0 else ""
 
 
 def _in_range(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> str:

@@ -121,6 +121,10 @@ def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
     if not found or all(any(c.doc_id == d.id and c.article == a.label for c in draft.citations) for d, a, _ in found):
         return draft
     out = Writer(composer)
+    verdict = VERDICT.match(draft.text)
+    if verdict:  # ("重点任务是不是5项？" → 不是：文件写的是“3项重点任务”…): the verdict stays first
+        out.line(verdict.group(0))
+        out.values.extend(v for v in draft.values if v.get("text", "") in verdict.group(0))
     for doc, art, at in found:
         spans = sentence_spans(doc, art)
         first = next(((s, e) for s, e in spans if s <= at < e), spans[0])
@@ -131,6 +135,7 @@ def defined(composer: Composer, q: Query, draft: Draft) -> Draft:
     return out.draft(draft.intent or q.intent, topic=draft.topic)
 
 
+VERDICT = re.compile(r"(?:是|不是|有|没有|包括|不是，包括|够|不够|不符合|在规定之内|已施行|还没有施行)：[^\n]*")
 _ANNOUNCES = re.compile(r"(以下|如下)[^。;；]{0,12}[。:：]?\s*$|[:：]\s*$")
 ANNOUNCE_WINDOW = 16  # characters before the end of an announcing sentence that hold its count
 _ITEM_STYLES = (re.compile(r"\s*[一二三四五六七八九十]+是"), re.compile(r"\s*[(（][一二三四五六七八九十]+[)）]"),

@@ -69,6 +69,9 @@ def defines(sentence: str, names) -> bool:
                for x in names)
 
 
+COUNT_UNITS = ("项", "家", "个", "条", "种", "所")  # units of a count a plan states in its prose
+
+
 class Composer:
     """Composes drafts from the rules table, the timeline engine and the articles."""
 
@@ -425,6 +428,8 @@ class Composer:
             return said
         if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
+        if self.count_to_confirm(q):  # "重点任务是不是5项？": the count the text states, and a verdict
+            q = replace(q, intent="numeric", asks_number=True)
         figured = self.topic_of_figure(q)
         if figured:  # "派了6个专家的验收组，人数合规吗？": the one rule topic stated in the figure's unit
             q = replace(q, topics=(figured,), clause_topics=(figured,), intent="numeric")
@@ -449,6 +454,16 @@ class Composer:
         return draft
 
     # ------------------------------------------------------------------ abstentions
+
+    def count_to_confirm(self, q: Query) -> bool:
+        """A count offered for confirmation ("重点任务是不是5项？", "有5项重点任务，对吗？") about a
+        plan or news text, whose counts are stated in its prose."""
+        from .arith import CONFIRM
+
+        if q.intent not in ("task", "other") or q.scores or not CONFIRM.search(q.text):
+            return False
+        counts = [x for x in find_quantities(q.text) if x.unit in COUNT_UNITS and x.comparator == "="]
+        return len(counts) == 1 and any(self.docs[i].meta.kind != "regulation" for i in q.doc_ids if i in self.docs)
 
     def topic_of_figure(self, q: Query) -> str:
         """A yes/no question naming no topic but giving one figure of the user's ("派了6个专家，合规

@@ -1,10 +1,16 @@
 """Verdicts on a day the user offers, 2026-12-01 (third) round, with phrasings written for the
 tests: a day offered as the effective date (是/不是, and which day it is when it is the issue
-date), whether a document is in force on the user's day, and a day offered as the issue date."""
+date), whether a document is in force on the user's day, a day offered as the issue date,
+whether a list holds the user's item, and a count offered for confirmation of a sentence that
+states several counts (on a news text added under an invented name, tests/fixtures/news_qinglan.txt)."""
+
+from pathlib import Path
 
 import pytest
 
-from workspace import no_contradiction
+from workspace import engine_with_added, no_contradiction
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 pytestmark = pytest.mark.slow
 
@@ -46,3 +52,20 @@ def test_whether_a_list_holds_the_users_item_gives_the_whole_list(engine):
     # conditions written out at length: the one writing the case, no list of cut-off heads
     case = engine.ask("天津申请条件里说的安全事故，包括数据安全吗？")
     assert case.answer.startswith("包括：") and "共6项" not in case.answer, case.answer
+
+
+@pytest.fixture(scope="module")
+def qinglan(index_settings, tmp_path_factory):
+    return engine_with_added(
+        index_settings, tmp_path_factory.mktemp("qinglan-news"),
+        (FIXTURES / "news_qinglan.txt", dict(jurisdiction="青岚县", title="青岚县推进计量惠民工作",
+                                            doc_id="qinglan-news-2026", kind="news")))
+
+
+def test_a_count_offered_for_confirmation_is_held_against_the_count_of_its_words(qinglan):
+    wrong = qinglan.ask("青岚 惠民方案的重点任务是不是6项？")
+    assert wrong.answer.startswith("不是：文件写的是“4项重点任务”，不是您说的6项。6项是另一项：“6项惠民工程”"), wrong.answer
+    no_contradiction(wrong)
+    right = qinglan.ask("青岚那个方案有4项重点任务，对吗？")
+    assert right.answer.startswith("是：文件写的是“4项重点任务”"), right.answer
+    assert "强化民生计量监管" in right.answer
