@@ -69,3 +69,11 @@ def test_a_count_offered_for_confirmation_is_held_against_the_count_of_its_words
     right = qinglan.ask("青岚那个方案有4项重点任务，对吗？")
     assert right.answer.startswith("是：文件写的是“4项重点任务”"), right.answer
     assert "强化民生计量监管" in right.answer
+
+
+def test_a_comparison_of_requirements_written_outside_the_conditions_list(engine):
+    answer = engine.ask("鄂渝两地碳计量中心在数据安全保密上的要求有什么区别？")
+    assert "数据安全保密协议" in answer.answer and "严格落实保密规定" in answer.answer, answer.answer
+    assert "申请条件：" not in answer.answer
+    # the conditions themselves, asked by name, stay whole lists side by side
+    assert "申请条件：" in engine.ask("湖北和重庆的碳计量中心，申请条件有什么区别？").answer

@@ -188,6 +188,10 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
     scored = {d.id: [(ctx.coverage(grams_of[d.id], p.text) if grams_of[d.id] else 0.0, p) for p in provs[d.id]]
               for d in scope}
     specific = any(sc >= 0.35 for d in scope for sc, _ in scored[d.id])
+    if (kind in ("conditions", "tasks") and not specific and not LIST_WORDS[kind].search(q.text)
+            and _names_elsewhere(ctx, scope, grams_of, scored, kind)):
+        # "验收环节的要求有啥差别？": 要求 is no list of conditions when the subject is written elsewhere
+        scored, kind = {d.id: [] for d in scope}, ""
     whole: dict[str, int] = {}  # documents whose every listed item is shown: how many
     years = "年" in q.asked_units and all(d.meta.kind != "regulation" for d in scope)
     for d in scope:
@@ -264,6 +268,23 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
     draft.columns = dict(zip((d.id for d in scope), shown.strip().strip("|").split(" | ")))
     draft.columns = {k: v.strip() for k, v in draft.columns.items()}
     return draft
+
+
+ELSEWHERE = 0.25  # subject share an article outside the list must write, in every document compared
+
+
+def _names_elsewhere(ctx: "Composer", scope: list[Document], grams_of, scored, kind: str) -> bool:
+    """The question's subject is written in an article of each document other than its list,
+    twice as much as in any item of the list."""
+    for d in scope:
+        grams = grams_of[d.id]
+        if not grams:
+            return False
+        listed = {p.article for p in ctx.table.provisions if p.doc_id == d.id and p.kind == kind}
+        best = max((ctx.coverage(grams, a.text) for a in d.articles if a.label not in listed), default=0.0)
+        if best < max(ELSEWHERE, 2 * max((sc for sc, _ in scored[d.id]), default=0.0)):
+            return False
+    return True
 
 
 LIST_NAMES = {"conditions": "申请条件", "tasks": "主要任务", "revocation": "撤销情形"}
