@@ -77,3 +77,10 @@ def test_a_comparison_of_requirements_written_outside_the_conditions_list(engine
     assert "申请条件：" not in answer.answer
     # the conditions themselves, asked by name, stay whole lists side by side
     assert "申请条件：" in engine.ask("湖北和重庆的碳计量中心，申请条件有什么区别？").answer
+
+
+def test_whole_lists_compared_give_every_item_whole_with_the_lists_lead(engine):
+    answer = engine.ask("湖北数据基地和天津数据中心的申请条件，哪个门槛高？")
+    assert "应具有独立法人资格或经独立法人授权,能独立公正地开展工作" in answer.answer, answer.answer
+    assert answer.answer.count("采取自愿申请原则") == 2
+    no_contradiction(answer)

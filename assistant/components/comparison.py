@@ -210,10 +210,9 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
                     picks.append((d.article(p.article), cs, ce))
         elif scored[d.id]:
             whole[d.id] = len(scored[d.id])
+            full = sum(len(p.text) for _, p in scored[d.id]) <= LIST_FULL  # (a short list: every item whole)
             for _, p in scored[d.id]:
-                head_end = p.text.find("。")
-                e = p.start + (head_end if 0 < head_end <= 40 else min(len(p.text), 40))
-                picks.append((d.article(p.article), p.start, e))
+                picks.append((d.article(p.article), p.start, p.start + (len(p.text.rstrip("。;；,，")) if full else _head(p.text))))
         if not picks and not years:
             ranked = ctx.rank_articles(q, hits, [d.id], drop_intent="comparison")
             if ranked and ranked[0][0] >= 0.2:
@@ -249,7 +248,7 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
         parts, led = [], set()
         for a, s, e in cells[d.id]:
             lead = ""
-            if kind == "revocation" and a.items and a.items[0].start <= s and a.label not in led:
+            if (kind == "revocation" or d.id in whole) and a.items and a.items[0].start <= s and a.label not in led:
                 led.add(a.label)  # (the article's lead once, before its first item)
                 ls, le = ctx.intro(d, a)
                 lead = as_written(d, ls, le) + "："
@@ -268,6 +267,19 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
     draft.columns = dict(zip((d.id for d in scope), shown.strip().strip("|").split(" | ")))
     draft.columns = {k: v.strip() for k, v in draft.columns.items()}
     return draft
+
+
+LIST_FULL = 600  # characters of a document's whole list compared item by item in full
+HEAD = 60  # characters of an item's head otherwise (up to its first sentence or clause end)
+
+
+def _head(text: str) -> int:
+    """Where an item's head ends: its first sentence when short, else its last clause end within HEAD."""
+    end = text.find("。")
+    if 0 < end <= HEAD:
+        return end
+    cut = max(text.rfind(c, 0, HEAD) for c in "，,;；")
+    return cut if cut > 10 else min(len(text), HEAD)
 
 
 ELSEWHERE = 0.25  # subject share an article outside the list must write, in every document compared
