@@ -23,3 +23,9 @@ def test_the_users_story_does_not_set_the_intent(docs):
                       docs=docs).intent == "task"
     # a story clause that itself asks is kept: its cue words are part of the question
     assert understand("我们要交哪些材料？重庆碳计量中心申报", docs=docs).intent == "procedure"
+
+
+def test_whether_one_may_apply_with_words_between(docs):
+    for text in ("我们是一家检测公司，能不能作为主要建设方申报天津的数据中心？",
+                 "科研院所可不可以单独去申请湖北的碳计量中心？", "想建渝碳计量中心得满足什么？"):
+        assert understand(text, docs=docs).intent == "eligibility", text
