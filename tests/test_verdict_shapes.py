@@ -84,3 +84,10 @@ def test_whole_lists_compared_give_every_item_whole_with_the_lists_lead(engine):
     assert "应具有独立法人资格或经独立法人授权,能独立公正地开展工作" in answer.answer, answer.answer
     assert answer.answer.count("采取自愿申请原则") == 2
     no_contradiction(answer)
+
+
+def test_an_issue_date_asked_with_the_effective_date_gives_both(engine):
+    answer = engine.ask("渝 碳计量中心办法哪天出台的？又是哪天起施行？")
+    assert "发布日期：2024年4月22日" in answer.answer and "本办法自发布之日起施行" in answer.answer, answer.answer
+    answer = engine.ask("湖北那两个办法的发布日期、施行日期分别是？")
+    assert "2023年2月17日" in answer.answer and "本办法自2023年3月1日起施行" in answer.answer, answer.answer

@@ -252,7 +252,15 @@ def _metadata_field(ctx: "Composer", q: Query, key: str, out: Writer) -> Draft:
         out.line(f"{yes}{ctx.name(d)}的{field_name}：{value}（据语料清单）。")
     for d, _ in missing:
         out.line(f"{ctx.name(d)}未给出{field_name}。")
+    effective = [d for d, _ in found if ctx.rules("effective_date", [d.id])]
+    if key == "issued" and _ALSO_EFFECTIVE.search(q.text) and effective:
+        from .numeric import state_topic  # ("印发日期和施行日期各是哪天？": the article saying when it takes effect)
+
+        state_topic(ctx, q, "effective_date", effective, out, lead=False)
     return out.draft("numeric")
+
+
+_ALSO_EFFECTIVE = re.compile(r"施行|生效|实施|执行|take effect|in force", re.IGNORECASE)
 
 
 # the text itself puts the specifics elsewhere: "按照规定格式制作", "(见附件1)", "另行制定"
