@@ -91,3 +91,9 @@ def test_an_issue_date_asked_with_the_effective_date_gives_both(engine):
     assert "发布日期：2024年4月22日" in answer.answer and "本办法自发布之日起施行" in answer.answer, answer.answer
     answer = engine.ask("湖北那两个办法的发布日期、施行日期分别是？")
     assert "2023年2月17日" in answer.answer and "本办法自2023年3月1日起施行" in answer.answer, answer.answer
+
+
+def test_a_short_plan_sentence_is_quoted_whole_for_one_of_its_figures(qinglan):
+    answer = qinglan.ask("青岚县到2028年要新建多少个乡镇计量服务站？")
+    assert "新建乡镇计量服务站12个,改造农贸市场公平秤200台,培训基层计量人员不少于300人次" in answer.answer, answer.answer
+    no_contradiction(answer)

@@ -532,6 +532,9 @@ def evidence_ranks(q: Query, hits) -> dict[tuple[str, str], int]:
     return ranks
 
 
+WHOLE_SENTENCE = 80  # characters of a plan sentence quoted whole for one of its figures
+
+
 def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ranks=None):
     """(score, doc_id, article, rule|None, year|None, paragraph, start, end), best first;
     ``ranks`` (evidence_ranks) lifts quantities of the asked kind in the best-retrieved articles."""
@@ -585,7 +588,9 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
                 if year is None:
                     m = re.findall(r"到(\d{4})年", art.text)
                     year = int(m[0]) if m else None
-                if unit == "年份":
+                if le - ls <= WHOLE_SENTENCE and d.meta.kind != "regulation":  # (a short plan sentence whole: its sibling figures stand with the one asked)
+                    cs, ce = ls, le
+                elif unit == "年份":
                     cs, ce = ctx.best_clause(grams, d, ls, le, limit=70, extend=False)
                 else:
                     cs, ce = ctx.best_clause(grams, d, ls, le, limit=70, anchor=s, extend=False)
