@@ -29,7 +29,7 @@ from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
 from .rules import RulesTable, load_vocabulary as load_topics
 from .types import Article, Document, Hit, Rule
-from .understand import Lexicon, Query, Vocabulary, bigrams, kind_name, load_vocabulary
+from .understand import Lexicon, Query, Vocabulary, bigrams, kind_name, load_vocabulary, subject_terms
 from .writer import (DEFINES, Draft, Writer, MAX_CHAT_COMPARE, MAX_QUOTE, LABEL, SENT, TITLED, as_written, citation_marker, date_cn, quotes_as_written, sentence_spans, span_in)
 
 __all__ = ["Composer", "Draft", "Writer", "MAX_CHAT_COMPARE", "citation_marker", "date_cn", "quotes_as_written",
@@ -67,6 +67,14 @@ def defines(sentence: str, names) -> bool:
     head = LABEL.sub("", sentence.lstrip(), count=1)[:40]
     return any(re.match(rf"(?:本办法所称)?[\u4e00-\u9fff]{{0,6}}?{re.escape(x)}[,，]?(?:是指|是)(?!否|不)", head)
                for x in names)
+
+
+# the user's guess of a milder consequence: "是不是只要限期整改就行了", "也就通报批评一下", "不至于被撤吧"
+GUESSED = re.compile(r"(?:是不是|是否|会不会|难道)?(?:只要|只需要?|只是|就只|也就|光|只)?[^，,。？?]{1,12}?"
+                     r"(?:一下)?(?:就行|就可以了|就完事|了事|而已)[了吧吗呢]*|(?:是不是|会不会)?(?:也就|只是)[^，,。？?]{1,10}一下[了吧吗呢]*|"
+                     r"不至于[^，,。？?]{0,12}")
+_APPLYING_CASE = re.compile(r"申请|申报|apply")
+CASE_MATCH = 0.6  # share of a revocation ground's words the case must write
 
 
 COUNT_UNITS = ("项", "家", "个", "条", "种", "所")  # units of a count a plan states in its prose
@@ -428,6 +436,9 @@ class Composer:
             return said
         if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
+        guessed = self.guessed_consequence(q)
+        if guessed is not None:  # "泄露了数据，是不是整改一下就行？": what the documents do to that case
+            q = guessed
         if self.count_to_confirm(q):  # "重点任务是不是5项？": the count the text states, and a verdict
             q = replace(q, intent="numeric", asks_number=True)
         figured = self.topic_of_figure(q)
@@ -454,6 +465,31 @@ class Composer:
         return draft
 
     # ------------------------------------------------------------------ abstentions
+
+    def guessed_consequence(self, q: Query) -> Query | None:
+        """A case told with the user's guess of a milder consequence ("…把数据私自给了外部机构，
+        是不是只要限期整改就行了？"): when, without the guess, the case is one revocation ground of
+        the documents in scope (its words, or clearly its meaning), the question asks what happens
+        to that case — the revocation, read without the guess."""
+        from .components.lists import described_ground, ground_condition
+
+        m = GUESSED.search(q.question)
+        if not m or q.intent == "comparison":
+            return None
+        told = GUESSED.sub("", q.question).strip("，,。？? ")
+        if _APPLYING_CASE.search(told):
+            return None  # (an applicant's case: the conditions for applying, not a ground for revoking)
+        terms = subject_terms(told, vocab=self.vocab, drop=q.jurisdictions + q.foreign)
+        provs = [p for p in self.table.provisions if p.kind == "revocation" and p.doc_id in q.doc_ids]
+        if not terms or not provs:
+            return None
+        case = replace(q, question=told, text=told, terms=terms, asked_terms=(terms, ""), intent="revocation",
+                       topics=(), clause_topics=(), asked_units=(), asks_number=False)
+        grams = bigrams(terms)
+        if max(self.coverage(grams, ground_condition(p.text)) for p in provs) < CASE_MATCH and (
+                described_ground(self, case, provs) is None):
+            return None
+        return replace(case, question=q.question, text=q.text)
 
     def count_to_confirm(self, q: Query) -> bool:
         """A count offered for confirmation ("重点任务是不是5项？", "有5项重点任务，对吗？") about a

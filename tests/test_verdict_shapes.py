@@ -97,3 +97,11 @@ def test_a_short_plan_sentence_is_quoted_whole_for_one_of_its_figures(qinglan):
     answer = qinglan.ask("青岚县到2028年要新建多少个乡镇计量服务站？")
     assert "新建乡镇计量服务站12个,改造农贸市场公平秤200台,培训基层计量人员不少于300人次" in answer.answer, answer.answer
     no_contradiction(answer)
+
+
+def test_a_case_told_with_a_guess_of_a_milder_consequence_gets_the_revocation(engine):
+    answer = engine.ask("津 数据中心要是复查没合格、整改完了还是达不到要求，是不是也就批评教育一下？")
+    assert answer.answer.startswith("会被撤销资格："), answer.answer
+    assert "第二十三条" in answer.answer
+    # an applicant's own case with such a guess stays a question about applying
+    assert engine.ask("想申请天津的计量数据中心，光有独立法人资格就行了吧？").answer.startswith("不够：")
