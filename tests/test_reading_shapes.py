@@ -27,5 +27,6 @@ def test_the_users_story_does_not_set_the_intent(docs):
 
 def test_whether_one_may_apply_with_words_between(docs):
     for text in ("我们是一家检测公司，能不能作为主要建设方申报天津的数据中心？",
-                 "科研院所可不可以单独去申请湖北的碳计量中心？", "想建渝碳计量中心得满足什么？"):
+                 "科研院所可不可以单独去申请湖北的碳计量中心？", "想建渝碳计量中心得满足什么？",
+                 "津 数据中心是不是只有企业才有资格？"):
         assert understand(text, docs=docs).intent == "eligibility", text
