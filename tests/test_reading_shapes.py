@@ -30,3 +30,8 @@ def test_whether_one_may_apply_with_words_between(docs):
                  "科研院所可不可以单独去申请湖北的碳计量中心？", "想建渝碳计量中心得满足什么？",
                  "津 数据中心是不是只有企业才有资格？"):
         assert understand(text, docs=docs).intent == "eligibility", text
+
+
+def test_a_topic_word_inside_another_topics_word_is_no_head(docs):
+    query = understand("津 数据中心2025年10月10日批的筹建，要延期的话延期申请最晚哪天前要交？", docs=docs)
+    assert query.topics[0] == "extension_lead_time"

@@ -105,3 +105,11 @@ def test_a_case_told_with_a_guess_of_a_milder_consequence_gets_the_revocation(en
     assert "第二十三条" in answer.answer
     # an applicant's own case with such a guess stays a question about applying
     assert engine.ask("想申请天津的计量数据中心，光有独立法人资格就行了吧？").answer.startswith("不够：")
+
+
+def test_the_extension_request_deadline_is_stated_by_the_extension_article(engine):
+    answer = engine.ask("鄂 数据基地2024年3月1日批准筹建，万一建不完想申请延期，延期申请最晚哪天提？")
+    first = answer.answer.split("\n")[0]
+    assert "最迟申请延期验收日（或申请验收考核）：2026年12月1日" in first, answer.answer
+    assert "说明延期原因及延期考核时间" in first
+    no_contradiction(answer)

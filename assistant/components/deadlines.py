@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import timeline as tl
@@ -59,7 +60,7 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             start = tl.add_period(expiry, period.value, period.unit, sign=-1)
             out.line(f"以您给出的筹建期限届满日{date_cn(expiry)}倒推，批准筹建日按{date_cn(start)}计"
                      f"（{ctx.label(PERIOD_TOPIC)}：{ctx.written(period)}）。")
-        events = events_for(ctx, d, event, start, need)
+        events = _as_asked(ctx, d, events_for(ctx, d, event, start, need), topics)
         wanted = relevant(ctx, events, topics)
         if not wanted:
             continue
@@ -90,12 +91,31 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     return out.draft("timeline", topic=need)
 
 
+def _as_asked(ctx: "Composer", doc: Document, events: list[Event], topics: list[str]) -> list[Event]:
+    """An event two rules date alike (届满3个月前 申请验收考核, 或申请延期) stated by the rule the
+    question asks about ("延期申请最晚哪天交？" → the extension article's sentence, 说明延期原因…)."""
+    if "extension_lead_time" not in topics or (
+            "acceptance_lead_time" in topics and topics.index("acceptance_lead_time") < topics.index("extension_lead_time")):
+        return events
+    ext = ctx.rules("extension_lead_time", [doc.id])
+    by_rule = {r.id: r.topic for r in ctx.table.rules}
+    if not ext:
+        return events
+    return [replace(e, rule_id=ext[0].id, article=ext[0].article, name="最迟申请延期验收日（或申请验收考核）")
+            if by_rule.get(e.rule_id) == "acceptance_lead_time" and "延期" in e.name else e for e in events]
+
+
+BASIS_MIN = 16  # characters of a rule's clause below which its sentence is quoted as the basis
+
+
 def event_sentence(ctx: "Composer", out: Writer, doc: Document, e: Event) -> str:
     """"名称：日期（另一读法）。依据：条文 [marker]。" — the date and the citation stay in
     separate sentences, so the citation vouches only for the rule it quotes."""
     rule = next((r for r in ctx.table.rules if r.id == e.rule_id), None)
     alt = f"（另一读法：{date_cn(e.alternative)}）" if e.alternative and e.alternative != e.date else ""
-    basis = f"依据：{ctx.quote_rule(out, rule, full=False)}。" if rule else ""
+    # ("应在筹建期限届满3个月前" says not what is due by then: its sentence does)
+    short = rule is not None and rule.topic.endswith("lead_time") and len(ctx.written(rule)) < BASIS_MIN
+    basis = f"依据：{ctx.quote_rule(out, rule, full=short)}。" if rule else ""
     return f"{prose_punctuation(e.name)}：{date_cn(e.date)}{alt}。{basis}"
 
 
