@@ -885,7 +885,9 @@ def _intent(text: str, vocab: Vocabulary, *, multi: bool, all_j: bool, has_date:
         return "comparison"
     if scores["timeline"] > 0 and has_date:
         return "timeline"
-    scores["timeline"] = 0  # without a date to compute from, "哪天/什么时候" asks for a stated value
+    if topics:  # without a date to compute from, "哪天/截止时间" asks for a topic's stated value
+        scores["numeric"] += scores["timeline"]
+    scores["timeline"] = 0
     scores["comparison"] = 0 if not multi else scores["comparison"]
     best = max(spec.order, key=lambda n: (scores[n], -spec.order.index(n)))
     if scores[best] > 0:

@@ -35,3 +35,8 @@ def test_whether_one_may_apply_with_words_between(docs):
 def test_a_topic_word_inside_another_topics_word_is_no_head(docs):
     query = understand("津 数据中心2025年10月10日批的筹建，要延期的话延期申请最晚哪天前要交？", docs=docs)
     assert query.topics[0] == "extension_lead_time"
+
+
+def test_annual_materials_asked_by_their_deadline(docs):
+    query = understand("鄂数据基地的年度材料啥时候截止？", docs=docs)
+    assert query.topics[:1] == ("annual_report",) and query.intent == "numeric"
