@@ -11,7 +11,7 @@ import pytest
 
 from assistant.understand import understand
 
-from workspace import engine_with_added, no_contradiction
+from workspace import engine_with_news, no_contradiction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.slow
@@ -19,10 +19,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def heshan(index_settings, tmp_path_factory):
-    return engine_with_added(
-        index_settings, tmp_path_factory.mktemp("heshan-news"),
-        (FIXTURES / "news_heshan.txt", dict(jurisdiction="禾山市", title="禾山市举办世界计量日宣传活动",
-                                           doc_id="heshan-news-2026", kind="news")))
+    return engine_with_news(index_settings, tmp_path_factory, FIXTURES / "news_heshan.txt", "禾山市",
+                            "禾山市举办世界计量日宣传活动", "heshan-news-2026")
 
 
 def test_a_day_a_news_text_names_answers_which_day(heshan):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workspace import engine_with_added, no_contradiction
+from workspace import engine_with_news, no_contradiction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -56,10 +56,8 @@ def test_whether_a_list_holds_the_users_item_gives_the_whole_list(engine):
 
 @pytest.fixture(scope="module")
 def qinglan(index_settings, tmp_path_factory):
-    return engine_with_added(
-        index_settings, tmp_path_factory.mktemp("qinglan-news"),
-        (FIXTURES / "news_qinglan.txt", dict(jurisdiction="青岚县", title="青岚县推进计量惠民工作",
-                                            doc_id="qinglan-news-2026", kind="news")))
+    return engine_with_news(index_settings, tmp_path_factory, FIXTURES / "news_qinglan.txt", "青岚县",
+                            "青岚县推进计量惠民工作", "qinglan-news-2026")
 
 
 def test_a_count_offered_for_confirmation_is_held_against_the_count_of_its_words(qinglan):

@@ -48,6 +48,12 @@ def engine_with_added(settings, root: Path, *added):
     return Engine.load(s)
 
 
+def engine_with_news(settings, tmp_path_factory, path: Path, place: str, title: str, doc_id: str):
+    """An Engine with one news text added under ``place`` (kind news), in its own temp folder."""
+    return engine_with_added(settings, tmp_path_factory.mktemp(doc_id), (path, dict(
+        jurisdiction=place, title=title, doc_id=doc_id, kind="news")))
+
+
 def no_contradiction(answer) -> None:
     """No claim of the answer contradicts the documents."""
     assert not [c for c in answer.checks if c.status == "contradicted"], answer.answer
