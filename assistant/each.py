@@ -32,7 +32,7 @@ MAX_EACH = 4  # documents answered one by one (more: the comparison component's 
 # what a question about a rules-table topic may ask beyond its number ("复查没通过分别怎么处理？",
 # "交验收申请前要谁先同意？"): each document's own answer to it
 BEYOND = ("revocation", "procedure")
-LISTED = ("eligibility", "task", "revocation")  # intents answered from a list (conditions, tasks, grounds)
+LISTED = ("eligibility", "task")  # intents answered from a list the subject may lie outside (conditions, tasks)
 
 
 def compare_each(engine: "Engine", query: Query, draft: Draft) -> Draft:
@@ -45,7 +45,7 @@ def compare_each(engine: "Engine", query: Query, draft: Draft) -> Draft:
             and any(line.startswith(f"{LIST_NAMES[draft.topic]}：") for line in draft.text.split("\n"))):
         return draft  # whole lists the question names, side by side and counted ("主要任务比湖北的多了哪些内容？")
     intent = single_intent(query, ctx.vocab)
-    if intent in LISTED and draft.topic == intent and intent != "revocation":
+    if intent in LISTED and draft.topic == intent:
         intent = "other"  # the comparison found the subject outside the intent's list ("验收环节的要求"): each document's evidence
     if ctx.has_topic(draft.topic) and (query.asks_number or (intent not in BEYOND and not ASKS_ACTOR.search(query.text))):
         return draft  # the rules line up cell by cell (a body on the way, 谁点头, is no rule's number)

@@ -726,16 +726,15 @@ def _topics(text: str, vocab: Vocabulary, topic_units, *, asking: str | None = N
             hits = _hits(clause, topic.cues)
             if hits:
                 found[key] = hits
-        ends = {key: [pos + len(c) for pos, c in hits] for key, hits in found.items()}
         for key, hits in found.items():
             topic = vocab.topics[key]
             score = sum(len(c) for _, c in hits) * topic.weight
             if any(_any(p, topic.cues) for p in asked_parts):
                 score *= 2
-            spans = [(p, p + len(c)) for other, h in found.items() if other != key for p, c in h]
+            others = [(p, p + len(c)) for other, h in found.items() if other != key for p, c in h]
             if any(0 <= pos - end <= HEAD_GAP and clause[end:pos] in ("", "的")
-                   and not any(a <= pos and pos + len(c) <= b for a, b in spans)  # (not inside another topic's word)
-                   for other, e in ends.items() if other != key for end in e for pos, c in hits):
+                   and not any(a <= pos and pos + len(c) <= b for a, b in others)  # (not inside another topic's word)
+                   for _, end in others for pos, c in hits):
                 score *= HEAD  # "验收申请初审时限": the later of two topic words written together is the one asked about
             if len(found) > 1 and all(_AFTER.match(clause, pos + len(c)) for pos, c in hits):
                 score *= ANCHOR  # "收到验收申请后几天内初审？": what it happens after is not what is asked

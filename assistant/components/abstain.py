@@ -212,17 +212,16 @@ def _attachments(ctx: "Composer", scope, out: Writer) -> Draft:
     return out.draft("numeric")
 
 
-def _date_verdict(q: Query, key: str, found) -> str:
-    """"是2025年8月1日印发的吗？": 是/不是 against the manifest's issue date (and what the user's
-    day is when it is the document's effective date)."""
+def _date_verdict(q: Query, key: str, found) -> tuple[bool, str]:
+    """"是2025年8月1日印发的吗？" against the manifest's issue date: (the user's day is it, the
+    line saying it is not — and what the user's day is when it is the effective date)."""
     if key != "issued" or len(q.dates) != 1 or len({v for _, v in found}) != 1:
-        return ""
+        return False, ""
     mine, (d, value) = q.dates[0], found[0]
     if date_cn(mine) == value:
-        return "是："
-    effective = getattr(d.meta, "effective", None)
-    also = f"{date_cn(mine)}是施行日期" if effective == mine else ""
-    return f"不是：发布日期是{value}，不是您说的{date_cn(mine)}" + (f"（{also}）。" if also else "。")
+        return True, ""
+    also = f"（{date_cn(mine)}是施行日期）" if getattr(d.meta, "effective", None) == mine else ""
+    return False, f"不是：发布日期是{value}，不是您说的{date_cn(mine)}{also}。"
 
 
 def _metadata_field(ctx: "Composer", q: Query, key: str, out: Writer) -> Draft:
@@ -244,12 +243,11 @@ def _metadata_field(ctx: "Composer", q: Query, key: str, out: Writer) -> Draft:
         if refs:
             out.line(f"文中只引用了其他文件的文号（如{'、'.join(dict.fromkeys(refs))}），不是该文件本身的文号。")
         return out.draft("numeric", abstained=True)
-    lead = _date_verdict(q, key, found)
-    if lead and lead != "是：":
-        out.line(lead)
+    agrees, disagrees = _date_verdict(q, key, found)
+    if disagrees:
+        out.line(disagrees)
     for i, (d, value) in enumerate(found):
-        yes = "是：" if lead == "是：" and not i else ""
-        out.line(f"{yes}{ctx.name(d)}的{field_name}：{value}（据语料清单）。")
+        out.line(f"{'是：' if agrees and not i else ''}{ctx.name(d)}的{field_name}：{value}（据语料清单）。")
     for d, _ in missing:
         out.line(f"{ctx.name(d)}未给出{field_name}。")
     effective = [d for d, _ in found if ctx.rules("effective_date", [d.id])]
