@@ -292,6 +292,8 @@ def _confirmed(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> st
     bounds = [r for r in rules if _number(r) is not None and (r.comparator in MIN or _goal(r))]
     pairs = [(r, x) for r in bounds for x in figures
              if normalise(x.value, x.unit)[1] == normalise(_number(r), r.unit)[1] and _about(ctx, q, x, r)]
+    if len({x.text for x in figures}) > 1:  # "是不是5项重点任务、3项重点工程？": each count by what it counts
+        return _counts_confirmed(ctx, q, pairs, figures)
     if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) > 1:
         pairs = _counted_alike(q, pairs)
     if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) != 1 or len({x.text for _, x in pairs}) != 1:
@@ -325,6 +327,34 @@ def _counted_alike(q: Query, pairs):
 
 
 COUNTED = 0.6  # share of the words a figure counts that the question must write
+
+
+def _counts_confirmed(ctx: "Composer", q: Query, pairs, figures) -> str:
+    """Several counts offered for confirmation ("是不是围绕5项重点任务、开展3项重点工程和行动？"):
+    each held against the stated count of what the question counts after it (its words after
+    the figure), 是 when every one agrees, else 不是 with the document's counts; "" when one of
+    them counts nothing the text counts."""
+    stated = {r.id: r for r, _ in pairs}  # (and the other counts of their sentences)
+    pool = list(stated.values()) + [r for r in ctx.table.rules if r.id not in stated and _number(r) is not None and any(
+        r.doc_id == o.doc_id and r.article == o.article and r.quote == o.quote for o in stated.values())]
+    said, wrong = [], False
+    for x in figures:
+        after = re.split(r"[，,、；;。？?]", q.text[x.end:])[0]
+        words = text_bigrams(after)
+
+        def share(rule: Rule) -> float:
+            grams = text_bigrams(counted(rule)[len(format_value(_number(rule), rule.unit)):])
+            return len(grams & words) / len(grams) if grams else 0.0
+
+        mine = [(share(r), r) for r in pool if normalise(x.value, x.unit)[1] == normalise(_number(r), r.unit)[1]]
+        best = max(mine, key=lambda t: t[0], default=(0.0, None))
+        if best[0] < COUNTED:
+            return ""
+        rule = best[1]
+        said.append(counted(rule))
+        wrong = wrong or normalise(x.value, x.unit)[0] != normalise(_number(rule), rule.unit)[0]
+    quoted = "”、“".join(dict.fromkeys(said))
+    return f"不是：文件写的是“{quoted}”。" if wrong else f"是：文件写的是“{quoted}”。"
 
 
 def counted(rule: Rule) -> str:

@@ -73,6 +73,9 @@ def defines(sentence: str, names) -> bool:
 GUESSED = re.compile(r"(?:是不是|是否|会不会|难道)?(?:只要|只需要?|只是|就只|也就|光|只)?[^，,。？?]{1,12}?"
                      r"(?:一下)?(?:就行|就可以了|就完事|了事|而已)[了吧吗呢]*|(?:是不是|会不会)?(?:也就|只是)[^，,。？?]{1,10}一下[了吧吗呢]*|"
                      r"不至于[^，,。？?]{0,12}")
+# "…会受什么影响？", "…会咋样？": a case told, and what happens to it asked (whatever the words)
+CONSEQUENCE = re.compile(r"(?:会|将)(?:怎样|怎么样|咋样|如何)[了吧吗呢]*|(?:会|将)(?:受到?|有|被|面临|遭到?)?[^，,。？?]{0,2}?"
+                         r"(?:什么|啥|哪些)(?:样的)?(?:影响|后果|结果|处理|处罚|下场|处分)[了吧吗呢]*|what (?:happens|would happen)")
 _APPLYING_CASE = re.compile(r"申请|申报|apply")
 CASE_MATCH = 0.6  # share of a revocation ground's words the case must write
 
@@ -444,7 +447,7 @@ class Composer:
         figured = self.topic_of_figure(q)
         if figured:  # "派了6个专家的验收组，人数合规吗？": the one rule topic stated in the figure's unit
             q = replace(q, topics=(figured,), clause_topics=(figured,), intent="numeric")
-        draft = (route(self, q, hits, out) or basis(self, q, hits, out)
+        draft = ((None if figured else route(self, q, hits, out)) or basis(self, q, hits, out)
                  or component(q.intent).run(self, q, hits, out))
         counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None
         if counted is not None:  # (the documents or bodies a basis or route names are no listed items)
@@ -468,15 +471,16 @@ class Composer:
 
     def guessed_consequence(self, q: Query) -> Query | None:
         """A case told with the user's guess of a milder consequence ("…把数据私自给了外部机构，
-        是不是只要限期整改就行了？"): when, without the guess, the case is one revocation ground of
+        是不是只要限期整改就行了？"), or with what happens to it asked in words no intent cue
+        knows ("…卖给了咨询公司，中心会受什么影响？"): when, without the guess, the case is one revocation ground of
         the documents in scope (its words, or clearly its meaning), the question asks what happens
         to that case — the revocation, read without the guess."""
         from .components.lists import described_ground, ground_condition
 
-        m = GUESSED.search(q.question)
-        if not m or q.intent == "comparison":
+        asked = GUESSED if GUESSED.search(q.question) else CONSEQUENCE if q.intent == "other" else None
+        if asked is None or not asked.search(q.question) or q.intent == "comparison":
             return None
-        told = GUESSED.sub("", q.question).strip("，,。？? ")
+        told = asked.sub("", q.question).strip("，,。？? ")
         if _APPLYING_CASE.search(told):
             return None  # (an applicant's case: the conditions for applying, not a ground for revoking)
         terms = subject_terms(told, vocab=self.vocab, drop=q.jurisdictions + q.foreign)
@@ -492,22 +496,24 @@ class Composer:
         return replace(case, question=q.question, text=q.text)
 
     def count_to_confirm(self, q: Query) -> bool:
-        """A count offered for confirmation ("重点任务是不是5项？", "有5项重点任务，对吗？") about a
-        plan or news text, whose counts are stated in its prose."""
+        """A count (or several) offered for confirmation ("重点任务是不是5项？", "有5项重点任务，对吗？")
+        about a plan or news text, whose counts are stated in its prose."""
         from .arith import CONFIRM
 
         if q.intent not in ("task", "other") or q.scores or not CONFIRM.search(q.text):
             return False
         counts = [x for x in find_quantities(q.text) if x.unit in COUNT_UNITS and x.comparator == "="]
-        return len(counts) == 1 and any(self.docs[i].meta.kind != "regulation" for i in q.doc_ids if i in self.docs)
+        return bool(counts) and any(self.docs[i].meta.kind != "regulation" for i in q.doc_ids if i in self.docs)
 
     def topic_of_figure(self, q: Query) -> str:
         """A yes/no question naming no topic but giving one figure of the user's ("派了6个专家，合规
         吗？"): the one rules topic of the documents in scope whose figures are in that unit, or "".
-        (Units many topics share — 年, 个月, 天 — name none.)"""
+        A period many topics share (年, 个月, 天: "是不是要拖上一个月才会先过一遍材料？") names the
+        period rule whose sentence says most nearly what the question says (topic_from_rules)."""
         from .arith import YES_NO, as_people, user_figures
+        from .components.numeric import PERIOD_UNITS, offered_period, topic_from_rules
 
-        if q.topics or q.scores or q.intent not in ("eligibility", "other") or not YES_NO.search(q.text):
+        if q.topics or q.scores or q.intent not in ("eligibility", "other", "procedure") or not YES_NO.search(q.text):
             return ""
         figures = [as_people(q.text, x) for x in user_figures(q)]
         if len(figures) != 1:
@@ -515,7 +521,12 @@ class Composer:
         canon = normalise(1, figures[0].unit)[1]
         topics = {r.topic for r in self.table.rules if r.doc_id in q.doc_ids and r.topic not in ("target", "other")
                   and normalise(1, r.unit)[1] == canon}
-        return topics.pop() if len(topics) == 1 else ""
+        if len(topics) == 1 and q.intent != "procedure":
+            return topics.pop()
+        if figures[0].unit in PERIOD_UNITS and q.intent != "eligibility" and offered_period(q):
+            return topic_from_rules(self, q, [self.docs[i] for i in q.doc_ids
+                                              if i in self.docs and self.docs[i].meta.kind == "regulation"])
+        return ""
 
     def answers_without_kind(self, q: Query, hits) -> bool:
         """A place without a document of the kind the question names can still answer it from its

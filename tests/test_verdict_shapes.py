@@ -67,6 +67,11 @@ def test_a_count_offered_for_confirmation_is_held_against_the_count_of_its_words
     right = qinglan.ask("青岚那个方案有4项重点任务，对吗？")
     assert right.answer.startswith("是：文件写的是“4项重点任务”"), right.answer
     assert "强化民生计量监管" in right.answer
+    # several counts offered at once: each held against the count of what it counts
+    swapped = qinglan.ask("青岚 惠民方案是不是围绕6项重点任务、实施4项惠民工程？")
+    assert swapped.answer.startswith("不是：文件写的是“4项重点任务”、“6项惠民工程”"), swapped.answer
+    both = qinglan.ask("青岚那个方案是不是4项重点任务、6项惠民工程？")
+    assert both.answer.startswith("是：文件写的是“4项重点任务”、“6项惠民工程”"), both.answer
 
 
 def test_a_comparison_of_requirements_written_outside_the_conditions_list(engine):

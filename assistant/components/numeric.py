@@ -51,11 +51,22 @@ def _frame(text: str) -> str:
     return next((name for name, rx in _FRAMES if rx.search(text)), "")
 
 
+def offered_period(q: Query) -> bool:
+    """A period the user offers for confirmation ("是不是有5年时间可以慢慢建？", "是不是要拖上一个
+    月？"): the question asks the period rule, whatever words it tells its subject in."""
+    from ..arith import YES_NO
+
+    return bool(YES_NO.search(q.text)) and any(
+        x.unit in PERIOD_UNITS and x.comparator == "=" and not isinstance(x.value, tuple)
+        for x in find_quantities(normalize_query(q.text)))
+
+
 def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
-    完？"): the topic of the period rule, among the documents in scope, whose sentence says most
-    nearly what the question says (Lexicon.match). The rules decide, not a cue list."""
-    if not PERIOD.search(q.text):
+    完？"), or offering one for confirmation (offered_period): the topic of the period rule, among
+    the documents in scope, whose sentence says most nearly what the question says
+    (Lexicon.match). The rules decide, not a cue list."""
+    if not (PERIOD.search(q.text) or offered_period(q)):
         return ""
     scores: dict[str, float] = {}
     frame = _frame(q.text)
