@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 YEAR_ASKED = re.compile(r"哪一?年|几几年|什么时候|何时|哪个年份|哪年份|which year|what year|\bwhen\b")
 YEAR_MONTH = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 CONFIRM = re.compile(r"对吧|对吗|对不对|是不是|是吗|没错吧|right\?|correct\?")  # "要培育3000家，对吧？": a figure to confirm, not the user's own
-YES_NO = re.compile(r"吗|吧[?？]?\s*$|是不是|对不对|有没有超|超没超|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
+YES_NO = re.compile(r"吗|吧[?？]?\s*$|(?:了|)没(?:有)?[?？]?\s*$|是不是|对不对|有没有超|超没超|行不行|可不可以|可以不|允不允许|够不够|能不能|是否|合规|符合|\bok\b|allowed|enough")
 NUMBER_ASKED = re.compile(r"几|多少|多久|多长")
 # "是不是只要有创新能力就够了？", "只要有法人资格就行吧？": whether one condition suffices
 SUFFICES = re.compile(r"只要[^，,。？?]{1,30}?就(?:够|行|可以|能)|光(?:有|靠)[^，,。？?]{1,20}?就|只需(?:要)?[^，,。？?]{1,20}?就|"
@@ -50,10 +50,13 @@ OWN_UNITS = {"date", "年份", "月份", "年月", "分", "%"}  # not a user fig
 
 def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
     """The draft with the computations its question asks added (see the module docstring)."""
-    if draft.abstained or not draft.values or q.meaningless:
+    if draft.abstained or q.meaningless:
         return draft
-    rules = _stated_rules(ctx, draft)
-    if not rules:
+    rules = _stated_rules(ctx, draft) if draft.values else []
+    if not rules:  # (no rule stated: the figures offered for confirmation against the sentence quoted)
+        said = _quoted_confirmed(ctx, q, draft)
+        if said:
+            draft.text = f"{said}\n{draft.text}"
         return draft
     lead, tail = [], []
     year = _year_after(ctx, q, draft, rules)
@@ -72,6 +75,45 @@ def compute(ctx: "Composer", q: Query, draft: Draft) -> Draft:
         return draft
     draft.text = "\n".join([*lead, draft.text, *tail])
     return draft
+
+
+def _quoted_confirmed(ctx: "Composer", q: Query, draft: Draft) -> str:
+    """A verdict on the figures a question offers for confirmation ("是不是一共拆成了20个目标任务、
+    时间跨到2025年？") read against the sentence the answer quotes first, where no rule states them:
+    "是" when the sentence writes each figure with the words the question puts after it ("20个目标
+    任务", "2025年"); "不是" when it writes another number there; nothing otherwise."""
+    if not CONFIRM.search(q.text) or not draft.citations:
+        return ""
+    c = draft.citations[0]
+    doc = ctx.docs.get(c.doc_id)
+    figures = [x for x in find_quantities(q.text) if x.comparator == "=" and isinstance(x.value, int)
+               and (x.unit in COUNT_WORDS or x.unit == "年份")]
+    if doc is None or not figures:
+        return ""
+    quoted = doc.text[c.start:c.end]
+    said, wrong = [], []
+    for x in figures:
+        after = re.match(r"[\u4e00-\u9fff]{2,4}", q.text[x.end:])
+        noun = next((m for n in (4, 3, 2) if after and len(after.group(0)) >= n
+                     for m in [re.match(rf"[\u4e00-\u9fff]{{{n}}}", after.group(0))]
+                     if re.search(rf"\d+{re.escape(x.unit)}{m.group(0)}", quoted)), None) if x.unit != "年份" else None
+        if x.unit == "年份":
+            if f"{x.value}年" not in quoted:
+                return ""
+            said.append(f"{x.value}年")
+            continue
+        if noun is None:
+            return ""
+        written = re.search(rf"(\d+){re.escape(x.unit)}{noun.group(0)}", quoted)
+        if written is None:
+            return ""
+        (said if int(written.group(1)) == x.value else wrong).append((written.group(0), f"{x.value}{x.unit}{noun.group(0)}"))
+    if wrong:
+        return "不是：文件写的是" + "、".join(f"{w}（您说的{m}）" for w, m in wrong) + "。"
+    return "是：文件写的是" + "、".join(x if isinstance(x, str) else x[0] for x in said) + "。"
+
+
+COUNT_WORDS = ("个", "项", "家", "种", "条", "所", "批")
 
 
 def _stated_rules(ctx: "Composer", draft: Draft) -> list[Rule]:
@@ -245,7 +287,7 @@ def _against_bound(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -
     for r in bounds:
         _, canon = normalise(_number(r), r.unit)
         mine = [x for x in figures if normalise(x.value, x.unit)[1] == canon and not _same_as_rule(x, rules)
-                and _about(ctx, q, x, r) and (x.unit != "%" or _rate_target(r))]
+                and about(ctx, q, x, r) and (x.unit != "%" or _rate_target(r))]
         if len(mine) == 1:
             pairs.append((r, mine[0]))
     if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) != 1:
@@ -291,7 +333,7 @@ def _confirmed(ctx: "Composer", q: Query, draft: Draft, rules: list[Rule]) -> st
                and x.unit not in ("date", "年份", "月份", "年月")]
     bounds = [r for r in rules if _number(r) is not None and (r.comparator in MIN or _goal(r))]
     pairs = [(r, x) for r in bounds for x in figures
-             if normalise(x.value, x.unit)[1] == normalise(_number(r), r.unit)[1] and _about(ctx, q, x, r)]
+             if normalise(x.value, x.unit)[1] == normalise(_number(r), r.unit)[1] and about(ctx, q, x, r)]
     if len({x.text for x in figures}) > 1:  # "是不是5项重点任务、3项重点工程？": each count by what it counts
         return _counts_confirmed(ctx, q, pairs, figures)
     if len({(r.topic, _number(r), r.unit) for r, _ in pairs}) > 1:
@@ -433,7 +475,7 @@ def _goal(rule: Rule) -> bool:
     return rule.topic == "target" and rule.comparator == "="
 
 
-def _about(ctx: "Composer", q: Query, figure, rule: Rule) -> bool:
+def about(ctx: "Composer", q: Query, figure, rule: Rule) -> bool:
     """The user's figure is about the rule's subject: its clause of the question shares a word
     with the rule's topic (label and keywords), or for a plan target with the target's sentence
     ("筹建两年半了" is no figure for 延长时限不超过1年; "公示压到5天" is one for 公示时间不得少于7天)."""

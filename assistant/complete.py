@@ -259,7 +259,8 @@ def _complete_view(composer: Composer, q: Query, articles, said: list, out: Writ
         if best is None:
             break
         _, doc, art, s, e = best
-        lines.append(f"{composer.who(doc)}{art.label}还规定：{composer.quote_span(out, doc, art, s, e)}。")
+        says = "还规定" if doc.meta.kind == "regulation" else "还写道"  # (a plan or news text sets no rules)
+        lines.append(f"{composer.who(doc)}{art.label}{says}：{composer.quote_span(out, doc, art, s, e)}。")
         said.append((doc.id, s, e))
         text += doc.text[s:e]
     return text

@@ -24,6 +24,8 @@ from .components.in_time import in_time
 from .components.included import included
 from .components.basis import BASIS, basis
 from .components.route import ROUTE, route
+from .components.numeric import unstated_year
+from .components.extractive import BESIDES
 from .components.procedure import asks_a_walk
 from .compare import short_title
 from .numbers import find_quantities, format_quantity, normalise
@@ -49,7 +51,8 @@ HIT_WEIGHT = 0.4
 # a term ("3项重点任务是指…") answers "哪3项？" better than the one that only announces it
 # a question asking what something is (its nature or standing), and the bonus of the article
 # whose sentence opens by saying it ("计量数据中心是研究探索…的实践载体", "本办法所称…是指…")
-WHAT_IS = r"[的到底究竟]{0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质)"
+WHAT_IS = (r"(?:[的到底究竟]|说白了|其实){0,3}(?:是什么|是啥|是个什么|是一个什么|是一种什么|是什么性质|是什么样的|定位|性质"
+           r"|是干(?:嘛|啥|什么)(?:用)?的|是做(?:什么|啥)(?:用)?的|是用来干(?:嘛|啥|什么)的)")  # (what it is for)
 WHAT_IS_WORDS = ("定位", "性质")
 # what two things are, compared ("A和B，性质定位上有啥区别？")
 _WHAT_IS_APART = re.compile(r"(?:定位|性质)(?:上|方面)?(?:有|的)?(?:啥|什么|何|哪些)?(?:区别|不同|差别|差异|异同)")
@@ -77,7 +80,19 @@ GUESSED = re.compile(r"(?:是不是|是否|会不会|难道)?(?:只要|只需要
 CONSEQUENCE = re.compile(r"(?:会|将)(?:怎样|怎么样|咋样|如何)[了吧吗呢]*|(?:会|将)(?:受到?|有|被|面临|遭到?)?[^，,。？?]{0,2}?"
                          r"(?:什么|啥|哪些)(?:样的)?(?:影响|后果|结果|处理|处罚|下场|处分)[了吧吗呢]*|what (?:happens|would happen)")
 _APPLYING_CASE = re.compile(r"申请|申报|apply")
+_APPLYING_FIGURE = re.compile(r"申请|申报|能报|可以报|能不能报|apply")
 CASE_MATCH = 0.6  # share of a revocation ground's words the case must write
+_NEGATED = re.compile(r"(?:未|没有?|不)([\u4e00-\u9fff]{2})")
+
+
+def opposite(ground: str, told: str) -> bool:
+    """The case tells the contrary of a ground: a verb the ground negates ("经延期仍未完成筹建任务")
+    that the case writes without a negation before it ("筹建任务完成了")."""
+    for m in _NEGATED.finditer(ground):
+        verb = m.group(1)
+        if verb in told and not re.search(rf"(?:未|没|不)[^，,。；;？?]{{0,3}}{verb}", told):
+            return True
+    return False
 
 
 COUNT_UNITS = ("项", "家", "个", "条", "种", "所")  # units of a count a plan states in its prose
@@ -266,6 +281,11 @@ class Composer:
     def quote_span(self, out: Writer, doc: Document, art: Article, s: int, e: int) -> str:
         return f"{as_written(doc, s, e)} {out.cite(doc, art.label, s, e)}"
 
+    def quote_sentences(self, out: Writer, doc: Document, art: Article, spans) -> str:
+        """Sentences quoted one after another, each cited; one announcing a list runs on after its colon."""
+        return "".join(f"{self.quote_span(out, doc, art, s, e)}{'' if doc.text[e - 1] in ':：' else '。'}"
+                       for s, e in spans)
+
     def announced_items(self, out: Writer, doc: Document, art: Article, end: int) -> list[str]:
         """When the quoted text ending at ``end`` announces the article's list ("申请单位应具备
         以下条件:"), the lines that give it: "共N项：" and each item's first clause, quoted."""
@@ -439,14 +459,23 @@ class Composer:
             return said
         if q.intent in ("other", "revocation", "task") and not q.asks_number and asks_a_walk(q.text):
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
+        if q.intent in ("task", "procedure") and q.topics and BESIDES.search(q.text):
+            q = replace(q, intent="other")  # "搬新园区，除了跟市局报备还要做什么？": the rest of the named rule's article
         guessed = self.guessed_consequence(q)
         if guessed is not None:  # "泄露了数据，是不是整改一下就行？": what the documents do to that case
             q = guessed
         if self.count_to_confirm(q):  # "重点任务是不是5项？": the count the text states, and a verdict
             q = replace(q, intent="numeric", asks_number=True)
+        if self.figure_of_topic(q):  # "专家组安排了6位专家，符合要求吗？": the figure against its rule
+            q = replace(q, intent="numeric")
         figured = self.topic_of_figure(q)
         if figured:  # "派了6个专家的验收组，人数合规吗？": the one rule topic stated in the figure's unit
             q = replace(q, topics=(figured,), clause_topics=(figured,), intent="numeric")
+        scope = [self.docs[i] for i in q.doc_ids if i in self.docs]
+        if q.years and q.intent in ("task", "other") and scope and all(d.meta.kind != "regulation" for d in scope):
+            unstated = unstated_year(self, q, scope, out)  # "2030年的阶段性目标是什么？" of 2025/2035 targets
+            if unstated is not None:
+                return unstated
         draft = ((None if figured else route(self, q, hits, out)) or basis(self, q, hits, out)
                  or component(q.intent).run(self, q, hits, out))
         counted = count(self, q, hits, draft, Writer) if draft.topic not in (BASIS, ROUTE) else None
@@ -484,7 +513,8 @@ class Composer:
         if _APPLYING_CASE.search(told):
             return None  # (an applicant's case: the conditions for applying, not a ground for revoking)
         terms = subject_terms(told, vocab=self.vocab, drop=q.jurisdictions + q.foreign)
-        provs = [p for p in self.table.provisions if p.kind == "revocation" and p.doc_id in q.doc_ids]
+        provs = [p for p in self.table.provisions if p.kind == "revocation" and p.doc_id in q.doc_ids
+                 and not opposite(ground_condition(p.text), told)]
         if not terms or not provs:
             return None
         case = replace(q, question=told, text=told, terms=terms, asked_terms=(terms, ""), intent="revocation",
@@ -505,27 +535,43 @@ class Composer:
         counts = [x for x in find_quantities(q.text) if x.unit in COUNT_UNITS and x.comparator == "="]
         return bool(counts) and any(self.docs[i].meta.kind != "regulation" for i in q.doc_ids if i in self.docs)
 
+    def figure_of_topic(self, q: Query) -> bool:
+        """An eligibility question ("…符合要求吗？") naming a rules topic and giving one figure of the
+        user's in that topic's unit ("专家组安排了6位专家"): it checks the figure against the rule,
+        not the conditions for applying."""
+        from .arith import SUFFICES, about, as_people, user_figures
+
+        if q.intent != "eligibility" or not q.topics or _APPLYING_FIGURE.search(q.text) or SUFFICES.search(q.text):
+            return False  # (an applicant's figure: the conditions for applying, all of them)
+        figures = [as_people(q.text, x) for x in user_figures(q)]
+        rules = [r for r in self.rules(q.topics[0], q.doc_ids)]
+        return len(figures) == 1 and any(normalise(1, r.unit)[1] == normalise(1, figures[0].unit)[1]
+                                         and about(self, q, figures[0], r) for r in rules)
+
     def topic_of_figure(self, q: Query) -> str:
         """A yes/no question naming no topic but giving one figure of the user's ("派了6个专家，合规
         吗？"): the one rules topic of the documents in scope whose figures are in that unit, or "".
         A period many topics share (年, 个月, 天: "是不是要拖上一个月才会先过一遍材料？") names the
         period rule whose sentence says most nearly what the question says (topic_from_rules)."""
-        from .arith import YES_NO, as_people, user_figures
+        from .arith import YES_NO, about, as_people, user_figures
         from .components.numeric import PERIOD_UNITS, offered_period, topic_from_rules
 
         if q.topics or q.scores or q.intent not in ("eligibility", "other", "procedure") or not YES_NO.search(q.text):
             return ""
         figures = [as_people(q.text, x) for x in user_figures(q)]
-        if len(figures) != 1:
-            return ""
-        canon = normalise(1, figures[0].unit)[1]
-        topics = {r.topic for r in self.table.rules if r.doc_id in q.doc_ids and r.topic not in ("target", "other")
-                  and normalise(1, r.unit)[1] == canon}
-        if len(topics) == 1 and q.intent != "procedure":
-            return topics.pop()
-        if figures[0].unit in PERIOD_UNITS and q.intent != "eligibility" and offered_period(q):
-            return topic_from_rules(self, q, [self.docs[i] for i in q.doc_ids
-                                              if i in self.docs and self.docs[i].meta.kind == "regulation"])
+        if len(figures) <= 1 and q.intent != "eligibility" and offered_period(q):
+            topic = topic_from_rules(self, q, [self.docs[i] for i in q.doc_ids
+                                               if i in self.docs and self.docs[i].meta.kind == "regulation"])
+            if topic:  # (the whole sentence read against the question: more evidence than the figure's clause)
+                return topic
+        if len(figures) == 1 and q.intent != "procedure":
+            canon = normalise(1, figures[0].unit)[1]
+            # (a period's clause says little — "时间上满3年了吗" — so a period needs the only topic in its unit)
+            topics = {r.topic for r in self.table.rules if r.doc_id in q.doc_ids and r.topic not in ("target", "other")
+                      and normalise(1, r.unit)[1] == canon
+                      and (figures[0].unit in PERIOD_UNITS or about(self, q, figures[0], r))}
+            if len(topics) == 1:
+                return topics.pop()
         return ""
 
     def answers_without_kind(self, q: Query, hits) -> bool:

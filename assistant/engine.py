@@ -195,6 +195,10 @@ class Engine:
                 # the place and the kind, not its topic — "…下面有几条？…市里县里怎么分工？")
                 q = self.understand(part.question, jurisdiction=jurisdiction, doc_id=doc_id,
                                     history=(*history, scope_turn))
+            shared = tuple(d for d in q.doc_ids if d in query.doc_ids)
+            if not q.explicit_kind and query.explicit_kind and shared and shared != q.doc_ids:
+                # the kind named once for all parts ("碳计量中心…，湖北和重庆怎么处理？湖北还有什么…？")
+                q = replace(q, doc_ids=shared, kinds=query.kinds)
             if (draft.abstained and q.followup) or (draft.settled and _names_what_is_missing(part.question, draft)):
                 # it leans on the whole question, which nothing answers, or asks about what the
                 # settled abstention says the corpus lacks (an attachment it only names)

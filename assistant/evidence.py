@@ -30,7 +30,7 @@ from .components.basis import BASIS
 from .components.numeric import rest_of_article
 from .components.procedure import NEXT_STEP
 from .components.route import ROUTE
-from .writer import Draft, Writer, sentence_spans
+from .writer import Draft, Writer, sentence_spans, whole_item, with_lead
 from .numbers import find_quantities
 from .types import Hit
 from .understand import Query
@@ -39,6 +39,7 @@ TOP = 3  # top articles in scope that count as the evidence
 MATCH = 0.5  # a sentence covering this much of the subject answers the question
 STRONG = 0.6  # and this much, with both rankings agreeing, to speak where the composer abstained
 AGREED = 0.4  # enough when both rankings put the article first and the draft answers a number nobody asked
+WEAK = 0.25  # a draft whose best sentence covers less of the subject is off target when both rankings agree elsewhere
 MARGIN = 0.15  # the evidence must cover the subject this much better than the draft's best sentence
 MIN_GRAMS = 3
 DENSE_WEIGHT = 1.0  # a subject of fewer bigrams says too little to judge a sentence by
@@ -88,8 +89,9 @@ def _best(composer: Composer, q: Query, hit: Hit, retriever=None, *, min_grams: 
 
 def _quote(composer: Composer, out: Writer, best) -> str:
     _, doc, art, spans = best
-    quotes = "".join(f"{composer.quote_span(out, doc, art, s, e)}。" for s, e in spans)
-    text = f"{composer.who(doc)}{art.label}：{quotes}"
+    # an item quoted alone ("复查不合格的") after the sentence announcing its list; an item's heading with the rest of the item
+    spans = whole_item(doc, art, with_lead(doc, art, spans))
+    text = f"{composer.who(doc)}{art.label}：{composer.quote_sentences(out, doc, art, spans)}"
     listed = composer.announced_items(out, doc, art, spans[-1][1])
     if listed:  # the quoted sentence announces a list: its items, counted
         text += "\n" + "\n".join(listed)
@@ -127,7 +129,8 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
         return False  # a step and the one after it (or that the documents have none): what "会怎样" asks
     return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
             and not q.dates and not q.years and not q.durations and draft.topic != "target" and not q.foreign
-            and not any(w in q.text for w in asking) and not composer.topic_of_figure(q))  # (派了6个专家: to compute with)
+            and not any(w in q.text for w in asking) and not composer.topic_of_figure(q)
+            and not composer.figure_of_topic(q))  # (派了6个专家, 专家组安排了6位专家: to compute with)
 
 
 def _inherited_off(q: Query, top, cited) -> bool:
@@ -186,7 +189,10 @@ def review(composer: Composer, q: Query, hits, draft: Draft, *, retriever=None) 
     own = _draft_match(composer, q, best[1], draft)
     if best[0] < own + MARGIN:
         return draft
-    if not cited & set(keys) and not draft.values:  # rests on none of the evidence: off target
+    agree = top[0].ranks.get("bm25") == 1 and top[0].ranks.get("dense") == 1
+    if (not cited & set(keys) or (own < WEAK and agree)) and not draft.values:
+        # rests on none of the evidence, or barely says the subject while both rankings agree on
+        # another article ("人才培养和科普宣传方面有什么要求" answered with the conditions): off target
         out.line(_quote(composer, out, best))
         return out.draft(q.intent)
     line = _quote(composer, out, best)
@@ -216,8 +222,17 @@ def unsaid(composer: Composer, q: Query, hits, whole: Draft, *, retriever=None) 
         return None
     quoted = [(c.start, c.end) for c in whole.citations if c.doc_id == doc.id and c.article == art.label]
     dense = _dense(retriever, q, top[0], doc)
-    fresh = [(composer.coverage(grams, doc.text[s:e]), dense(s, e), s, e) for s, e in sentence_spans(doc, art)
-             if not any(a < e and s < b for a, b in quoted)]
+    spans = []
+    for s, e in sentence_spans(doc, art):
+        inside = [(a, b) for a, b in quoted if a < e and s < b]
+        if not inside:
+            spans.append((s, e))
+        else:  # a clause of the sentence quoted: the rest of it before and after, when they say something
+            spans += [(x, y) for x, y in ((s, min(a for a, _ in inside)), (max(b for _, b in inside), e))
+                      if y - x >= 6]
+    spans = [(s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip(",， ")), s + len(doc.text[s:e].rstrip(",， ")))
+             for s, e in spans]  # (a rest starts or ends on the comma it was cut at)
+    fresh = [(composer.coverage(grams, doc.text[s:e]), dense(s, e), s, e) for s, e in spans if e > s]
     fresh = [x for x in fresh if x[0] >= MATCH]  # it must hold the part's own words
     if not fresh:
         return None

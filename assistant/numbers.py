@@ -23,7 +23,7 @@ _NUM = rf"(?:\d+(?:\.\d+)?万?|[{CN_DIGITS}]+)"
 # longest first, so 个工作日 wins over 个 and 个月 over 月
 UNITS = (
     "个工作日", "个自然日", "个百分点", "工作日", "自然日", "个月", "小时", "分钟", "万元",
-    "年", "月", "日", "天", "周", "分", "人", "名", "项", "条", "份", "家", "种", "个", "次", "批", "所", "%",
+    "年", "月", "日", "天", "周", "分", "人", "名", "项", "条", "份", "家", "种", "个", "位", "次", "批", "所", "%",
     "元", "倍", "吨",
 )
 _UNIT = "|".join(re.escape(u) for u in UNITS)
@@ -33,11 +33,11 @@ _DASH = r"(?:—|–|-|~|至|到)"
 _CANON = {
     "年": ("个月", 12), "个月": ("个月", 1), "月": ("个月", 1), "周": ("日", 7),
     "天": ("日", 1), "日": ("日", 1), "自然日": ("日", 1), "个自然日": ("日", 1),
-    "个工作日": ("工作日", 1), "工作日": ("工作日", 1), "名": ("人", 1),
+    "个工作日": ("工作日", 1), "工作日": ("工作日", 1), "名": ("人", 1), "位": ("人", 1),
     "条": ("项", 1),  # items of a list: 共7条 = 共7项 (第7条 is a label, never a quantity)
     "份": ("项", 1),  # documents of a list (申报书、任务书: 2份 = 2项)
 }
-DURATION_UNITS = frozenset(_CANON) - {"名", "条", "份"}
+DURATION_UNITS = frozenset(_CANON) - {"名", "位", "条", "份"}
 
 # comparator words written before the number (absorbed into Quantity.text), longest first
 _PREFIX = sorted(
@@ -71,6 +71,18 @@ class Quantity:
     start: int
     end: int
     note: str = ""
+
+
+def arabic_counts(text: str) -> str:
+    """Counts written in Chinese numerals in Arabic ones ("三项重点任务" → "3项重点任务"), so a
+    name is found however the numeral is written; other text unchanged."""
+    def arabic(m: re.Match) -> str:
+        try:
+            return f"{parse_number(m.group(1))}{m.group(2)}"
+        except (ValueError, ArithmeticError):
+            return m.group(0)
+
+    return re.sub(r"([一二两三四五六七八九十]+)(项|个|种|家|条|名|大)", arabic, text)
 
 
 def parse_number(span: str) -> int | float:
@@ -223,7 +235,9 @@ def find_quantities(text: str) -> list[Quantity]:
         try:
             q = _build(text, kind, m, protected)
         except (ValueError, OverflowError, ArithmeticError) as exc:
-            log.warning("跳过无法解析的数字 %r: %s (skipped malformed numeral)", m.group(0), exc)
+            # a span opening on a bare magnitude is a word, not a numeral ("万一", "百家"): no warning
+            (log.debug if m.group(0)[:1] in "百千万亿" else log.warning)(
+                "跳过无法解析的数字 %r: %s (skipped malformed numeral)", m.group(0), exc)
             continue
         if q is None:
             continue

@@ -127,6 +127,8 @@ _SCORED = (  # the user's own score, said the English way → the Chinese way (�
                r"(?:\s*(?:points?|marks?))?(?:\s*(?:out of|/)\s*\d+)?", re.IGNORECASE),
     re.compile(r"\b(?:a|our|the|my)\s+score\s+(?:of|was|is)\s+(\d+(?:\.\d+)?)(?:\s*(?:points?|marks?))?"
                r"(?:\s*(?:out of|/)\s*\d+)?", re.IGNORECASE),
+    # "is 70 out of 100 enough?": a score offered, out of the full marks
+    re.compile(r"\b(\d+(?:\.\d+)?)(?:\s*(?:points?|marks?))?\s*(?:out of|/)\s*\d+(?:\s*(?:points?|marks?))?", re.IGNORECASE),
 )
 
 
@@ -159,6 +161,7 @@ def gloss(question: str, glossary: Glossary | None = None) -> str:
     text = re.sub(r"[A-Za-z][A-Za-z'’-]*", " ", text)  # what the glossary does not know carries no cue
     text = re.sub(r"\s*([,.;:?!])\s*", lambda m: {",": "，", ".": "。", ";": "；", ":": "：", "?": "？", "!": "！"}[m.group(1)],
                   text)
+    text = re.sub(r"(\d)\s+(?=\d)", r"\1，", text)  # (two figures never run into one: "70 100" is not 70100)
     text = re.sub(r"\s+", "", text).strip("，。")
     if _YES_NO.search(question) and not text.endswith(("吗？", "吗")):
         text = text.rstrip("？") + "吗？"

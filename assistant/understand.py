@@ -166,12 +166,19 @@ def _hits(text: str, cues) -> list[tuple[int, str]]:
                 if (pos and text[pos - 1].isalpha()) or (end < len(text) and text[end].isalpha()):
                     start = pos + 1
                     continue
+            if len(cue) == 1 and any(m.start() <= pos < m.end() for m in _NOT_ASKING.finditer(text)):
+                start = pos + 1  # (几 of 几何量 / 几乎 asks nothing)
+                continue
             if not any(taken[pos:end]):
                 for i in range(pos, end):
                     taken[i] = True
                 out.append((pos, cue))
             start = pos + 1
     return sorted(out)
+
+
+# words that hold a one-character question cue without asking anything (几何 geometry, 几乎 almost)
+_NOT_ASKING = re.compile(r"几何|几乎")
 
 
 def _any(text: str, cues) -> bool:
@@ -807,13 +814,18 @@ def _scores(text: str, quantities, vocab) -> tuple[float, ...]:
 
 
 def _asks_subject(text: str, cues, scores) -> bool:
-    """A subject cue the question uses, other than as the step that gave the user's score
-    ("整改完复核还是79分" is a re-assessment, not an appeal)."""
+    """A subject cue the question uses, other than as the step that gave the user's score or
+    result ("整改完复核还是79分", "复核时还是没过" are a re-assessment, not an appeal)."""
     for pos, cue in _hits(text, cues):
         after = text[pos + len(cue):pos + len(cue) + 8]
-        if "…" in cue or not any(re.search(rf"(?<![\d.]){x:g}(?![\d.])", after) for x in scores):
+        if "…" in cue or not (any(re.search(rf"(?<![\d.]){x:g}(?![\d.])", after) for x in scores)
+                              or _OUTCOME.match(after)):
             return True
     return False
+
+
+# the result a step gave the user ("复核时还是没过"): the step is told, not asked about
+_OUTCOME = re.compile(r"[时后的]?(?:还是|还|也|又|仍然|仍|依然)?(?:没过|没通过|未通过|不合格|没合格|不过|通过了|过了)")
 
 
 def _elapsed(text: str, q) -> bool:

@@ -254,6 +254,34 @@ def sentence_spans(doc: Document, art: Article, seps: str = SENT) -> list[tuple[
     return out
 
 
+def with_lead(doc: Document, art: Article, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with, before one inside an item of the article's list ("复查不合格的"), the
+    sentence that announces the list ("有下列情形之一的,应撤销其市级碳计量中心资格:"): an item
+    alone says nothing of what it is an item of."""
+    if not art.items or not any(art.items[0].start <= s for s, _ in spans):
+        return spans
+    head = [x for x in sentence_spans(doc, art) if x[1] <= art.items[0].start]
+    if not head or doc.text[head[-1][1] - 1] not in ":：" or head[-1] in spans:
+        return spans
+    return sorted({*spans, head[-1]})
+
+
+ITEM_WHOLE = 240  # characters of an item at most that is quoted whole when its heading sentence is
+
+
+def whole_item(doc: Document, art: Article, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with, after an item's heading sentence ("开展碳计量人才队伍培育和科普宣传"),
+    the rest of that item when it is short: the heading names what the item then says."""
+    out = set(spans)
+    for item in art.items:
+        if item.end - item.start > ITEM_WHOLE:
+            continue
+        inside = [x for x in sentence_spans(doc, art) if item.start <= x[0] < item.end]
+        if inside and inside[0] in out:
+            out.update(inside)
+    return sorted(out)
+
+
 # a consequence that needs a further step before it applies ("复查不合格,经整改后仍然达不到要求的",
 # "限期3个月整改,整改后仍达不到80分的")
 FURTHER = re.compile(r"(?:经|限期)[^,，。；;]{0,8}整改[^。；;]{0,8}?仍[^,，。；;]*")

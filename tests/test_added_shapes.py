@@ -51,3 +51,6 @@ def test_a_plan_goal_asked_as_a_state(added):
     answer = added.ask("禾山到2030年计量想干成啥样？")
     assert not answer.abstained and "建成3家市级产业计量测试站" in answer.answer
     no_contradiction(answer)
+    # a year the plan sets no target for: the years it does, not another year's goal
+    other = added.ask("禾山行动方案里2035年的阶段性目标是什么？")
+    assert other.abstained and "只给出了2030年的目标，没有2035年的目标" in other.answer, other.answer

@@ -106,3 +106,10 @@ def test_a_long_questions_own_ask_is_completed_apart_from_its_story(engine):
     # sentence, which the deadline answer leaves out
     answer = engine.ask("渝碳计量中心明年要从老院区迁到新园区，实验室环境整个换了。需不需要重新考核？")
     assert "当地址环境发生变化时，应进行现场考核" in answer.answer
+
+
+def test_an_ordinal_asked_in_many_words_and_a_news_text_that_writes_rather_than_rules(engine):
+    answer = engine.ask("新华网访谈那天是第几个世界计量日？")
+    assert not answer.abstained and "第24个" in answer.answer
+    assert any(v["value"] == 24 and v["unit"] == "个" for v in answer.values)
+    assert "还规定" not in answer.answer  # (an interview sets no rules: what it adds it 还写道)

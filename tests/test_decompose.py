@@ -124,3 +124,13 @@ def test_a_part_about_a_named_attachment_abstains_while_the_other_part_is_answer
 def test_a_question_only_about_a_named_attachment_still_abstains_whole(engine):
     answer = engine.ask("湖北碳计量中心验收评审细则里，各部分怎么打分、分值怎么分配？")
     assert answer.abstained and "没有它的正文" in answer.answer
+
+
+def test_a_part_naming_a_place_but_no_kind_keeps_the_kind_the_question_named(engine):
+    answer = engine.ask("碳计量中心泄露数据的，湖北和重庆各怎么处理？湖北还要求签什么协议？")
+    assert "数据安全保密协议" in answer.answer
+    # (湖北 alone would also mean the data base's rules: the question named the carbon centres for all parts)
+    assert not any(c.doc_id == "hubei-data-2023" for c in answer.citations)
+    # the rest of the article's one long sentence, not the clause already quoted again
+    part = answer.answer.split("湖北还要求签什么协议")[-1]
+    assert "数据安全保密协议" in part and "擅自泄露数据的由省市场监管局撤销" not in part

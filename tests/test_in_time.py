@@ -119,3 +119,16 @@ def test_the_end_of_a_month_is_its_last_day(engine):
 def test_an_a_not_a_question_with_two_dates_asks_for_a_verdict(engine):
     answer = engine.ask("渝碳中心2025年4月7日（周一）换了负责人，我们4月18日才报给市局，算不算超时？")
     assert answer.answer.startswith("超过期限了：自2025年4月7日起算7个工作日") and "最迟2025年4月16日" in answer.answer
+
+
+def test_an_a_not_a_question_with_a_long_tail_is_a_yes_no_question(engine):
+    # (算不算 followed by more than a few words: "这个算不算超过了办法规定的报告时限？")
+    answer = engine.ask("重庆碳计量中心2025年6月3日换了负责人，6月20日才向市局报告，这个算不算超过了办法规定的报告时限？")
+    assert answer.answer.startswith("超过期限了") and "2025年6月12日" in answer.answer
+    assert "负责人" in answer.answer.split("依据：")[1]  # the rule's sentence says what the period is for
+
+
+def test_a_month_offered_for_a_yearly_report(engine):
+    late = engine.ask("湖北数据基地的年度工作总结拖到12月再交可以吗？")
+    assert late.answer.startswith("不行") and "每年11月" in late.answer
+    assert engine.ask("湖北数据基地的年度工作总结11月交可以吗？").answer.startswith("可以")

@@ -96,6 +96,12 @@ def test_malformed_numeral_is_skipped_with_warning(caplog):
     assert "二十十" in caplog.text
 
 
+def test_a_word_opening_on_a_magnitude_is_skipped_quietly(caplog):
+    with caplog.at_level(logging.WARNING, logger="assistant.numbers"):
+        assert find_quantities("万一分数不够怎么办？百家争鸣") == []
+    assert caplog.text == ""
+
+
 @pytest.mark.parametrize("value, unit, expected", [
     (3, "年", (36, "个月")), (2.5, "年", (30, "个月")), (18, "个月", (18, "个月")), (7, "天", (7, "日")),
     (7, "日", (7, "日")), (7, "个工作日", (7, "工作日")), (7, "工作日", (7, "工作日")),
@@ -149,3 +155,11 @@ def test_never_raises_and_offsets_hold(text):
 @given(st.text(max_size=60))
 def test_never_raises_on_arbitrary_text(text):
     find_quantities(text)
+
+
+def test_counts_in_chinese_numerals_read_as_arabic():
+    from assistant.numbers import arabic_counts
+
+    assert arabic_counts("“三项重点任务”指哪三项？") == "“3项重点任务”指哪3项？"
+    assert arabic_counts("五项重点工程和十二个目标") == "5项重点工程和12个目标"
+    assert arabic_counts("一是完善体系") == "一是完善体系"  # (no count unit: unchanged)

@@ -116,3 +116,23 @@ def test_the_extension_request_deadline_is_stated_by_the_extension_article(engin
     assert "最迟申请延期验收日（或申请验收考核）：2026年12月1日" in first, answer.answer
     assert "说明延期原因及延期考核时间" in first
     no_contradiction(answer)
+
+
+def test_a_score_offered_out_of_full_marks_in_english_is_the_users_score(engine):
+    answer = engine.ask("What score does a Hubei carbon metrology centre need to pass the on-site assessment "
+                        "— is 70 out of 100 enough?")
+    assert "不算合格：您的得分70分" in answer.answer, answer.answer
+    assert "70100" not in answer.answer  # (two figures never run into one)
+    no_contradiction(answer)
+
+
+def test_a_rate_offered_with_a_v_mei_question_gets_the_gap(engine):
+    answer = engine.ask("赣：全省法定计量机构里注册计量师占比我们统计是58%，对照2025年目标算达标没？")
+    assert answer.answer.startswith("未达到：您给出的58%低于目标"), answer.answer
+    assert "还差2个百分点" in answer.answer
+
+
+def test_a_re_assessment_told_as_the_users_result_is_no_appeal(engine):
+    answer = engine.ask("天津计量数据中心整改后复核还没过，是不是可以一直整改下去，没有期限？")
+    assert not answer.abstained and "复核或申诉" not in answer.answer, answer.answer
+    assert "不超过一年" in answer.answer

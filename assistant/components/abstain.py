@@ -131,6 +131,12 @@ def named_only(ctx: "Composer", q: Query, out: Writer) -> Draft | None:
     return None
 
 
+def _kind_word(name: str) -> str:
+    """The last two characters of a document's name without its bracketed tail: what kind of
+    document it is (筹建任务书 → 务书, 验收评审细则 → 细则, 计量发展规划(2021-2035年) → 规划)."""
+    return re.sub(r"[(（][^()（）]*[)）]$", "", name).strip()[-2:]
+
+
 def _named_match(ctx: "Composer", q: Query):
     """(share, size, document, name) of the document a scope document only names that the
     question's words match best (an attachment by its number too); None below NAMED_MATCH."""
@@ -147,6 +153,8 @@ def _named_match(ctx: "Composer", q: Query):
                 continue  # the corpus holds it
             grams = bigrams(name) - own
             share = len(grams & asked) / len(grams) if len(grams) >= 2 and not grams <= titles else 0.0
+            if _kind_word(name) not in q.text:
+                share = 0.0  # a document is named by its kind (…任务书, …评分表, …细则): "任务里有没有…" is not it
             if name in numbered and re.search(rf"附件\s*{numbered[name]}(?!\d)", q.text):
                 share = 1.0  # the question names the attachment by its number ("（附件3）里…")
             if share >= NAMED_MATCH and (best is None or (share, len(grams)) > best[:2]):

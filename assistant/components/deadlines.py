@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import timeline as tl
-from ..numbers import normalise
+from ..numbers import find_quantities, normalise
 from ..types import Document, Event
 from ..understand import Query
 from ..writer import (Draft, Writer, date_cn, prose_punctuation)
@@ -66,7 +66,7 @@ def timeline(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             continue
         main = wanted[0]
         prefix = "" if len(have) == 1 else f"{ctx.who(d)}："
-        out.line(f"{prefix}按{ctx.name(d)}计算：{event_sentence(ctx, out, d, main)}")
+        out.line(f"{prefix}按{ctx.name(d)}计算：{event_sentence(ctx, out, d, main, main=True)}")
         for e in events:
             if e is main:
                 continue
@@ -108,13 +108,16 @@ def _as_asked(ctx: "Composer", doc: Document, events: list[Event], topics: list[
 BASIS_MIN = 16  # characters of a rule's clause below which its sentence is quoted as the basis
 
 
-def event_sentence(ctx: "Composer", out: Writer, doc: Document, e: Event) -> str:
+def event_sentence(ctx: "Composer", out: Writer, doc: Document, e: Event, *, main: bool = False) -> str:
     """"名称：日期（另一读法）。依据：条文 [marker]。" — the date and the citation stay in
     separate sentences, so the citation vouches only for the rule it quotes."""
     rule = next((r for r in ctx.table.rules if r.id == e.rule_id), None)
     alt = f"（另一读法：{date_cn(e.alternative)}）" if e.alternative and e.alternative != e.date else ""
     # ("应在筹建期限届满3个月前" says not what is due by then: its sentence does)
     short = rule is not None and rule.topic.endswith("lead_time") and len(ctx.written(rule)) < BASIS_MIN
+    # (the date asked, with its sentence when that states no other figure: what the period is
+    # for — "关键测量设备…发生重大变化时,应在7个工作日内…报告")
+    short = short or (main and rule is not None and len(find_quantities(doc.text[slice(*ctx.rule_span(rule))])) == 1)
     basis = f"依据：{ctx.quote_rule(out, rule, full=short)}。" if rule else ""
     return f"{prose_punctuation(e.name)}：{date_cn(e.date)}{alt}。{basis}"
 

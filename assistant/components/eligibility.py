@@ -21,8 +21,18 @@ if TYPE_CHECKING:
     from ..compose import Composer
 
 
+# conditions asked for ("需要满足什么条件？", "有啥门槛？"): what rules for applying set
+CONDITIONS_ASKED = re.compile(r"条件|门槛|资格要求|够格")
+
+
 def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
+    if not scope and CONDITIONS_ASKED.search(q.text) and q.doc_ids:
+        # conditions for applying are set by rules (管理办法); plans and news set none
+        who = "、".join(ctx.who(ctx.docs[i]) for i in q.doc_ids if i in ctx.docs)
+        out.line(f"{who}是规划或新闻材料，没有规定申请条件，无法回答这一问题。")
+        out.line(f"语料中规定申请条件的是管理办法：{'、'.join(ctx.name(d) for d in ctx.doc_list if d.meta.kind == 'regulation')}。")
+        return out.draft("eligibility", abstained=True, settled=True)
     if not scope:
         return extractive(ctx, q, hits, out)
     first = True

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..arith import CONFIRM, SUFFICES, YES_NO
 from ..understand import Query
-from ..writer import (Draft, Writer, sentence_spans)
+from ..writer import (Draft, Writer, sentence_spans, with_lead)
 from .numeric import ORDINAL_ASKED, date_topic, numeric
 from .goals import WHAT_STATE, goals, other_year
 
@@ -127,8 +127,10 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 if listed:
                     sents = [x for x in sents if x[2] <= e]
                     break
+        if not listed:  # an item quoted alone ("复查不合格的"): after the sentence announcing its list
+            sents = [(0.0, s, e) for s, e in with_lead(d, art, [(s, e) for _, s, e in sents])]
         before = n == 0 and other_year(ctx, q, d, [(s, e) for _, s, e in sents], out)
-        text = "".join(f"{ctx.quote_span(out, d, art, s, e)}。" for _, s, e in sents)
+        text = ctx.quote_sentences(out, d, art, [(s, e) for _, s, e in sents])
         out.line(f"{'' if n == 0 and not before else '- '}{ctx.who(d)}{art.label if not art.is_section else ''}：{text}")
         for line in listed:
             out.line(line)

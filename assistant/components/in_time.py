@@ -117,7 +117,7 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
 _YES_NO_END = re.compile(r"(吗|没|没有|不|么|不行|行不行|对不对|是不是)\s*[?？]?\s*$")
 
 
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1[^,，;；。]{0,8}[?？]?\s*$")  # 算不算超时？ 晚不晚？
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1[^,，;；。]{0,14}[?？]?\s*$")  # 算不算超时？ 晚不晚？
 
 
 def asks_in_time(ctx: "Composer", text: str, dates) -> bool:
@@ -133,7 +133,9 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
     no 'too late?' or gives no date a rule in scope can be counted from)."""
     text = spoken_dates(normalize_query(q.text))
     dates = _dates(text)
-    if not dates or not asks_in_time(ctx, text, dates):
+    if not dates:
+        return _month_offered(ctx, q, text, draft, out_cls)
+    if not asks_in_time(ctx, text, dates):
         return draft
     # the articles the verdict may rest on when the question names no topic: the draft's, then
     # the evidence's (the top retrieved articles in scope)
@@ -170,6 +172,30 @@ def in_time(ctx: "Composer", q: Query, draft: Draft, hits=(), out_cls=Writer) ->
     # the verdict replaces the draft: it quotes the rule, and a timeline drawn from the user's
     # date would read an expiry date as the day construction was approved
     return out.draft("timeline", topic=draft.topic)
+
+
+def _month_offered(ctx: "Composer", q: Query, text: str, draft: Draft, out_cls) -> Draft:
+    """A month of the year offered, yes/no, for a yearly duty of the topic asked ("年度工作总结能不能
+    拖到12月底再交？" against "每年11月…报送"): the verdict, then the rule; the draft otherwise."""
+    from ..arith import YES_NO
+
+    months = [x for x in find_quantities(text) if x.unit == "月份" and isinstance(x.value, int)
+              and not re.fullmatch(r"\d{1,2}日", x.note or "")]
+    if len(months) != 1 or not YES_NO.search(text) or not q.topics:
+        return draft
+    mine = months[0].value
+    out = out_cls(ctx)
+    for doc_id in q.doc_ids:
+        rule = next((r for t in q.topics if ctx.has_topic(t) for r in ctx.rules(t, [doc_id])
+                     if r.unit == "月份" and isinstance(r.value, int)), None)
+        if rule is None or ctx.docs[doc_id].meta.kind != "regulation":
+            continue
+        due = f"{ctx.label(rule.topic)}规定在每年{rule.value}月"
+        head = (f"不行：{due}，您说的{mine}月已过了这个月。" if mine > rule.value else
+                f"可以：{due}，您说的{mine}月就在这个月内（最迟当月月末）。" if mine == rule.value else
+                f"{due}，不是您说的{mine}月。")
+        out.line(f"{head}依据：{ctx.quote_rule(out, rule)}。")
+    return out.draft("timeline", topic=draft.topic) if out.lines else draft
 
 
 def _fitting(ctx: "Composer", rule, text: str, dates):

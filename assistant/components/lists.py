@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..jurisdictions import ALIASES
-from ..numbers import parse_number
+from ..numbers import arabic_counts, parse_number
 from ..types import Article, Document, Provision
 from ..understand import Query, bigrams, shared_run
 from ..writer import (DEFINES, Draft, Writer, MATCH, LABEL, measure, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, as_written, sentence_spans,
@@ -514,6 +514,7 @@ def defining(ctx: "Composer", q: Query, scope: list[Document]) -> tuple[Document
     """The article that opens by saying what a name the question quotes is (“3项重点任务” →
     "3项重点任务是指…", "X包括…"): the longest such name; None when no article opens so."""
     best = None
+    asked = q.text + "\n" + arabic_counts(q.text)  # (“三项重点任务” names “3项重点任务”)
     for d in scope:
         title = ctx._title_grams.get(d.id, set())
         for art in d.articles:
@@ -522,7 +523,7 @@ def defining(ctx: "Composer", q: Query, scope: list[Document]) -> tuple[Document
             for w in DEFINES:
                 at = head.find(w)
                 name = head[:at].strip() if at > 0 else ""
-                if len(name) >= DEFINED_NAME and (f"“{name}”" in q.text or f'"{name}"' in q.text) and not bigrams(name) <= title \
+                if len(name) >= DEFINED_NAME and (f"“{name}”" in asked or f'"{name}"' in asked) and not bigrams(name) <= title \
                         and (best is None or len(name) > best[0]):
                     best = (len(name), d, art)
     return (best[1], best[2]) if best else None

@@ -41,7 +41,10 @@ CLEAR_WINNER = 1.3  # … and say it clearly better than any other topic's rule
 # the frame a period question asks in, against the rule's comparator: a span to finish within
 # ("多长时间内搞完" ↔ 3年内), a lead time before a deadline ("提前多久" ↔ 届满3个月前), a cycle
 # ("多久一次" ↔ 每5年)
-_FRAMES = (("<=", re.compile(r"(?:多长时间|多久|多长|几年|几个月|几天|多少天)(?:以)?[内里]|最多|最长|不超过")),
+_FRAMES = (("<=", re.compile(r"(?:多长时间|多久|多长|几年|几个月|几天|多少天)(?:以)?[内里]|最多|最长|不超过"
+                             # a span given to do it in ("给多长时间把中心建起来", "有5年时间可以慢慢建")
+                             r"|给[^，,。？?]{0,3}(?:多长时间|多久|几年|几个月|几天)"
+                             r"|(?:\d+|[一二两三四五六七八九十半]+)(?:个)?(?:年|月|天|日|工作日)(?:的)?(?:时间|之内|以内)")),
            ("before", re.compile(r"提前(?:多久|多长|几)|(?:多久|多长时间|几个月|几天|几年)(?:以)?前")),
            ("every", re.compile(r"(?:多久|几年|多长时间)一次|每(?:几|隔)|隔(?:几|多久)")))
 FRAME_FIT, FRAME_MISFIT = 1.5, 0.5
@@ -57,7 +60,7 @@ def offered_period(q: Query) -> bool:
     from ..arith import YES_NO
 
     return bool(YES_NO.search(q.text)) and any(
-        x.unit in PERIOD_UNITS and x.comparator == "=" and not isinstance(x.value, tuple)
+        x.unit in PERIOD_UNITS and x.comparator in ("=", "<=", "<") and not isinstance(x.value, tuple)
         for x in find_quantities(normalize_query(q.text)))
 
 
@@ -66,7 +69,8 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     完？"), or offering one for confirmation (offered_period): the topic of the period rule, among
     the documents in scope, whose sentence says most nearly what the question says
     (Lexicon.match). The rules decide, not a cue list."""
-    if not (PERIOD.search(q.text) or offered_period(q)):
+    offered = offered_period(q)
+    if not (PERIOD.search(q.text) or offered):
         return ""
     scores: dict[str, float] = {}
     frame = _frame(q.text)
@@ -77,12 +81,32 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
                 continue
             s, e = ctx.rule_span(rule)
             score = ctx.lexicon.match(grams, d.text[s:e])
+            if offered and _untold_case(q, d.text[s:rule.start] if s <= rule.start <= e else ""):
+                score *= CASE_UNTOLD
             if frame:
                 score *= FRAME_FIT if rule.comparator == frame else FRAME_MISFIT
             scores[rule.topic] = max(scores.get(rule.topic, 0.0), score)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0), ("", 0.0)]
     (topic, best), (_, second) = ranked[0], ranked[1]
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
+
+
+# a rule for a case ("因特殊原因不能在筹建期内完成筹建任务的,应…", "对现场考核不合格单位,…"): its
+# case clause before the figure
+_CASE = re.compile(r"^([^,，。;；]{6,})的[,，]|^对([^,，。;；]{4,})[,，]")
+CASE_TOLD = 0.3  # share of the case clause's bigrams the question must write to tell that case …
+CASE_UNTOLD = 0.5  # … else the rule for the case counts this much (the general rule answers)
+
+
+def _untold_case(q: Query, before: str) -> bool:
+    """The rule applies to a case its sentence names first ("因特殊原因不能…完成筹建任务的,") that
+    the question does not tell: a period offered for confirmation without a case ("是不是一般给5年
+    时间完成筹建？") is the general period's."""
+    m = _CASE.match(before)
+    if not m:
+        return False
+    case = text_bigrams(m.group(1) or m.group(2))
+    return len(case & text_bigrams(q.text)) < CASE_TOLD * len(case)
 
 
 _ISSUE = re.compile(r"印发|发布|出台|发文|下发|issued|published")
@@ -346,12 +370,9 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     cands = quantity_candidates(ctx, q, scope, ranks=evidence_ranks(q, hits))
     who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
     if q.years and ORDINAL_ASKED not in q.text:  # "2026年是第几个？" asks an ordinal, not a target
-        known_years = sorted({y for d in scope for y in years(ctx, d)})
-        mentioned = any(f"{y}年" in d.text for d in scope for y in q.years)  # 2023年5月20日 is no target year
-        if known_years and not set(q.years) & set(known_years) and not mentioned:
-            out.line(f"{who}只给出了{'、'.join(f'{y}年' for y in known_years)}的目标，"
-                     f"没有{'、'.join(f'{y}年' for y in q.years)}的目标，无法回答。")
-            return out.draft("numeric", abstained=True)
+        unstated = unstated_year(ctx, q, scope, out)
+        if unstated is not None:
+            return unstated
         cands = [c for c in cands if c[4] is None or c[4] in q.years]
     good = [c for c in cands if c[0] >= MATCH]
     if good and asks_present(q) and all(c[4] is not None for c in good[:1]):
@@ -525,6 +546,20 @@ def years(ctx: "Composer", doc: Document) -> list[int]:
     return [int(y) for y in re.findall(r"到(\d{4})年", doc.text)]
 
 
+def unstated_year(ctx: "Composer", q: Query, scope: list[Document], out: Writer) -> Draft | None:
+    """A target year the question asks of plan/news texts that set targets for other years only
+    ("2030年的阶段性目标是什么？" of a text with 到2025年 and 到2035年): an abstention naming the
+    years they do set; None when a text writes an asked year at all (2023年5月20日 too)."""
+    known_years = sorted({y for d in scope for y in years(ctx, d)})
+    mentioned = any(f"{y}年" in d.text for d in scope for y in q.years)
+    if not known_years or set(q.years) & set(known_years) or mentioned:
+        return None
+    who = "、".join(ctx.who(d) for d in scope) or "所问的文件"
+    out.line(f"{who}只给出了{'、'.join(f'{y}年' for y in known_years)}的目标，"
+             f"没有{'、'.join(f'{y}年' for y in q.years)}的目标，无法回答。")
+    return out.draft("numeric" if q.intent in ("numeric", "other") else q.intent, abstained=True)
+
+
 # a quantity of the asked kind (几月 → a month) in the articles retrieval ranks first, second,
 # third gains this much, up to the bar of an answer: the retriever's ranking counts as evidence,
 # not only shared words
@@ -551,8 +586,10 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
     ``ranks`` (evidence_ranks) lifts quantities of the asked kind in the best-retrieved articles."""
     asked = set(q.asked_units)
     date_asked = bool(DATE_ASKED.search(q.text))
-    if date_asked:  # (a day asked, and an ordinal asked with it, are what the question asks)
-        asked |= {"date"} | ({"个"} if ORDINAL_ASKED in q.text else set())
+    if date_asked:  # (a day asked is what the question asks)
+        asked |= {"date"}
+    if ORDINAL_ASKED in q.text:  # (and an ordinal: "那天是第几个世界计量日？")
+        asked |= {"个"}
     ranks = ranks or {}
     out = []
     for d in scope:
