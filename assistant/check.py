@@ -116,6 +116,7 @@ class _Checker:
             if p.doc_id in ids and p.kind != "priority":
                 self.listed[(p.doc_id, p.article)] = self.listed.get((p.doc_id, p.article), 0) + 1
         self.vocab = load_vocabulary()
+        self._named: dict[str, list[str]] = {}  # sentence → the places it names (many numbers share one)
 
     def scope(self, text: str, pos: int, prefix: str = "") -> list[Document]:
         """Narrow to the jurisdiction or document the sentence (or citation marker) names."""
@@ -128,7 +129,11 @@ class _Checker:
             if named:
                 return named
         s, e = _span(text, pos, _SENTENCE)
-        named = [j for j in find_in_text(text[s:e], extra=tuple(self.jurs), names=self.names) if j in self.jurs]
+        sentence = text[s:e]
+        if sentence not in self._named:
+            self._named[sentence] = [j for j in find_in_text(sentence, extra=tuple(self.jurs), names=self.names)
+                                     if j in self.jurs]
+        named = self._named[sentence]
         return [d for d in self.docs if d.meta.jurisdiction in named] or self.docs
 
     def number(self, text: str, q: Quantity) -> Check:
