@@ -19,3 +19,13 @@ def test_an_item_alone_is_quoted_after_the_sentence_announcing_its_list(engine):
     answer = engine.ask("那复查不合格呢？", history=[{"role": "user", "content": "重庆碳计量中心多久复查一次？"},
                                                    {"role": "assistant", "content": "每5年复查一次。"}])
     assert "应撤销其市级碳计量中心资格" in answer.answer
+
+
+def test_the_handling_office_no_document_names_is_said_to_be_absent(engine):
+    answer = engine.ask("重庆碳计量中心申报归市局哪个处室管？")
+    assert answer.abstained and "没有关于经办处室的规定" in answer.answer
+    both = engine.ask("湖北碳计量中心申报是省局哪个处室受理？电话多少？")
+    assert both.abstained  # (the office by the subjects, the phone by the contact slot: neither is given)
+    mixed = engine.ask("湖北碳计量中心申报材料交到哪？归哪个处室管？")
+    assert not mixed.abstained and "向省市场监管局提出筹建申请" in mixed.answer
+    assert "没有关于经办处室的规定" in mixed.answer  # (the part the documents do not cover, said so)
