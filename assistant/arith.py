@@ -82,38 +82,34 @@ def _quoted_confirmed(ctx: "Composer", q: Query, draft: Draft) -> str:
     时间跨到2025年？") read against the sentence the answer quotes first, where no rule states them:
     "是" when the sentence writes each figure with the words the question puts after it ("20个目标
     任务", "2025年"); "不是" when it writes another number there; nothing otherwise."""
-    if not CONFIRM.search(q.text) or not draft.citations:
+    from .compose import COUNT_UNITS
+
+    doc = ctx.docs.get(draft.citations[0].doc_id) if draft.citations else None
+    if doc is None or not CONFIRM.search(q.text):
         return ""
-    c = draft.citations[0]
-    doc = ctx.docs.get(c.doc_id)
-    figures = [x for x in find_quantities(q.text) if x.comparator == "=" and isinstance(x.value, int)
-               and (x.unit in COUNT_WORDS or x.unit == "年份")]
-    if doc is None or not figures:
-        return ""
-    quoted = doc.text[c.start:c.end]
+    quoted = doc.text[draft.citations[0].start:draft.citations[0].end]
     said, wrong = [], []
-    for x in figures:
-        after = re.match(r"[\u4e00-\u9fff]{2,4}", q.text[x.end:])
-        noun = next((m for n in (4, 3, 2) if after and len(after.group(0)) >= n
-                     for m in [re.match(rf"[\u4e00-\u9fff]{{{n}}}", after.group(0))]
-                     if re.search(rf"\d+{re.escape(x.unit)}{m.group(0)}", quoted)), None) if x.unit != "年份" else None
+    for x in find_quantities(q.text):
+        if x.comparator != "=" or not isinstance(x.value, int) or x.unit not in (*COUNT_UNITS, "年份"):
+            continue
         if x.unit == "年份":
             if f"{x.value}年" not in quoted:
                 return ""
             said.append(f"{x.value}年")
             continue
-        if noun is None:
-            return ""
-        written = re.search(rf"(\d+){re.escape(x.unit)}{noun.group(0)}", quoted)
+        # the longest run of the words after the figure (4 characters down to 2) the sentence counts
+        after = q.text[x.end:x.end + 4]
+        written = next((m for n in (4, 3, 2) if re.fullmatch(r"[\u4e00-\u9fff]+", after[:n] or "-")
+                        for m in [re.search(rf"(\d+){re.escape(x.unit)}{after[:n]}", quoted)] if m), None)
         if written is None:
             return ""
-        (said if int(written.group(1)) == x.value else wrong).append((written.group(0), f"{x.value}{x.unit}{noun.group(0)}"))
+        if int(written.group(1)) == x.value:
+            said.append(written.group(0))
+        else:
+            wrong.append(f"{written.group(0)}（您说的{x.value}{written.group(0)[len(written.group(1)):]}）")
     if wrong:
-        return "不是：文件写的是" + "、".join(f"{w}（您说的{m}）" for w, m in wrong) + "。"
-    return "是：文件写的是" + "、".join(x if isinstance(x, str) else x[0] for x in said) + "。"
-
-
-COUNT_WORDS = ("个", "项", "家", "种", "条", "所", "批")
+        return f"不是：文件写的是{'、'.join(wrong)}。"
+    return f"是：文件写的是{'、'.join(said)}。" if said else ""
 
 
 def _stated_rules(ctx: "Composer", draft: Draft) -> list[Rule]:

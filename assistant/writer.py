@@ -273,10 +273,11 @@ def whole_item(doc: Document, art: Article, spans: list[tuple[int, int]]) -> lis
     """Sentence spans with, after an item's heading sentence ("开展碳计量人才队伍培育和科普宣传"),
     the rest of that item when it is short: the heading names what the item then says."""
     out = set(spans)
+    sentences = sentence_spans(doc, art) if art.items else []
     for item in art.items:
         if item.end - item.start > ITEM_WHOLE:
             continue
-        inside = [x for x in sentence_spans(doc, art) if item.start <= x[0] < item.end]
+        inside = [x for x in sentences if item.start <= x[0] < item.end]
         if inside and inside[0] in out:
             out.update(inside)
     return sorted(out)
