@@ -47,8 +47,13 @@ class Part:
 _CHOICE = re.compile(r"还是")  # "A还是B？" offers answers to the question before it
 
 
+_CONDITION = re.compile(r"^[^?？]*(?:如果|要是|假如|假设|若是|倘若)[^?？]*$")
+
+
 def _asks(text: str, words: tuple[str, ...]) -> bool:
     text = SEVERAL.sub("", text) if "几" in text else text  # ("这几个办法里" names, "运行好几年了" tells)
+    if "几" in text and _CONDITION.match(text):  # "如果是几家单位联合筹建，" states a case
+        text = re.sub(r"几(?=[家个位项名人所])", "", text)
     if re.search(r"[?？]\s*$", text):
         return True
     if any(w in text for w in words):

@@ -49,7 +49,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 # single-character abbreviations are only trusted in these contexts (e.g. "鄂市监", "渝的", "津"),
 # or right before the kind of centre a question is about ("渝碳计量中心", "川计量数据中心")
-_KIND_AFTER = "碳计量|计量数据|计量中心|碳中心"
+_KIND_AFTER = "碳|计量数据|计量中心|数据(?:基地|中心)"
 _SHORT_OK = re.compile(r"^[\u4e00-\u9fff]$")
 
 
@@ -187,6 +187,9 @@ def _gazetteer(extra: tuple[str, ...], names: tuple) -> tuple[dict, tuple[int, .
             pattern = (rf"(?:(?<![\u4e00-\u9fff])|(?<=[和与及跟、]))"
                        rf"{re.escape(alias)}(?=[的地省市,，、和与及跟呢吗?？\s]|$|{_KIND_AFTER})")
             patterns.append((canon, re.compile(pattern)))
+            # naming the kind of centre right after it, it is the place whatever precedes it
+            # ("我们渝碳计量中心", "鄂碳和渝碳")
+            patterns.append((canon, re.compile(rf"{re.escape(alias)}(?={_KIND_AFTER})")))
         elif alias.isascii():
             patterns.append((canon, re.compile(rf"\b{re.escape(alias)}\b", re.I)))
         else:

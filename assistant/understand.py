@@ -408,6 +408,12 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     mentions, foreign, notes = _places(question, text, known=known, docs=docs, vocab=vocab)
     jurisdictions = [name for _, name in mentions]
     kind_mentions = _kind_mentions(text, vocab)
+    for pos, _ in mentions:  # "鄂碳和渝碳": a kind's short cue right after a one-character abbreviation
+        for key, kind in vocab.doc_kinds.items():
+            if (any(text.startswith(c, pos + 1) for c in kind.short)
+                    and not any(p == pos + 1 for p, _ in kind_mentions)):
+                kind_mentions.append((pos + 1, key))
+    kind_mentions.sort()
     kinds = list(dict.fromkeys(k for _, k in kind_mentions))
     all_j = _any(text, vocab.all_jurisdictions)
     asking = _without_premise(text, vocab)  # "几家联合申报的话谁牵头？" asks who, not how many
@@ -696,7 +702,7 @@ _APPLYING = re.compile(r"申请|申报|报名|apply|application")
 _REVOKING = re.compile(r"撤销|取消|摘牌|吊销|revok|cancel")
 
 
-_PREMISE = re.compile(r"[^，,。？?；;！!]*?的话[，,]?")
+_PREMISE = re.compile(r"[^，,。？?；;！!]*?的话[，,]?|(?:如果|要是|假如|假设|若是|倘若)[^，,。？?；;！!]*[，,]")
 
 
 def _without_premise(text: str, vocab: Vocabulary) -> str:
@@ -917,6 +923,8 @@ def single_intent(query: Query, vocab: Vocabulary) -> str:
 
 # ------------------------------------------------------------------------------ follow-ups
 
+_FAILING = re.compile(r"没过|没通过|不通过|未通过|不合格|没合格|不及格|没达到|达不到|没达标|不达标|\bfails?\b|\bfailed\b",
+                      re.IGNORECASE)
 _POINTS_BACK = re.compile(r"呢[,，]|这么久|这么多|这么长|也一样|一样吗|也这样|也是这样|也是这么")
 
 
@@ -951,7 +959,15 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
     # it keeps its own intent instead of taking the earlier turn's topic and number
     own_subject = (bool(query.terms) and query.intent == "other"
                    and bool(re.search(r"什么|啥|哪些|哪个|谁", query.question)))
-    if no_subject and not own_subject and (prev.topics or prev.intent != "other"):
+    if _FAILING.search(query.question) and len(query.question) <= vocab.followup.max_chars + 6 and (
+            no_subject or not set(query.topics) - set(prev.topics)) and (prev.terms or prev.topics):
+        # "要是没过呢？", "What if it fails?": what follows from failing the earlier turn's subject
+        # (its words and the failing ones), not its number again
+        terms = " ".join(dict.fromkeys((prev.terms + " " + query.terms).split()))
+        changes.update(topics=(), clause_topics=(), asks_number=False, terms=terms,
+                       intent=query.intent if query.intent not in ("numeric", "other", "comparison") else "other")
+        inherited += ["terms"]
+    elif no_subject and not own_subject and (prev.topics or prev.intent != "other"):
         changes.update(topics=prev.topics, clause_topics=prev.clause_topics, asked_units=prev.asked_units,
                        asks_number=prev.asks_number or query.asks_number)
         inherited.append("topics")

@@ -63,13 +63,15 @@ class TimelineEvent:
 @dataclass(frozen=True)
 class DocKind:
     """A document kind: read from a manifest's ``title`` cues or ``kind``, asked about by ``cues``;
-    ``strip`` drops the cues from a question's subject words (document names say which, not what)."""
+    ``strip`` drops the cues from a question's subject words (document names say which, not what);
+    ``short`` names the kind only right after a one-character place abbreviation ("鄂碳和渝碳")."""
 
     name: str = ""
     cues: Words = ()
     title: Words = ()
     kinds: Words = ()
     strip: bool = True
+    short: Words = ()  # cues only right after a one-character place abbreviation (鄂碳, 津数据)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ VOCABULARY_SCHEMA = {
     "timeline_events": {"*": {"needs": str, "cues": _WORDS}},
     "event_topics": {"*": str},
     "asked_units": {"*": _WORDS},
-    "doc_kinds": {"*": {"name": str, "cues": _WORDS, "title": _WORDS, "kinds": _WORDS, "strip": bool}},
+    "doc_kinds": {"*": {"name": str, "cues": _WORDS, "title": _WORDS, "kinds": _WORDS, "strip": bool, "short": _WORDS}},
     "all_jurisdictions": _WORDS,
     "followup": {"prefixes": _WORDS, "suffixes": _WORDS, "max_chars": int},
     "facts": {"*": {"condition": _WORDS, "negative": _WORDS, "positive": _WORDS, "events": _WORDS,

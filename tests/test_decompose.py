@@ -18,6 +18,8 @@ WORDS = load_vocabulary().question_words
      ["湖北、重庆、天津这几个办法里，验收现场考核多少分算合格？"]),
     # 还有没有 is "is there still", not the connective 还有
     ("得了78分，算通过吗？如果不算，还有没有补救的机会？", ["得了78分，算通过吗？", "如果不算，还有没有补救的机会？"]),
+    # a condition counting its case ("几家单位联合") states the case, it asks nothing
+    ("要是几家单位一起联合筹建，谁牵头申报？", ["要是几家单位一起联合筹建，谁牵头申报？"]),
     ("What is the pass mark in Chongqing and how long is the rectification period?",
      ["What is the pass mark in Chongqing", "and how long is the rectification period?"]),
 ])

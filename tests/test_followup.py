@@ -43,3 +43,12 @@ def test_a_seen_heading_over_sections_lists_them_with_the_heading_cited(engine):
                                                 "（三）加强计量能力建设，夯实高质量发展基础；（四）加强计量监督管理，提升计量监管效能。"}]
     answer = engine.ask("第四项下面有几条？", history=history)
     assert answer.answer.startswith("上一问所列第4项——东营材料“(四)加强计量监督管理,提升计量监管效能。” [东营·(四)1.]下共4条")
+
+
+def test_failing_after_a_question_about_a_step_asks_what_failing_it_brings(engine):
+    # not the step's number again: what the document says follows from failing that step
+    answer = engine.ask("那复查没通过会怎样？", history=_history("重庆市级碳计量中心几年复查一次？"))
+    assert "复查不合格的" in answer.answer and "[重庆·第二十九条]" in answer.answer
+    english = engine.ask("What if it fails?",
+                         history=_history("How often is a Chongqing carbon measurement center re-examined?"))
+    assert "复查不合格的" in english.answer and "筹建资格" not in english.answer

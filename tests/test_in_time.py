@@ -132,3 +132,11 @@ def test_a_month_offered_for_a_yearly_report(engine):
     late = engine.ask("湖北数据基地的年度工作总结拖到12月再交可以吗？")
     assert late.answer.startswith("不行") and "每年11月" in late.answer
     assert engine.ask("湖北数据基地的年度工作总结11月交可以吗？").answer.startswith("可以")
+
+
+def test_today_is_not_the_approval_day_when_another_date_is(engine):
+    # "今天是…" names the day the user asks on; the approval cue (获批) stands with the other date
+    answer = engine.ask("今天是2026年2月2日。我们2023年4月10日获批筹建重庆碳计量中心，现在才交验收申请还来得及吗？")
+    assert answer.answer.startswith("已经晚了：自您给出的2023年4月10日起算筹建期限3年")
+    assert "最迟2026年1月10日" in answer.answer
+    assert not any(c.status == "contradicted" for c in answer.checks)

@@ -31,6 +31,12 @@ def test_unknown_lists_known():
         ("企业能申请天津的计量数据中心吗", ["天津"]),
         ("广东有碳计量中心办法吗", ["广东"]),
         ("那重庆呢?", ["重庆"]),
+        # a one-character abbreviation naming the kind of centre after it, whatever precedes it
+        ("我们渝碳计量中心的年报交晚了", ["重庆"]),
+        ("鄂碳和渝碳的复查周期一样吗", ["湖北", "重庆"]),
+        ("咱们津数据中心要报什么", ["天津"]),
+        ("低碳发展的要求", []),
+        ("渝中区的企业", []),
     ],
 )
 def test_find_in_text(text, expected):

@@ -390,6 +390,7 @@ def text_summary(ctx: "Composer", q: Query, scope: list[Document], cells, out: W
         if len(holders) < len(scope):
             used.add(part)
             statements.append((holders, shown))
+    statements += _enumerated_only(ctx, scope, cells, clauses, used)
     empty = [d for d in scope if not cells[d.id]]
     if not statements and not empty:
         return f"{ctx.docs_phrase(scope)}的规定基本相同（见下表）。"
@@ -400,13 +401,38 @@ def text_summary(ctx: "Composer", q: Query, scope: list[Document], cells, out: W
             continue
         seen_holders.append(key)
         who = "、".join(ctx.who(h) for h in holders)
-        parts.append(f"只有{who}：{part}" if len(scope) > 2 or len(holders) > 1 else f"{who}：{part}")
+        if part.startswith("列有“"):  # (an enumerated item only some documents list)
+            parts.append(f"只有{who}{part}")
+        else:
+            parts.append(f"只有{who}：{part}" if len(scope) > 2 or len(holders) > 1 else f"{who}：{part}")
         if len(parts) >= 4:
             break
     text = "主要差异——" + "；".join(parts) if parts else "主要差异见下表"
     if empty:
         text += f"；{ctx.docs_phrase(empty)}未规定"
     return text + "。"
+
+
+_ENUM_ITEM = (2, 12)  # characters of an enumerated item ("能平衡测试") compared on its own
+
+
+def _enumerated_only(ctx: "Composer", scope: list[Document], cells, clauses, used) -> list:
+    """Items of an enumeration ("能源审查、节能监测、能平衡测试…") in a clause every document writes
+    alike that the other documents' quoted articles do not write: the difference inside a list."""
+    texts = {d.id: "".join(a.text for a in {a.label: a for a, _, _ in cells[d.id]}.values()) for d in scope}
+    out, seen = [], set()
+    for d, part, _, _ in clauses:
+        if part in used or part.count("、") < 2:
+            continue
+        items = [x.strip() for x in part.split("、")[1:-1]]  # (the first and last carry the clause's own words)
+        for item in items:
+            if not (_ENUM_ITEM[0] <= len(item) <= _ENUM_ITEM[1]) or item in seen:
+                continue
+            holders = [x for x in scope if item in texts[x.id]]
+            if len(holders) < len(scope):
+                seen.add(item)
+                out.append((holders, f"列有“{item}”"))
+    return out
 
 
 def neutral(ctx: "Composer", text: str) -> str:

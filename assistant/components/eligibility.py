@@ -16,6 +16,7 @@ from ..writer import (Draft, Writer, date_cn, item_as_written, measure)
 
 from .extractive import extractive
 from .in_time import year_months
+from .lists import task
 
 if TYPE_CHECKING:
     from ..compose import Composer
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 # conditions asked for ("需要满足什么条件？", "有啥门槛？"): what rules for applying set
 CONDITIONS_ASKED = re.compile(r"条件|门槛|资格要求|够格")
+ITEMS_ASKED = re.compile(r"哪些|哪几|几个方面|几方面|几项|几条|几点")
 
 
 def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
@@ -33,6 +35,9 @@ def eligibility(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         out.line(f"{who}是规划或新闻材料，没有规定申请条件，无法回答这一问题。")
         out.line(f"语料中规定申请条件的是管理办法：{'、'.join(ctx.name(d) for d in ctx.doc_list if d.meta.kind == 'regulation')}。")
         return out.draft("eligibility", abstained=True, settled=True)
+    if not scope and ITEMS_ASKED.search(q.text):
+        # "…提了哪几方面要求？" of a plan or news text: the items it lists, as for its tasks
+        return task(ctx, q, hits, out)
     if not scope:
         return extractive(ctx, q, hits, out)
     first = True

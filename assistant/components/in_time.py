@@ -91,6 +91,7 @@ def expiry_date(text: str) -> dt.date | None:
 
 
 PERIOD_TOPIC = "construction_period"
+_TODAY = re.compile(r"(今天|今日|现在|目前|当前|today|now)(是|已经是|已是)?\s*$", re.IGNORECASE)
 EVIDENCE_CITED = 2  # cited articles whose rules may give the deadline when the question names no topic
 EVIDENCE_HITS = 3  # and the top retrieved articles after them
 
@@ -104,10 +105,17 @@ def _started(ctx: "Composer", doc_id: str, text: str, dates):
     period = next((r for r in ctx.rules(PERIOD_TOPIC, [doc_id]) if isinstance(r.value, int) and r.unit in DURATIONS), None)
     if period is None or not cues:
         return None
-    for s, e, d in dates:
-        if has_cue(text[e:e + 20], cues) or has_cue(text[max(0, s - 12):s], cues):
+    for n, (s, e, d) in enumerate(dates):
+        if _TODAY.search(text[max(0, s - 5):s]):
+            continue  # "今天是2026年1月10日。我们2023年3月15日获批筹建": today is no approval day
+        # the cue within the date's own sentence, not past the next date or before the previous one
+        after = text[e:min(e + 20, dates[n + 1][0] if n + 1 < len(dates) else len(text))]
+        before = text[max(0, s - 12, dates[n - 1][1] if n else 0):s]
+        after, before = re.split(r"[。；;？?！!]", after)[0], re.split(r"[。；;？?！!]", before)[-1]
+        if has_cue(after, cues) or has_cue(before, cues):
             return d, period
-    if len(dates) == 1:  # one date, not called an expiry: the day things began, said so in the answer
+    today = len(dates) == 1 and _TODAY.search(text[max(0, dates[0][0] - 5):dates[0][0]])
+    if len(dates) == 1 and not today:  # one date, not called an expiry: the day things began, said so in the answer
         return dates[0][2], period
     return None
 

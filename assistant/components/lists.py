@@ -172,6 +172,27 @@ def _evidence_says_what_follows(ctx: "Composer", q: Query, hits, provs) -> bool:
     return covers >= EVIDENCE_COVERS and covers >= grounds + EVIDENCE_LEAD and grounds < GROUND_SHARES
 
 
+ELSEWHERE_LEAD = 0.3  # how much better another jurisdiction's ground must cover the question
+ELSEWHERE_MATCH = 0.7  # and how well at least
+
+
+def _better_elsewhere(ctx: "Composer", q: Query, scope) -> float:
+    """The best coverage of the question by a revocation ground of a document out of scope."""
+    ids = {d.id for d in scope}
+    best = 0.0
+    for p in ctx.table.provisions:
+        if p.kind == "revocation" and p.doc_id not in ids and p.doc_id in ctx.docs:
+            grams = ctx.qgrams(q, ctx.docs[p.doc_id], drop_intent="revocation")
+            if grams:
+                best = max(best, ctx.coverage(grams, p.text))
+    return best
+
+
+# the question asks whether a document writes a ground ("这条…里也有吗？", "有没有这一条？")
+ASKS_WHETHER_WRITTEN = re.compile(r"(?:这条|这一条|这个规定|这种规定|这项|这一项|同样的)[^。？?]{0,16}(?:也有|有没有|有吗|也规定|规定了吗)|"
+                                  r"(?:也有|也规定了?)(?:吗|没有)|里有没有|中有没有|(?:有没有|是否有)(?:这条|这一条|类似)")
+
+
 def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     scope = [ctx.docs[i] for i in q.doc_ids if i in ctx.docs and ctx.docs[i].meta.kind == "regulation"]
     topics = [t for t in q.topics if ctx.has_topic(t) and t not in ("target",)]
@@ -191,10 +212,13 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     best, top = max(scored, key=lambda x: x[0])
     # "哪些情形会…取消资格？" asks for the grounds, all of them: no single one is picked
     listed = about_the_list(ctx, q, top) or bool(LIST_ASKED.search(q.text))
-    specific = best >= MATCH and not listed
-    described = None if specific or listed else described_ground(ctx, q, provs)
+    # "湖北…累计3年未完成年度考核会被撤销吗？": another place's ground says it nearly word for word;
+    # a ground in scope sharing a word or two (未完成) is not it
+    foreign = _better_elsewhere(ctx, q, scope) >= max(ELSEWHERE_MATCH, best + ELSEWHERE_LEAD)
+    specific = best >= MATCH and not listed and not foreign
+    described = None if specific or listed or foreign else described_ground(ctx, q, provs)
     evidence = None  # the article that speaks of the act a ground names, when it is not the ground's own
-    if not (specific or listed or described):
+    if not (specific or listed or described):  # (the act's own article may still name it: 证书 → 第二十二条)
         described, evidence = evidenced_ground(ctx, q, hits, provs) or (None, None)
     specific = specific or described is not None
     if not specific:
@@ -210,7 +234,9 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                            t in ctx._by_topic]
         if (elsewhere or topic_elsewhere) and not listed:  # (a list asked for names no one ground)
             who = "、".join(ctx.who(d) for d in scope)
-            out.line(f"{who}没有这样的撤销规定，无法回答。")
+            asks_whether = bool(elsewhere) and bool(ASKS_WHETHER_WRITTEN.search(q.text))
+            # "这条湖北办法里也有吗？" asks whether the document has the ground: "no" answers it
+            out.line(f"没有：{who}没有这样的撤销规定。" if asks_whether else f"{who}没有这样的撤销规定，无法回答。")
             out.line(f"{who}规定的撤销情形是：")
             for p in sorted(provs, key=lambda p: p.start):
                 out.line(f"- {p.text} {out.cite(ctx.docs[p.doc_id], p.article, p.start, p.end)}")
@@ -218,7 +244,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 d = ctx.docs[p.doc_id]
                 out.line(f"{ctx.who(d)}倒是规定：{p.text} {out.cite(d, p.article, p.start, p.end)}"
                          f"（{_not_for(ctx, d, scope)}）。")
-            return out.draft("revocation", abstained=True, topic="revocation")
+            return out.draft("revocation", abstained=not asks_whether, topic="revocation")
         if not listed and not NAMES_REVOCATION.search(q.text) and _evidence_says_what_follows(ctx, q, hits, provs):
             # "形式审查没过会怎样？": what follows a step that is no ground, which the step's own
             # article says ("对不符合要求的予以退回") — not the list of grounds

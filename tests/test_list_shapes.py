@@ -1,0 +1,34 @@
+"""Lists and their differences, 2026-12-02 (second) round, with phrasings written for the tests:
+an enumeration two documents share but for one item, whether a document writes another place's
+revocation ground (a "no" is an answer, not an abstention), the items a news text announces
+("从以下几个方面提出了工作要求") asked as 要求, and a kind's short form after a one-character
+place abbreviation (鄂碳) scoping to that kind's document."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_an_item_only_one_enumeration_lists_is_the_difference(engine):
+    answer = engine.ask("湖北和重庆碳计量中心的节能技术服务都包括哪些，区别在哪？")
+    assert answer.intent == "comparison"
+    assert "只有湖北碳计量中心办法列有“能平衡测试”" in answer.answer.split("\n")[0]
+
+
+def test_whether_a_document_writes_another_places_ground_is_answered_no(engine):
+    answer = engine.ask("听说“累计3年未完成年度考核”会被撤销资格，天津计量数据中心办法里有没有这一条？")
+    assert answer.answer.startswith("没有：天津办法没有这样的撤销规定"), answer.answer
+    assert not answer.abstained
+    assert "[重庆·第二十九条]" in answer.answer
+
+
+def test_the_requirements_a_news_text_announces_are_its_items_counted(engine):
+    answer = engine.ask("江西省市场监管局就落实《实施意见》对全系统提出了哪些方面的要求？")
+    for head in ("一是强化组织领导", "二是强化学习宣传", "三是落实工作责任", "四是加强协调联动"):
+        assert head in answer.answer
+    assert "以上共4个方面" in answer.answer
+
+
+def test_a_kinds_short_form_after_an_abbreviation_scopes_to_that_kind(engine):
+    answer = engine.ask("鄂碳的年度工作总结几月报？")
+    assert answer.doc_ids == ("hubei-carbon-2023",), answer.doc_ids
