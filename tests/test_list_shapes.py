@@ -32,3 +32,9 @@ def test_the_requirements_a_news_text_announces_are_its_items_counted(engine):
 def test_a_kinds_short_form_after_an_abbreviation_scopes_to_that_kind(engine):
     answer = engine.ask("鄂碳的年度工作总结几月报？")
     assert answer.doc_ids == ("hubei-carbon-2023",), answer.doc_ids
+
+
+def test_sentences_inside_one_list_item_give_the_item_whole(engine):
+    # the best sentences lie in one item of the tasks list: the item whole, not two sentences of it
+    answer = engine.ask("渝碳计量中心在人才队伍和科普上具体要干哪些事？")
+    assert "人才矩阵" in answer.answer and "科普基地" in answer.answer

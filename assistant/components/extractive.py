@@ -127,6 +127,8 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 if listed:
                     sents = [x for x in sents if x[2] <= e]
                     break
+        if not listed and n == 0:  # the sentences picked lie in one item of a list: the item whole
+            sents = _whole_item(d, art, sents)
         if not listed:  # an item quoted alone ("复查不合格的"): after the sentence announcing its list
             sents = [(0.0, s, e) for s, e in with_lead(d, art, [(s, e) for _, s, e in sents])]
         before = n == 0 and other_year(ctx, q, d, [(s, e) for _, s, e in sents], out)
@@ -140,6 +142,25 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if n == 0:
             ordinal_verdict(q, d, [(s, e) for _, s, e in sents], out)
     return out.draft("other" if q.intent == "numeric" else q.intent)
+
+
+ITEM_WHOLE = 300  # characters of a list item quoted whole when the best sentences lie in it
+
+
+def _whole_item(d, art, sents):
+    """The sentences of the one item of ``art``'s list holding every picked sentence ("人才培养和
+    科普方面要做什么？" → the item "(八)开展碳计量人才队伍培育和科普宣传。…" whole), when short;
+    the picked sentences otherwise."""
+    if not art.items or not sents:
+        return sents
+    holding = {i for _, s, e in sents for i in art.items if i.start <= s < i.end}
+    if len(holding) != 1:
+        return sents
+    item = holding.pop()
+    if item.end - item.start > ITEM_WHOLE or any(not item.start <= s < item.end for _, s, e in sents):
+        return sents
+    spans = [(s, e) for s, e in sentence_spans(d, art) if item.start <= s < item.end]
+    return [(1.0, s, e) for s, e in spans] or sents
 
 
 _ORDINAL = re.compile(r"第(\d{1,3})(?:个|届|次)")
