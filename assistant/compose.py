@@ -193,11 +193,17 @@ class Composer:
         """The question's subject bigrams, minus words of the document's own title (not telling
         within that document) and, optionally, the generic words of an intent (intents.yaml `generic`)."""
         words = q.terms.split()
+        if doc is not None:  # a short form the document never writes, as its long form (双碳 → 碳达峰碳中和)
+            words = [self.vocab.short_forms.get(w, w) if w in self.vocab.short_forms and w not in doc.text
+                     else w for w in words]
         if drop_intent:
             generic = {str(w) for w in self.vocab.generic.get(drop_intent, ())}
             generic_grams = self.qgrams_generic(drop_intent)
             words = [w for w in words if w not in generic and not bigrams(w) <= generic_grams]
         grams = bigrams(" ".join(words))
+        for short in q.short_forms if doc is not None else ():
+            if short not in doc.text:
+                grams |= bigrams(self.vocab.short_forms[short])
         if doc is not None and grams - self._title_grams.get(doc.id, set()):
             grams -= self._title_grams.get(doc.id, set())
         return grams

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .compose import Draft
-from .components.comparison import LIST_NAMES, LIST_WORDS, header, text_summary
+from .components.comparison import GOALS, LIST_NAMES, LIST_WORDS, header, text_summary
 from .components.route import ASKS_ACTOR
 from .understand import Query, single_intent
 
@@ -44,6 +44,8 @@ def compare_each(engine: "Engine", query: Query, draft: Draft) -> Draft:
     if (draft.topic in LIST_NAMES and LIST_WORDS[draft.topic].search(query.text)
             and any(line.startswith(f"{LIST_NAMES[draft.topic]}：") for line in draft.text.split("\n"))):
         return draft  # whole lists the question names, side by side and counted ("主要任务比湖北的多了哪些内容？")
+    if draft.topic == GOALS:
+        return draft  # each plan's goals for the year asked: what the plans say of that year, side by side
     intent = single_intent(query, ctx.vocab)
     if intent in LISTED and draft.topic == intent:
         intent = "other"  # the comparison found the subject outside the intent's list ("验收环节的要求"): each document's evidence

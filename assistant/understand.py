@@ -80,6 +80,9 @@ class Query:
     asked_terms: tuple[str, str] = ("", "")
     kind_terms: bool = False  # the terms are only the document kind's name ("那天津的计量数据中心呢？")
     meaningless: bool = False  # nothing readable (emoji, garbage)
+    # short forms the question writes (双碳), read as their long forms in a document that never
+    # writes them (intents.yaml short_forms; the segmenter may split them: 双碳计量 → 双/碳计量)
+    short_forms: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ document kinds
@@ -486,6 +489,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         all_jurisdictions=all_j, explicit_kind=bool(kinds), language=language, injection=injection,
         asks_number=asks_number,
         terms=terms, asked_terms=(terms, asked_terms), kind_terms=kind_terms, meaningless=meaningless,
+        short_forms=tuple(w for w in vocab.short_forms if w in text),
     )
 
 

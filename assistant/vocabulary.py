@@ -134,6 +134,8 @@ class Vocabulary:
     total_words: Words = ()
     gap_words: Words = ()
     late_words: Words = ()
+    stages: Words = ()
+    short_forms: dict[str, str] = field(default_factory=dict)
     follows: dict[str, str] = field(default_factory=dict)
     follow_words: Words = ()
     places: dict[str, str] = field(default_factory=dict)  # city → province
@@ -186,7 +188,7 @@ VOCABULARY_SCHEMA = {
     "generic": {"*": _WORDS},
     "process": _WORDS, "stopwords": _WORDS, "question_words": _WORDS, "part_words": _WORDS, "score_verbs": _WORDS,
     "injection": _WORDS, "neutral_words": _WORDS, "asks_other": _WORDS,
-    "total_words": _WORDS, "gap_words": _WORDS, "late_words": _WORDS, "follows": {"*": str},
+    "total_words": _WORDS, "gap_words": _WORDS, "late_words": _WORDS, "stages": _WORDS, "short_forms": {"*": str}, "follows": {"*": str},
     "follow_words": _WORDS,
 }
 

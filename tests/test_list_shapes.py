@@ -38,3 +38,33 @@ def test_sentences_inside_one_list_item_give_the_item_whole(engine):
     # the best sentences lie in one item of the tasks list: the item whole, not two sentences of it
     answer = engine.ask("渝碳计量中心在人才队伍和科普上具体要干哪些事？")
     assert "人才矩阵" in answer.answer and "科普基地" in answer.answer
+
+
+def test_plans_compared_for_a_year_say_which_state_figures(engine):
+    answer = engine.ask("就2025年的目标而言，江西和东营哪一边写了具体的数字指标？")
+    first = answer.answer.split("\n")[0]
+    assert first.startswith("给出了2025年具体数字指标的是江西材料（"), first
+    assert "1800项以上" in first and "东营的2025年目标没有具体数字" in first
+    assert answer.topic == "target"  # each plan's goals for the year, side by side (not re-answered per document)
+    assert not any(c.status == "contradicted" for c in answer.checks)
+
+
+def test_a_rule_about_another_stage_does_not_answer(engine):
+    # "收到筹建申请后多久批复" is not the acceptance application's initial review ("收到验收申请资料后7个工作日内")
+    answer = engine.ask("重庆市场监管局收到筹建申请以后，多久会给批复？")
+    assert "7个工作日" not in answer.answer and "7 个工作日" not in answer.answer
+
+
+def test_a_short_form_reads_as_the_long_form_in_a_text_that_never_writes_it(engine):
+    # 东营 writes 碳达峰碳中和, never 双碳: its section on them answers
+    answer = engine.ask("东营实施意见在双碳计量上安排了哪些工作？")
+    assert "服务碳达峰碳中和目标实现" in answer.answer
+
+
+def test_applying_directly_gets_a_verdict_from_the_route_sentence(engine):
+    via = engine.ask("我们单位想申报重庆市级碳计量中心，可以直接交给市市场监管局吗？")
+    assert via.answer.startswith("不能直接报：重庆办法要求先经市级主管部门或所在地区县人民政府同意"), via.answer
+    excepted = engine.ask("湖北碳计量中心能不能直接报省局？")
+    assert excepted.answer.startswith("不能直接报：") and "可直接向省市场监管局提出" in excepted.answer.split("\n")[0]
+    direct = engine.ask("申报天津计量数据中心，是不是直接向市市场监管委提出就行？")
+    assert direct.answer.startswith("可以：天津办法"), direct.answer

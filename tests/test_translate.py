@@ -14,6 +14,9 @@ from assistant.translate import GlossaryError, english_lead, gloss, is_english, 
     ("Our center scored 74 out of 100 in Hubei", "得了74分"),  # the user's own score
     ("We got 85 points in the assessment", "得了85分"),
     ("Our score was 79. Is that enough?", "得了79分"),
+    ("What is the submission route in Tianjin?", "申报渠道"),  # a route of applying, as the documents say
+    ("Who conducts the on-site review?", "由谁组织"),
+    ("according to which standard?", "依据什么"),
 ])
 def test_gloss(question, expected):
     assert expected in gloss(question)

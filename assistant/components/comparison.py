@@ -13,7 +13,8 @@ from dateutil.relativedelta import relativedelta
 from ..compare import compare, short_title
 from ..types import Article, Document, Rule
 from ..understand import Query, bigrams
-from ..writer import (Draft, Writer, MAX_CHAT_COMPARE, as_written, date_cn, sentence_spans, span_in)
+from ..writer import (Draft, Writer, MATCH, MAX_CHAT_COMPARE, article_quantities, as_written, date_cn, sentence_spans,
+                      span_in)
 
 from .eligibility import eligibility
 from .extractive import extractive
@@ -193,15 +194,20 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
         # "验收环节的要求有啥差别？": 要求 is no list of conditions when the subject is written elsewhere
         scored, kind = {d.id: [] for d in scope}, ""
     whole: dict[str, int] = {}  # documents whose every listed item is shown: how many
+    by_year = False  # a plan's goals for the year asked (or its milestones) fill a column
     years = "年" in q.asked_units and all(d.meta.kind != "regulation" for d in scope)
     for d in scope:
         grams = grams_of[d.id]
         picks: list[tuple[Article, int, int]] = []
         if years:
             picks = milestones(ctx, d)
-        elif q.years and d.meta.kind != "regulation" and (goals := _goals_answering(ctx, d, q.years, grams)):
+            by_year = by_year or bool(picks)
+        elif q.years and d.meta.kind != "regulation" and (goals := (
+                _goals_of(ctx, d, q.years) if ASKS_FIGURES.search(q.text) and not _names_subject(ctx, d, grams)
+                else _goals_answering(ctx, d, q.years, grams - FIGURE_GRAMS))):
             # "东营和江西2035年的目标分别怎么说？": each plan's sentences under 到2035年
             picks = goals
+            by_year = True
         elif scored[d.id] and specific:
             top = max(sc for sc, _ in scored[d.id])
             for sc, p in sorted(scored[d.id], key=lambda x: -x[0])[:2]:
@@ -235,6 +241,9 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
             picked += [x for x in ranked_s[2:] if x[3] >= DISTINCT and x[4] > 0][:1]
         for _, s, e, *_ in sorted(picked, key=lambda x: x[1]):
             cells[d.id].append((art, *ctx.best_clause(grams_of[d.id], d, s, e, limit=90)))
+    if by_year and q.years and ASKS_FIGURES.search(q.text):
+        # "谁给了2025年的量化指标？": which plans state figures for that year, quoted, first
+        out.line(_figures_verdict(ctx, q, scope, out))
     summary = text_summary(ctx, q, scope, cells, out)
     out.line(summary)
     if len(whole) >= 2:  # whole lists side by side: how many items each lists
@@ -262,7 +271,8 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
             for r in ctx.table.rules:
                 if r.doc_id == d.id and s <= r.start < e:
                     out.value(r)
-    draft = out.draft("comparison", topic=kind or base)
+    # (goals by year are what the plans say of that year: no single-document answer replaces them)
+    draft = out.draft("comparison", topic=GOALS if by_year else kind or base)
     shown = [line for line in draft.text.split("\n") if line.startswith("| ")][-1]  # the row as written
     draft.columns = dict(zip((d.id for d in scope), shown.strip().strip("|").split(" | ")))
     draft.columns = {k: v.strip() for k, v in draft.columns.items()}
@@ -335,7 +345,8 @@ def _goals_of(ctx: "Composer", doc: Document, years) -> list[tuple[Article, int,
 
 
 GOAL_CHARS = 160
-GOAL_WORDS = ("目标", "发展目标", "怎么说", "说的", "是什么", "各是", "定的", "提出")  # words asking for the goals as such
+GOALS = "target"  # the topic of a comparison of plans' goals by year
+GOAL_WORDS = ("目标", "发展目标", "远景目标", "远景", "愿景", "怎么说", "说的", "是什么", "各是", "定的", "提出", "表述")  # words asking for the goals as such
 GOAL_MARGIN = 0.15  # a sentence elsewhere covering the question's subject this much better answers it instead
 
 
@@ -352,6 +363,66 @@ def _goals_answering(ctx: "Composer", doc: Document, years, grams) -> list[tuple
     best_any = max((ctx.coverage(grams, doc.text[s:e]) for a in doc.articles for s, e in sentence_spans(doc, a)),
                    default=0.0)
     return goals if best_goal >= best_any - GOAL_MARGIN else []
+
+
+# a comparison asking which plans give figures for a year ("谁有具体数字指标？", "哪个给了量化指标？")
+ASKS_FIGURES = re.compile(r"(?:数字|数量|量化|定量|具体)(?:的)?(?:指标|目标)|具体数字|(?:有|给了?|列了?)(?:没有)?(?:具体)?数字")
+MAX_FIGURES = 3  # clauses quoted per plan
+FIGURE_GRAMS = bigrams("具体数字指标 量化指标 数量目标 定量目标 数字目标")  # words asking for figures, no subject
+
+
+def _year_figures(doc: Document, years) -> list[tuple[Article, int, int]]:
+    """The clauses stating a figure in a plan's paragraphs for the years asked: from "到2025年"
+    to the next target year or the paragraph's end."""
+    out = []
+    for art in doc.articles:
+        for y in years:
+            for m in re.finditer(rf"到{y}年", art.text):
+                nxt = re.search(r"到\d{4}年", art.text[m.end():])
+                stop = art.start + m.end() + (nxt.start() if nxt else len(art.text) - m.end())
+                for qt in article_quantities(doc.text[art.start + m.end():stop]):
+                    if qt.unit in ("年份", "date") or not qt.unit:
+                        continue
+                    at = art.start + m.end() + qt.start
+                    s, e = span_in(doc.text, at, at + len(qt.text), art.start, art.end, "，,;；。")
+                    if all(x[1] != s for x in out):
+                        out.append((art, s, e))
+    return out
+
+
+def _subject_grams(grams: set[str]) -> set[str]:
+    return grams - FIGURE_GRAMS - {g for w in GOAL_WORDS for g in bigrams(w)}
+
+
+def _names_subject(ctx: "Composer", d: Document, grams: set[str]) -> bool:
+    """The question names a subject of its own besides asking for goals or figures: some
+    paragraph of the document writes it."""
+    grams = _subject_grams(grams)
+    return bool(grams) and any(ctx.coverage(grams, a.text) >= MATCH for a in d.articles)
+
+
+def _figures_verdict(ctx: "Composer", q: Query, scope: list[Document], out: Writer) -> str:
+    """Which documents state figures for the year asked (their first clauses quoted) and which
+    state their goals for it in words only."""
+    year = "、".join(f"{y}年" for y in q.years)
+    stating, plain = [], []
+    for d in scope:
+        found = _year_figures(d, q.years)
+        grams = ctx.qgrams(q, d)
+        if _names_subject(ctx, d, grams):  # the figures of the subject the question names (诚信计量示范单位), if any
+            grams = _subject_grams(grams)
+            found = [x for x in found if ctx.coverage(grams, d.text[x[1]:x[2]]) >= MATCH]
+        if found:
+            quoted = "；".join(ctx.quote_span(out, d, a, s, e) for a, s, e in found[:MAX_FIGURES])
+            stating.append(f"{ctx.who(d)}（{quoted}{'等' if len(found) > MAX_FIGURES else ''}）")
+        else:
+            plain.append(d)
+    if not stating:
+        return f"{ctx.docs_phrase(scope)}的{year}目标都没有给出具体数字，只有定性表述。"
+    text = f"给出了{year}具体数字指标的是{'；'.join(stating)}"
+    if plain:
+        text += f"；{ctx.docs_phrase(plain)}的{year}目标没有具体数字，只有定性表述"
+    return text + "。"
 
 
 def milestones(ctx: "Composer", doc: Document) -> list[tuple[Article, int, int]]:
@@ -424,7 +495,10 @@ def _enumerated_only(ctx: "Composer", scope: list[Document], cells, clauses, use
     for d, part, _, _ in clauses:
         if part in used or part.count("、") < 2:
             continue
-        items = [x.strip() for x in part.split("、")[1:-1]]  # (the first and last carry the clause's own words)
+        pieces = part.split("、")
+        # (the first item carries the clause's own words before it; the last its words after 等)
+        last = re.match(r"(.+?)等", pieces[-1])
+        items = [x.strip() for x in pieces[1:-1] + ([last.group(1)] if last else [])]
         for item in items:
             if not (_ENUM_ITEM[0] <= len(item) <= _ENUM_ITEM[1]) or item in seen:
                 continue

@@ -85,10 +85,24 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
                 score *= CASE_UNTOLD
             if frame:
                 score *= FRAME_FIT if rule.comparator == frame else FRAME_MISFIT
+            cs, ce = span_in(d.text, rule.start, rule.end, s, e, SENT + ",，")  # (the figure's own clause)
+            if other_stage(ctx, q.text, d.text[cs:ce]):
+                score *= STAGE_MISFIT
             scores[rule.topic] = max(scores.get(rule.topic, 0.0), score)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0), ("", 0.0)]
     (topic, best), (_, second) = ranked[0], ranked[1]
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
+
+
+STAGE_MISFIT = 0.3  # a rule about another stage than the one the question names counts this much
+
+
+def other_stage(ctx: "Composer", question: str, sentence: str) -> bool:
+    """The question names a stage (筹建/验收 …) the rule's sentence does not, and the sentence
+    names only other stages ("收到筹建申请后…" against "收到验收申请资料后7个工作日内…")."""
+    asked = {w for w in ctx.vocab.stages if w in question}
+    said = {w for w in ctx.vocab.stages if w in sentence}
+    return bool(asked) and bool(said) and not asked & said
 
 
 # a rule for a case ("因特殊原因不能在筹建期内完成筹建任务的,应…", "对现场考核不合格单位,…"): its
@@ -632,6 +646,8 @@ def quantity_candidates(ctx: "Composer", q: Query, scope: list[Document], *, ran
                     score *= 0.5
                 elif asked and score < MATCH and ranks.get((d.id, art.label), len(RANK_BONUS)) < len(RANK_BONUS):
                     score = min(MATCH, score + RANK_BONUS[ranks[(d.id, art.label)]])  # (up to the bar, never past a better match)
+                if other_stage(ctx, q.text, d.text[ss:se]):
+                    score *= STAGE_MISFIT  # (收到验收申请资料后 is no answer to 收到筹建申请后)
                 year = target_year(rule) if rule is not None else years_here.get(s)
                 if year is None:
                     m = re.findall(r"到(\d{4})年", art.text)

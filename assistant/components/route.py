@@ -76,5 +76,40 @@ def route(ctx: "Composer", q: Query, hits, out: Writer) -> Draft | None:
     if best is None:
         return None
     _, doc, art = best
+    if ASKS_DIRECT.search(q.text):
+        verdict = direct_verdict(ctx, doc, art, q.text)
+        if verdict:
+            out.line(verdict)
     out.line(f"{ctx.who(doc)}{art.label}：{article_body(ctx, q, doc, art, out)}")
     return out.draft("procedure", topic=ROUTE)
+
+
+# "能不能直接递给市局？", "是不是自己直接交就行？": whether the route passes another body first
+ASKS_DIRECT = re.compile(r"直接[^，,。？?]{0,14}(?:吗|行不行|可不可以|能不能|可以不|行吗|就行|就可以)|"
+                         r"(?:能不能|可不可以|能否|是否|是不是|可以|能)[^，,。？?]{0,10}直接|\bdirectly\b", re.IGNORECASE)
+_VIA = re.compile(r"经([^，,。；;]{2,30}?)(同意|审核合格|审核同意|推荐)")
+_DIRECT = re.compile(r"[^。；;,，]*直接向[^。；;]*")
+_LEVEL = re.compile(r"(省|市)级?(?:市场监管局|市场监督管理局|市场监管委|市场监管部门|局)")  # the body a question names
+
+
+def direct_verdict(ctx: "Composer", doc, art, question: str) -> str:
+    """The verdict on applying directly: no when the route sentence passes a body first (经X同意),
+    with the exception the article allows (可直接向…); yes when it names none."""
+    m = SENTENCE.search(art.text)
+    if m is None:
+        return ""
+    sentence = art.text[_sentence_start(art.text, m.start()):m.end()]
+    via = _VIA.search(sentence)
+    target = re.search(r"向([^，,。；;]{2,24}?)(?:提出|提交|报送|申请|报告)", sentence)
+    if via is None:
+        said = f"{ctx.who(doc)}写的是由申请单位{target.group(0) if target else '提出申请'}"
+        asked = _LEVEL.search(question)
+        level = target.group(1)[:1] if target and target.group(1)[:1] in "省市" else ""
+        if asked and asked.group(1) != level:  # the body the question names is not the one the route sends to
+            return f"不是直接报{asked.group(0)}：{said}。" if level else f"{said}。"
+        return f"可以：{said}，没有要求先经其他部门。" if level or not asked else f"{said}。"
+    exception = _DIRECT.search(art.text)
+    head = f"不能直接报：{ctx.who(doc)}要求先经{via.group(1)}{via.group(2)}"
+    if exception and exception.start() > via.end():
+        return f"{head}；但{exception.group(0).strip()}。"
+    return head + "。"
