@@ -74,7 +74,7 @@ def defines(sentence: str, names) -> bool:
 
 # the user's guess of a milder consequence: "是不是只要限期整改就行了", "也就通报批评一下", "不至于被撤吧"
 GUESSED = re.compile(r"(?:是不是|是否|会不会|难道)?(?:只要|只需要?|只是|就只|也就|光|只)?[^，,。？?]{1,12}?"
-                     r"(?:一下)?(?:就行|就可以了|就完事|了事|而已)[了吧吗呢]*|(?:是不是|会不会)?(?:也就|只是)[^，,。？?]{1,10}一下[了吧吗呢]*|"
+                     r"(?:一下)?(?:就行|就可以了|就完事|就没事|就好|了事|而已)[了吧吗呢]*|(?:是不是|会不会)?(?:也就|只是)[^，,。？?]{1,10}一下[了吧吗呢]*|"
                      r"不至于[^，,。？?]{0,12}")
 # "…会受什么影响？", "…会咋样？": a case told, and what happens to it asked (whatever the words)
 CONSEQUENCE = re.compile(r"(?:会|将)(?:怎样|怎么样|咋样|如何)[了吧吗呢]*|(?:会|将)(?:受到?|有|被|面临|遭到?)?[^，,。？?]{0,2}?"
@@ -467,7 +467,7 @@ class Composer:
             q = replace(q, intent="procedure")  # "收到申请以后怎么处理，一直到批筹？": the steps between
         if q.intent in ("task", "procedure") and q.topics and BESIDES.search(q.text):
             q = replace(q, intent="other")  # "搬新园区，除了跟市局报备还要做什么？": the rest of the named rule's article
-        guessed = self.guessed_consequence(q)
+        guessed = self.guessed_consequence(q, hits)
         if guessed is not None:  # "泄露了数据，是不是整改一下就行？": what the documents do to that case
             q = guessed
         if self.count_to_confirm(q):  # "重点任务是不是5项？": the count the text states, and a verdict
@@ -504,13 +504,13 @@ class Composer:
 
     # ------------------------------------------------------------------ abstentions
 
-    def guessed_consequence(self, q: Query) -> Query | None:
+    def guessed_consequence(self, q: Query, hits=()) -> Query | None:
         """A case told with the user's guess of a milder consequence ("…把数据私自给了外部机构，
         是不是只要限期整改就行了？"), or with what happens to it asked in words no intent cue
         knows ("…卖给了咨询公司，中心会受什么影响？"): when, without the guess, the case is one revocation ground of
         the documents in scope (its words, or clearly its meaning), the question asks what happens
         to that case — the revocation, read without the guess."""
-        from .components.lists import described_ground, ground_condition
+        from .components.lists import described_ground, evidenced_ground, ground_condition
 
         asked = GUESSED if GUESSED.search(q.question) else CONSEQUENCE if q.intent == "other" else None
         if asked is None or not asked.search(q.question) or q.intent == "comparison":
@@ -527,7 +527,8 @@ class Composer:
                        topics=(), clause_topics=(), asked_units=(), asks_number=False)
         grams = bigrams(terms)
         if max(self.coverage(grams, ground_condition(p.text)) for p in provs) < CASE_MATCH and (
-                described_ground(self, case, provs) is None):
+                described_ground(self, case, provs) is None) and (
+                evidenced_ground(self, case, hits, provs) is None):  # (the article speaking of the act: 未经…允许…提供数据)
             return None
         return replace(case, question=q.question, text=q.text)
 

@@ -68,3 +68,10 @@ def test_applying_directly_gets_a_verdict_from_the_route_sentence(engine):
     assert excepted.answer.startswith("不能直接报：") and "可直接向省市场监管局提出" in excepted.answer.split("\n")[0]
     direct = engine.ask("申报天津计量数据中心，是不是直接向市市场监管委提出就行？")
     assert direct.answer.startswith("可以：天津办法"), direct.answer
+
+
+def test_a_case_with_a_guess_that_all_is_well_after_rectifying_gets_the_revocation(engine):
+    # the act told in the user's words (没经允许…给了别人), the guess (整改一下就没事) set aside
+    answer = engine.ask("湖北碳计量中心私自把没公布的数据给了合作单位，是不是整改一下就没事了？")
+    assert answer.answer.startswith("会被撤销资格："), answer.answer
+    assert "[湖北省碳计量中心·第二十一条]" in answer.answer
