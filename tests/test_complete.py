@@ -22,7 +22,9 @@ def test_nothing_is_added_when_the_draft_covers_the_question(engine):
 
 def test_a_short_plan_paragraph_is_given_whole_for_a_question_asking_no_number(engine):
     answer = engine.ask("东营为乡村振兴在计量上干点啥？")
-    assert "同段接着写道" in answer.answer and "计量服务下乡" in answer.answer
+    # the paragraph whole: its first sentences and the rest (同段接着写道, or quoted whole at once)
+    assert "加大对涉农物资的计量监管" in answer.answer and "计量服务下乡" in answer.answer
+    assert "乡村计量科普讲座" in answer.answer
     assert not any(c.status == "contradicted" for c in answer.checks)
 
 
