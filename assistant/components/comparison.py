@@ -332,21 +332,28 @@ def _goals_of(ctx: "Composer", doc: Document, years) -> list[tuple[Article, int,
     each with the sentences after it in its paragraph up to the next target year (at most 160
     characters)."""
     out = []
+    for art, at, _, stop in _year_paragraphs(doc, years):
+        end = min(stop, at + GOAL_CHARS)
+        cut = max(doc.text.rfind(x, at, end) for x in "。;；")
+        out.append((art, at, cut if cut > at else end))
+    return out
+
+
+def _year_paragraphs(doc: Document, years):
+    """(article, start of "到2025年", its end, end of what follows it up to the next target year
+    or the article's end) for each target year asked that the document writes."""
     for art in doc.articles:
         for y in years:
             for m in re.finditer(rf"到{y}年", art.text):
-                at = art.start + m.start()
                 nxt = re.search(r"到\d{4}年", art.text[m.end():])
-                end = art.start + m.end() + nxt.start() if nxt else art.end
-                end = min(end, at + GOAL_CHARS)
-                cut = max(doc.text.rfind(x, at, end) for x in "。;；")
-                out.append((art, at, cut if cut > at else end))
-    return out
+                after = art.start + m.end()
+                yield art, art.start + m.start(), after, after + nxt.start() if nxt else art.end
 
 
 GOAL_CHARS = 160
 GOALS = "target"  # the topic of a comparison of plans' goals by year
 GOAL_WORDS = ("目标", "发展目标", "远景目标", "远景", "愿景", "怎么说", "说的", "是什么", "各是", "定的", "提出", "表述")  # words asking for the goals as such
+GOAL_GRAMS = {g for w in GOAL_WORDS for g in bigrams(w)}
 GOAL_MARGIN = 0.15  # a sentence elsewhere covering the question's subject this much better answers it instead
 
 
@@ -356,7 +363,7 @@ def _goals_answering(ctx: "Composer", doc: Document, years, grams) -> list[tuple
     示范单位到2025年的数量" is answered where the plan names them, not by the goal overview); []
     otherwise."""
     goals = _goals_of(ctx, doc, years)
-    grams = grams - {g for w in GOAL_WORDS for g in bigrams(w)}
+    grams = grams - GOAL_GRAMS
     if not goals or not grams:
         return goals
     best_goal = max(ctx.coverage(grams, doc.text[s:e]) for _, s, e in goals)
@@ -375,23 +382,18 @@ def _year_figures(doc: Document, years) -> list[tuple[Article, int, int]]:
     """The clauses stating a figure in a plan's paragraphs for the years asked: from "到2025年"
     to the next target year or the paragraph's end."""
     out = []
-    for art in doc.articles:
-        for y in years:
-            for m in re.finditer(rf"到{y}年", art.text):
-                nxt = re.search(r"到\d{4}年", art.text[m.end():])
-                stop = art.start + m.end() + (nxt.start() if nxt else len(art.text) - m.end())
-                for qt in article_quantities(doc.text[art.start + m.end():stop]):
-                    if qt.unit in ("年份", "date") or not qt.unit:
-                        continue
-                    at = art.start + m.end() + qt.start
-                    s, e = span_in(doc.text, at, at + len(qt.text), art.start, art.end, "，,;；。")
-                    if all(x[1] != s for x in out):
-                        out.append((art, s, e))
+    for art, _, after, stop in _year_paragraphs(doc, years):
+        for qt in article_quantities(doc.text[after:stop]):
+            if qt.unit in ("年份", "date") or not qt.unit:
+                continue
+            s, e = span_in(doc.text, after + qt.start, after + qt.start + len(qt.text), art.start, art.end, "，,;；。")
+            if all(x[1] != s for x in out):
+                out.append((art, s, e))
     return out
 
 
 def _subject_grams(grams: set[str]) -> set[str]:
-    return grams - FIGURE_GRAMS - {g for w in GOAL_WORDS for g in bigrams(w)}
+    return grams - FIGURE_GRAMS - GOAL_GRAMS
 
 
 def _names_subject(ctx: "Composer", d: Document, grams: set[str]) -> bool:

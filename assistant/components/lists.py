@@ -176,16 +176,16 @@ ELSEWHERE_LEAD = 0.3  # how much better another jurisdiction's ground must cover
 ELSEWHERE_MATCH = 0.7  # and how well at least
 
 
-def _better_elsewhere(ctx: "Composer", q: Query, scope) -> float:
-    """The best coverage of the question by a revocation ground of a document out of scope."""
+def _grounds_elsewhere(ctx: "Composer", q: Query, scope) -> list[tuple[float, Provision]]:
+    """(coverage of the question, ground) for each revocation ground of a document out of scope."""
     ids = {d.id for d in scope}
-    best = 0.0
+    out = []
     for p in ctx.table.provisions:
         if p.kind == "revocation" and p.doc_id not in ids and p.doc_id in ctx.docs:
             grams = ctx.qgrams(q, ctx.docs[p.doc_id], drop_intent="revocation")
             if grams:
-                best = max(best, ctx.coverage(grams, p.text))
-    return best
+                out.append((ctx.coverage(grams, p.text), p))
+    return out
 
 
 # the question asks whether a document writes a ground ("这条…里也有吗？", "有没有这一条？")
@@ -214,7 +214,8 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     listed = about_the_list(ctx, q, top) or bool(LIST_ASKED.search(q.text))
     # "湖北…累计3年未完成年度考核会被撤销吗？": another place's ground says it nearly word for word;
     # a ground in scope sharing a word or two (未完成) is not it
-    foreign = _better_elsewhere(ctx, q, scope) >= max(ELSEWHERE_MATCH, best + ELSEWHERE_LEAD)
+    others = _grounds_elsewhere(ctx, q, scope)
+    foreign = max((c for c, _ in others), default=0.0) >= max(ELSEWHERE_MATCH, best + ELSEWHERE_LEAD)
     specific = best >= MATCH and not listed and not foreign
     described = None if specific or listed or foreign else described_ground(ctx, q, provs)
     evidence = None  # the article that speaks of the act a ground names, when it is not the ground's own
@@ -223,13 +224,7 @@ def revocation(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     specific = specific or described is not None
     if not specific:
         # a ground the question names that another jurisdiction's documents have
-        elsewhere = []
-        for p in ctx.table.provisions:
-            if p.kind != "revocation" or p.doc_id in {d.id for d in scope}:
-                continue
-            grams = ctx.qgrams(q, ctx.docs[p.doc_id], drop_intent="revocation")
-            if grams and ctx.coverage(grams, p.text) >= 0.7:
-                elsewhere.append(p)
+        elsewhere = [p for c, p in others if c >= ELSEWHERE_MATCH]
         topic_elsewhere = [t for t in topics if not ctx.rules(t, [d.id for d in scope]) and
                            t in ctx._by_topic]
         if (elsewhere or topic_elsewhere) and not listed:  # (a list asked for names no one ground)
