@@ -44,6 +44,14 @@ class Part:
     question: str  # context statements + the part: what the part is understood from
 
 
+# a sentence ending in a full stop that opens with the user (我们在湖北，…还没定报哪个。) tells
+# their case when another sentence of the message asks with a question mark
+_TOLD = re.compile(r"^(?:我们|我|咱们|本单位|我司|我单位)(?![^?？]*(?:想知道|想问|请问|想了解|问一下|咨询|请教|想确认))[^?？]*。$")
+
+# a part whose subject is only the part before it: asked of that, not a question of its own
+_POINTS_BACK = re.compile(r"这一?点|这方面|这个问题|这件事|这事儿?|这个要求")
+POINTING_PART = 14  # … in a part this short (CJK characters): longer ones name their own subject
+
 _CHOICE = re.compile(r"还是")  # "A还是B？" offers answers to the question before it
 
 
@@ -87,9 +95,13 @@ def split_parts(question: str, question_words) -> list[Part]:
     sentences = [s.strip() for s in (_EN_SENTENCE if english else _SENTENCE).split(text) if s and s.strip()]
     context: list[str] = []
     asked: list[str] = []
+    questioned = any(re.search(r"[?？]$", s) for s in sentences)
     for sentence in sentences:
         if english:
             (asked if _asks(sentence, words) else context).append(sentence)
+            continue
+        if questioned and _TOLD.match(sentence):  # "我们在湖北，…还没定报哪个。": the user's story
+            context.append(sentence)
             continue
         for chunk in _CONNECTIVE.split(sentence):
             chunk = chunk.strip(" ,，、")
@@ -126,8 +138,15 @@ def split_parts(question: str, question_words) -> list[Part]:
             for g in groups:
                 g = g.strip(" ,，、")
                 (asked if _asks(g, words) else context).append(g)
+    joined: list[str] = []
+    for a in asked:  # "…多长时间之内把筹建做完？这两类在这点上有区别吗？": one question about that point
+        if joined and not english and _POINTS_BACK.search(a) and len(re.findall(r"[\u4e00-\u9fff]", a)) <= POINTING_PART:
+            joined[-1] += a
+        else:
+            joined.append(a)
+    asked = joined
     if len(asked) == 1 and not english:
-        each = _each_named(asked[0])
+        each = _each_named(asked[0]) or _two_aspects(asked[0])
         if each:  # "“3项重点任务”和“5项重点工程和行动”分别是啥？": one question per quoted name
             asked = each
     if len(asked) <= 1 or len(asked) > MAX_PARTS:
@@ -166,6 +185,21 @@ def _each_named(asked: str) -> list[str]:
     if any(len(n) < 4 for n in names):  # a count with no noun of its own ("3项和5项分别是啥")
         return []
     return [f"{head}{n}{ask}" for n in names]
+
+
+# "鄂、渝、津的周期和复查不合格的后果一样吗？": two aspects compared, one question each
+_TWO_ASPECTS = re.compile(r"^(?P<head>[^的?？]*?的)(?P<x>[\u4e00-\u9fff]{2,8}?)(?:和|与|以及|及)(?P<y>[\u4e00-\u9fff的]{2,14}?)"
+                          r"(?P<ask>(?:都|是不是|是否)?(?:一样吗|相同吗|一致吗|是否一致|有(?:什么|啥|没有)?(?:区别|不同|差别|差异)吗?|"
+                          r"(?:有)?(?:什么|啥|哪些)(?:区别|不同|差别|差异)))[?？]?$")
+
+
+def _two_aspects(asked: str) -> list[str]:
+    """A comparison of two aspects joined by 和 after the places' 的: one comparison of each."""
+    m = _TWO_ASPECTS.match(asked.strip())
+    if not m:
+        return []
+    head, ask = m.group("head"), m.group("ask")
+    return [f"{head}{m.group('x')}{ask}", f"{head}{m.group('y')}{ask}"]
 
 
 def covered(part_citations, part_values, citations, values) -> bool:

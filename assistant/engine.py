@@ -41,7 +41,7 @@ from .errors import BadQuestionError
 from .arith import compute
 from .complete import complete
 from .evidence import review, unsaid
-from .followup import ordinal_item
+from .followup import ordinal_in_list, ordinal_item
 from .slots import filled
 from .rules import RulesTable, build_rules_table
 from .types import Answer, AnswerPart, Check, Document, Hit
@@ -143,6 +143,9 @@ class Engine:
         t1 = time.perf_counter()
         ordinal = ordinal_item(self, query, history) if history else None
         draft = ordinal or self._compose(query, hits)
+        if ordinal is None:  # "第七项主要任务讲的是什么？": that item of the list the answer shows, whole
+            ordinal = ordinal_in_list(self, query, draft)
+            draft = ordinal or draft
         parts: list[AnswerPart] = []
         if not query.meaningless and ordinal is None:  # (the item a follow-up points at answers it whole)
             draft, parts = self._parts(query, draft, asked=question, jurisdiction=jurisdiction, doc_id=doc_id,

@@ -27,7 +27,8 @@ from .compose import Composer, defines
 # drafts whose topic says the best-matching article is by design not what answers: the step after
 # the one named, who an application goes to, which documents a document rests on
 from .components.basis import BASIS
-from .components.numeric import rest_of_article
+from .components.numeric import PERIOD_UNITS, rest_of_article
+from .normalize import normalize_query
 from .components.procedure import NEXT_STEP
 from .components.route import ROUTE
 from .writer import Draft, Writer, sentence_spans, whole_item, with_lead
@@ -127,7 +128,8 @@ def _number_unasked(composer: Composer, q: Query, draft: Draft) -> bool:
     if any(step in said and (after in said or not composer.rules(after, draft.doc_ids))
            for step, after in composer.vocab.follows.items()):
         return False  # a step and the one after it (or that the documents have none): what "会怎样" asks
-    return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores
+    offered = any(x.unit in PERIOD_UNITS for x in find_quantities(normalize_query(q.text)))  # ("是不是可以超过一年？")
+    return (draft.intent == "numeric" and not draft.abstained and not q.asks_number and not q.scores and not offered
             and not q.dates and not q.years and not q.durations and draft.topic != "target" and not q.foreign
             and not any(w in q.text for w in asking) and not composer.topic_of_figure(q)
             and not composer.figure_of_topic(q))  # (派了6个专家, 专家组安排了6位专家: to compute with)

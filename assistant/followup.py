@@ -133,17 +133,70 @@ def ordinal_item(engine: "Engine", query: "Query", history) -> Draft | None:
     return _listed(engine, query, n, doc, art, cite)
 
 
-def _listed(engine: "Engine", query: "Query", n: int, doc, art, cite) -> Draft:
+# a place in the question's own list ("第七项主要任务讲的是什么？"); 第N条 names an article
+OWN_ORDINAL = re.compile(r"第([一二三四五六七八九十两]{1,3}|\d{1,2})(项|个|点|种)(?![^，,。？?]{0,12}?(?:下面|下列|下边|之下|底下|里面|包括))")
+_COUNT_ASKED = re.compile(r"几|多少")  # "第二项下面有几条？" asks about the list that item heads
+ASKS_CONTENT = re.compile(r"什么|啥|内容|具体|讲|指|哪些|what", re.IGNORECASE)
+
+
+def ordinal_in_list(engine: "Engine", query: "Query", draft: Draft) -> Draft | None:
+    """A question naming a place in the list it asks about ("重庆碳计量中心的第七项主要任务讲
+    的是什么？"): the item at that place of the list its own answer shows, quoted whole; None
+    when the answer lists fewer items or the question asks no content."""
+    m = OWN_ORDINAL.search(query.text)
+    if not m or draft.abstained or not ASKS_CONTENT.search(query.text[m.end():]) or _COUNT_ASKED.search(query.text):
+        return None
+    try:
+        n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
+    except (ValueError, TypeError):
+        return None
+    items = _items(draft)
+    if not 1 <= n <= len(items):
+        return None
+    cite = items[n - 1]
+    doc = engine.composer.docs.get(cite.doc_id)
+    art = doc.article(cite.article) if doc else None
+    return _listed(engine, query, n, doc, art, cite, lead="所列") if art is not None else None
+
+
+_POINTING = {"里面", "其中", "当中", "具体", "内容", "有关", "相关", "方面", "这个", "那个", "这项", "那项", "说的", "讲的"}
+NARROWED = 0.5  # share of the follow-up's own subject bigrams one section of a group must hold
+
+
+def _narrowed(engine: "Engine", query: "Query", doc, group) -> object | None:
+    """The one section of a group the follow-up's own words point at ("第二项里面跟农村有关的
+    具体是什么？" → "(二)4.服务乡村振兴计量保障"), or None."""
+    grams = set()
+    for w in (query.terms or "").split():
+        grams |= bigrams(w)
+    grams -= _POINTING  # (words that point, not name: 里面, 有关, 具体)
+    if not grams:
+        return None
+    scored = sorted(((len(grams & bigrams(doc.text[a.start:a.end])) / len(grams), n) for n, a in enumerate(group)),
+                    reverse=True)
+    best, second = scored[0], scored[1] if len(scored) > 1 else (0.0, -1)
+    return group[best[1]] if best[0] >= NARROWED and best[0] > second[0] else None
+
+
+def _listed(engine: "Engine", query: "Query", n: int, doc, art, cite, *, lead: str = "上一问所列") -> Draft:
     """The n-th item: the sections it heads, counted, or the item of the article's list the
     citation points into, or the article's body."""
     out = Writer(engine.composer)
     who = engine.composer.who(doc)
     group = _group(doc, art)
+    one = _narrowed(engine, query, doc, group) if len(group) >= 2 else None
+    if one is not None:  # the section of the item the follow-up's own words point at, whole
+        heading = art.heading.strip() or art.label
+        at = doc.text.find(heading, art.start) if art.heading else -1
+        marker = f" {out.cite(doc, art.label, at, at + len(heading))}" if at >= 0 else ""
+        out.line(f"{lead}第{n}项——{who}“{heading}”{marker}下共{len(group)}条，其中：")
+        out.line(article_body(engine.composer, query, doc, one, out, limit=BODY_LIMIT))
+        return out.draft("task")
     if len(group) >= 2:  # the item heads sections ("(三)…" over "(三)1." … "(三)7."): them, counted
         heading = art.heading.strip() or art.label
         at = doc.text.find(heading, art.start) if art.heading else -1
         marker = f" {out.cite(doc, art.label, at, at + len(heading))}" if at >= 0 else ""
-        out.line(f"上一问所列第{n}项——{who}“{heading}”{marker}下共{len(group)}条：")
+        out.line(f"{lead}第{n}项——{who}“{heading}”{marker}下共{len(group)}条：")
         for a in group:
             spans = sentence_spans(doc, a)
             body = [(s, e) for s, e in spans if not a.heading or doc.text[s:e] not in a.heading] or spans
@@ -158,7 +211,7 @@ def _listed(engine: "Engine", query: "Query", n: int, doc, art, cite) -> Draft:
             text = f"{engine.composer.quote_span(out, doc, art, item.start, end)}"
         else:
             text = article_body(engine.composer, query, doc, art, out, limit=BODY_LIMIT)
-        out.line(f"上一问所列第{n}项——{who}{'' if art.is_section else art.label}：{text}")
+        out.line(f"{lead}第{n}项——{who}{'' if art.is_section else art.label}：{text}")
     return out.draft("task")
 
 

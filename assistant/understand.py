@@ -114,6 +114,8 @@ def _fold(text: str) -> str:
 # asking ("几家单位想联合筹建，申报由谁出面？"): written 若干 so that no number cue reads it
 _CLAUSES = re.compile(r"[^，,；;。？?！!]+[，,；;。？?！!]?")
 _OPENING_JI = re.compile(r"^(?:有|好)?几(?=[家个项位名种条次所])")
+# … and inside a clause telling what the user means to do ("想联合几家单位一起申报…，"): "several"
+_MEANT_JI = re.compile(r"(?:想|打算|准备|计划)(?!知道|问|了解|请教|咨询|确认|核实)[^，,；;。？?！!]{0,6}?几(?=[家个项位名种条次所])")
 _ASKS_OTHER = re.compile(r"谁|什么|哪些|哪个|哪里|哪儿|怎么|怎样|如何|吗|是否|能否|可否|能不能|行不行|可不可以")
 
 
@@ -129,8 +131,11 @@ def indefinite(text: str) -> str:
     out = []
     for n, clause in enumerate(clauses):
         others = "".join(c for m, c in enumerate(clauses) if m != n)
-        if _OPENING_JI.match(clause) and _ASKS_OTHER.search(others) and not _ASKS_OTHER.search(clause):
-            clause = _OPENING_JI.sub(lambda m: m.group(0).replace("几", "若干"), clause, count=1)
+        if _ASKS_OTHER.search(others) and not _ASKS_OTHER.search(clause) and not re.search(r"[?？]", clause):
+            if _OPENING_JI.match(clause):
+                clause = _OPENING_JI.sub(lambda m: m.group(0).replace("几", "若干"), clause, count=1)
+            else:
+                clause = _MEANT_JI.sub(lambda m: m.group(0)[:-1] + "若干", clause, count=1)
         out.append(clause)
     return "".join(out)
 
@@ -312,6 +317,12 @@ def _without_story(question: str) -> str:
     return "".join(kept) if kept else question
 
 
+# the spoken "not finished" forms, folded onto the documents' 未完成/不能…完成: "还没筹建完",
+# "三年到了还建不完" (a verb of at most two characters before 完)
+_UNFINISHED = re.compile(r"(?:还|仍)?没有?([\u4e00-\u9fff]{0,2}?)完(?![成善整全毕])")
+_CANNOT_FINISH = re.compile(r"([\u4e00-\u9fff]{0,2}?)不完(?![整全善])")
+
+
 def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), keep_kinds: bool = False,
                   across: bool = False) -> str:
     """The question's subject words: synonyms folded onto document wording, then names,
@@ -322,6 +333,8 @@ def subject_terms(text: str, *, vocab: Vocabulary, drop: tuple[str, ...] = (), k
     "…数据基地的民生计量数据应用"); across places (``across``) each place has its own name."""
     t = _CHATTER.sub(" ", _fold(text))  # ("领导让我查一下": who asked the user is no subject)
     t = _REGULATOR.sub(" ", t)  # (nor the regulator every article names: 省市场监管局 says who, not what)
+    t = _UNFINISHED.sub(lambda m: f" 未完成{m.group(1)} ", t)  # 还没筹建完 → 未完成筹建
+    t = _CANNOT_FINISH.sub(lambda m: f" 不能完成{m.group(1)} ", t)  # 建不完 → 不能完成
     for src, dst in sorted(vocab.synonyms.items(), key=lambda kv: -len(kv[0])):
         t = t.replace(str(src).lower(), f" {str(dst).lower()} ")
     t = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日|\d+(\.\d+)?", " ", t)
@@ -927,7 +940,9 @@ def single_intent(query: Query, vocab: Vocabulary) -> str:
 
 # ------------------------------------------------------------------------------ follow-ups
 
-_FAILING = re.compile(r"没过|没通过|不通过|未通过|不合格|没合格|不及格|没达到|达不到|没达标|不达标|\bfails?\b|\bfailed\b",
+_FAILING = re.compile(r"没过|没通过|不通过|未通过|不合格|没合格|不及格|没达到|达不到|没达标|不达标|\bfails?\b|\bfailed\b|"
+                      r"没有?[\u4e00-\u9fff]{1,2}?完(?![成善整全毕])|[\u4e00-\u9fff]不完|"
+                      r"(?:can't|cannot|can not|couldn't|unable to|don't|do not|doesn't|not) (?:finish|complete)",
                       re.IGNORECASE)
 _POINTS_BACK = re.compile(r"呢[,，]|这么久|这么多|这么长|也一样|一样吗|也这样|也是这样|也是这么")
 
@@ -981,8 +996,8 @@ def _inherit(query: Query, prev: Query, *, docs, vocab) -> Query:
         if len(jurisdictions) >= 2 and query.jurisdictions:
             intent = "comparison"
         changes["intent"] = intent
-        if not query.terms and prev.terms:
-            changes["terms"] = prev.terms
+        if (not query.terms or query.kind_terms) and prev.terms:  # ("那重庆的碳计量中心呢？" names only which)
+            changes.update(terms=prev.terms, kind_terms=prev.kind_terms)
             inherited.append("terms")
         if not query.facts and prev.facts:
             changes["facts"] = prev.facts

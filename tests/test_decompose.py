@@ -136,3 +136,24 @@ def test_a_part_naming_a_place_but_no_kind_keeps_the_kind_the_question_named(eng
     # the rest of the article's one long sentence, not the clause already quoted again
     part = answer.answer.split("湖北还要求签什么协议")[-1]
     assert "数据安全保密协议" in part and "擅自泄露数据的由省市场监管局撤销" not in part
+
+
+def test_the_users_own_story_ending_in_a_full_stop_is_context():
+    # "还没定报哪个。" tells the user's case; the questions are the sentences with a question mark
+    parts = split_parts("我们在湖北，有意申报省级碳计量中心，还没定报哪个。筹建期多长？延期最多多久？", WORDS)
+    assert [p.text for p in parts] == ["筹建期多长？", "延期最多多久？"]
+    # … but a first-person sentence asking indirectly (想知道…) is a question
+    parts = split_parts("我想知道筹建期多长。延期最多多久？", WORDS)
+    assert len(parts) == 2
+
+
+def test_a_part_about_the_point_before_it_is_asked_with_it():
+    parts = split_parts("拿到批准筹建以后，一般要求多长时间之内建完？这两类在这点上有区别吗？", WORDS)
+    assert len(parts) == 1
+
+
+def test_two_aspects_compared_are_two_comparisons():
+    parts = split_parts("复查这块，鄂、渝、津的周期和复查不合格的后果一样吗？", WORDS)
+    assert [p.text for p in parts] == ["复查这块，鄂、渝、津的周期一样吗", "复查这块，鄂、渝、津的复查不合格的后果一样吗"]
+    # places joined by 和 before the 的 are not aspects
+    assert len(split_parts("湖北和重庆的筹建期一样吗？", WORDS)) == 1

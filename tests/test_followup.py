@@ -52,3 +52,36 @@ def test_failing_after_a_question_about_a_step_asks_what_failing_it_brings(engin
     english = engine.ask("What if it fails?",
                          history=_history("How often is a Chongqing carbon measurement center re-examined?"))
     assert "复查不合格的" in english.answer and "筹建资格" not in english.answer
+
+
+def test_a_place_in_the_questions_own_list_is_that_item_whole(engine):
+    answer = engine.ask("重庆碳计量中心的第七项主要任务讲的是什么？")
+    assert answer.answer.startswith("所列第7项——重庆办法第六条：（七）开展碳计量人才队伍培育和科普宣传")
+    assert "人才矩阵" in answer.answer
+    # a place naming the group a count is asked of is no item of the answer's list
+    counted = engine.ask("东营第二大项“优化计量应用服务”下面一共列了几条？都是啥")
+    assert "所列第2项" not in counted.answer and "8条" in counted.answer
+
+
+def test_a_follow_up_narrows_a_group_to_the_section_its_words_name(engine):
+    history = [{"role": "user", "content": "东营实施意见主要任务有几项？"},
+               {"role": "assistant", "content": "四项：（一）加强计量基础研究；（二）优化计量应用服务；（三）加强计量能力建设；（四）加强计量监督管理。"}]
+    answer = engine.ask("第三项下面有几条？人才那条具体说了啥？", history=history)
+    assert "下共7条" in answer.answer and "建立我市计量专家库" in answer.answer
+    assert "海洋" not in answer.answer
+
+
+def test_a_follow_up_naming_only_another_kind_keeps_the_earlier_subject(engine):
+    answer = engine.ask("那重庆的碳计量中心呢？", history=[
+        {"role": "user", "content": "湖北计量数据建设应用基地的年度报告什么时候交？"},
+        {"role": "assistant", "content": "每年11月向省市场监管局书面报送年度工作总结报告。"}])
+    assert "[重庆·第二十四条]" in answer.answer and "年度工作总结报告" in answer.answer
+
+
+def test_a_period_run_out_unfinished_asks_what_the_document_says_of_it(engine):
+    history = _history("湖北省碳计量中心筹建期是多长？")
+    answer = engine.ask("那要是三年到了还建不完呢？", history=history)
+    assert "不能在筹建期内完成筹建任务的" in answer.answer and "[湖北省碳计量中心·第十三条]" in answer.answer
+    english = engine.ask("And if we can't finish within that period?",
+                         history=_history("What is the construction period for a Hubei provincial carbon metrology center?"))
+    assert "延长时限不超过1年" in english.answer

@@ -41,3 +41,9 @@ def test_step_by_step_after_an_event_is_a_process(engine):
     answer = engine.ask("交了验收申请以后，重庆这边后面一步步怎么走？")
     labels = _labels(answer)
     assert answer.intent == "procedure" and labels[0] == "第十五条" and "第十九条" in labels
+
+
+def test_whether_a_step_comes_at_once_after_another_gives_the_steps_that_follow(engine):
+    answer = engine.ask("重庆市级碳计量中心的建设申请交上去后，是不是直接组织专家现场验收？")
+    assert answer.answer.startswith("重庆办法第十一条：收到市级碳计量中心建设申请后")
+    assert "形式审查" in answer.answer and "[重庆·第十二条]" in answer.answer

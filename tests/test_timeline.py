@@ -353,3 +353,10 @@ def test_a_rectification_notice_date_written_with_dots_or_hao_is_the_event(engin
     for q in ("渝碳中心现场考核没过，2026.3.2收到整改通知，最晚整改到哪天", "重庆现场考核不合格，整改通知书是2026年3月2号收到的，整改最长到哪天？"):
         answer = engine.ask(q)
         assert "2027年3月2日" in answer.answer, q
+
+
+def test_the_event_in_the_dates_own_clause_is_the_one_counted_from(engine):
+    # 现场考核没通过 tells the case; the date is the day the rectification notice came
+    answer = engine.ask("湖北碳计量中心现场考核没通过，2026年1月10日收到了省局的整改通知书，整改最长可以做到哪天？")
+    assert "2027年1月10日" in answer.answer and "2027年4月10日" not in answer.answer
+    assert "[湖北省碳计量中心·第十七条]" in answer.answer

@@ -429,3 +429,21 @@ def test_a_topic_word_in_a_question_asking_what_is_not_a_number_question(docs, t
     q = understand("鄂数据基地 建成后主要干啥", docs=docs, topic_units=topic_units)
     assert q.intent != "numeric"
     assert understand("鄂数据基地多久要建成？", docs=docs, topic_units=topic_units).intent == "numeric"
+
+
+def test_several_in_a_clause_telling_what_the_user_means_to_do_asks_no_number(u):
+    q = u("我们在宜昌，想联合几家单位一起申报湖北省计量数据建设应用基地，筹建方案怎么定？")
+    assert q.intent != "numeric"
+    assert u("我想知道专家组要几个人，怎么组成？").asks_number
+
+
+def test_spoken_unfinished_forms_read_as_the_documents_words(docs):
+    vocab = load_vocabulary()
+    words = subject_terms("延了一年还没筹建完，咋办？", vocab=vocab).split()
+    assert "完成" in words and "筹建" in words
+    assert "不能完成" in subject_terms("三年到了还建不完呢？", vocab=vocab).replace(" ", "")
+
+
+def test_a_period_after_an_event_naming_no_topic_is_the_events_period(engine):
+    answer = engine.ask("鄂碳计量中心批筹以后，一般给几年时间建？")
+    assert "3年内完成" in answer.answer and "[湖北省碳计量中心·第十一条]" in answer.answer

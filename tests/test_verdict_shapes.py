@@ -136,3 +136,15 @@ def test_a_re_assessment_told_as_the_users_result_is_no_appeal(engine):
     answer = engine.ask("天津计量数据中心整改后复核还没过，是不是可以一直整改下去，没有期限？")
     assert not answer.abstained and "复核或申诉" not in answer.answer, answer.answer
     assert "不超过一年" in answer.answer
+
+
+def test_only_one_thing_offered_as_enough_gets_the_whole_list(engine):
+    answer = engine.ask("重庆申报市级碳计量中心的时候，是不是只交一份申报书就可以了？")
+    assert answer.answer.startswith("不止一项：重庆办法第九条所列共2项")
+    assert "筹建任务书" in answer.answer
+
+
+def test_a_period_offered_in_the_unit_of_the_step_after_the_named_one(engine):
+    # 整改期 names the 3-month rectification; "超过一年" is about the one-year one that follows
+    answer = engine.ask("湖北碳计量中心现场考核不合格后，整改期是不是可以超过一年？")
+    assert "不超过一年" in answer.answer and "[湖北省碳计量中心·第十七条]" in answer.answer

@@ -219,6 +219,12 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
             full = sum(len(p.text) for _, p in scored[d.id]) <= LIST_FULL  # (a short list: every item whole)
             for _, p in scored[d.id]:
                 picks.append((d.article(p.article), p.start, p.start + (len(p.text.rstrip("。;；,，")) if full else _head(p.text))))
+        if d.id in whole and picks:  # a whole list: what its article says after the last item too (优先支持…)
+            art = picks[-1][0]
+            last = max(e for _, _, e in picks)
+            tail = [(ts, te) for ts, te in sentence_spans(d, art, "。;\n") if ts >= last and te - ts <= LIST_TAIL
+                    and not any(i.start <= ts < i.end for i in art.items)]
+            picks += [(art, *tail[0])] if tail else []
         if not picks and not years:
             ranked = ctx.rank_articles(q, hits, [d.id], drop_intent="comparison")
             if ranked and ranked[0][0] >= 0.2:
@@ -279,6 +285,7 @@ def compare_text(ctx: "Composer", q: Query, hits, scope: list[Document], out: Wr
     return draft
 
 
+LIST_TAIL = 160  # characters of a sentence after a whole list's last item shown with it
 LIST_FULL = 600  # characters of a document's whole list compared item by item in full
 HEAD = 60  # characters of an item's head otherwise (up to its first sentence or clause end)
 

@@ -145,11 +145,16 @@ def asked_event(ctx: "Composer", q: Query, topics: list[str], hits=()) -> str:
     text = q.text
     date_pos = min((m.start() for m in re.finditer(r"\d{4}年\d{1,2}月\d{1,2}[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}", text)),
                    default=0)
+    # the date's own clause first ("现场考核没通过，2026年1月10日收到了整改通知书": the notice)
+    bounds = [m.end() for m in re.finditer(r"[，,。;；?？!！]", text)]
+    start = max([b for b in bounds if b <= date_pos], default=0)
+    end = min([b for b in bounds if b > date_pos], default=len(text))
     best = None
     for event, entry in spec.items():
         for cue in entry.cues:
             for m in re.finditer(re.escape(cue), text):
                 dist = abs(m.start() - date_pos) + (0 if m.start() >= date_pos else 3)
+                dist += 0 if start <= m.start() < end else OTHER_CLAUSE
                 if best is None or dist < best[0]:
                     best = (dist, event)
     if best:
@@ -167,6 +172,7 @@ def asked_event(ctx: "Composer", q: Query, topics: list[str], hits=()) -> str:
     return ""
 
 
+OTHER_CLAUSE = 1000  # a cue outside the date's clause counts only when none is inside
 EVIDENCE_ARTICLES = 2  # the best retrieved articles that may name the event when no cue does
 
 

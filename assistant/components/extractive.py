@@ -90,6 +90,11 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         goal = goals(ctx, q, scope, out)  # "禾山到2030年计量想干成啥样？": the plan's goal for that year
         if goal is not None:
             return goal
+    if any(d.meta.kind == "regulation" for d in scope):
+        from .procedure import AFTER_AT_ONCE, procedure
+
+        if AFTER_AT_ONCE.search(q.text):  # "申请交上去后，是不是直接…？": the steps that follow it
+            return procedure(ctx, q, hits, out)
     ranked = ctx.rank_articles(q, hits, [d.id for d in scope])
     lexical = max((ctx.view_coverage(ctx.gram_views(q, d), a.text) for _, d, a in ranked[:3]), default=0.0)
     norm = permission_sentence(ctx, q, hits) if PERMISSION.search(q.text) else None
@@ -127,6 +132,16 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 if listed:
                     sents = [x for x in sents if x[2] <= e]
                     break
+        if not listed and n == 0 and ONLY.search(q.text) and art.items and any(
+                i.start <= s < i.end for _, s, _ in sents for i in art.items):
+            # "是不是只交一份申报书就可以了？": every item of the list the picked one belongs to
+            ls, le = ctx.intro(d, art)
+            listed = ctx.announced_items(out, d, art, le + (doc_colon(d, le)))
+            if listed:
+                sents = [(1.0, ls, le)] + [x for x in sents if not any(i.start <= x[1] < i.end for i in art.items)
+                                           and x[1] >= le]
+                if len(listed) > 2:  # ("共N项：" and the items) more than the one offered
+                    out.line(f"不止一项：{ctx.who(d)}{art.label if not art.is_section else ''}所列共{len(listed) - 1}项（见下）。")
         if not listed and n == 0:  # the sentences picked lie in one item of a list: the item whole
             sents = _whole_item(d, art, sents)
         if not listed:  # an item quoted alone ("复查不合格的"): after the sentence announcing its list
@@ -142,6 +157,16 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if n == 0:
             ordinal_verdict(q, d, [(s, e) for _, s, e in sents], out)
     return out.draft("other" if q.intent == "numeric" else q.intent)
+
+
+# "是不是只交一份申报书就可以了？", "只需要X吗": one thing offered as all that is needed
+ONLY = re.compile(r"只(?:要|需要?|交|提交|递交|报|用|有|靠|写)?[^，,。？?]{0,16}?就(?:可以|行|够|完事)|只(?:需要?|要)[^，,。？?]{1,16}?[吗吧]|"
+                  r"光[^，,。？?]{1,12}?就(?:可以|行|够)|\bonly (?:need|have to|submit)")
+
+
+def doc_colon(d, end: int) -> int:
+    """1 when the list's lead-in ends with a colon right at ``end`` (included in the lead)."""
+    return 1 if d.text[end:end + 1] in (":", "：") else 0
 
 
 ITEM_WHOLE = 300  # characters of a list item quoted whole when the best sentences lie in it

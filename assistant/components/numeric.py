@@ -64,6 +64,24 @@ def offered_period(q: Query) -> bool:
         for x in find_quantities(normalize_query(q.text)))
 
 
+def offered_unit_first(ctx: "Composer", q: Query, topics: list[str], scope: list) -> list[str]:
+    """A yes/no question offering a period ("整改期是不是可以超过一年？") whose named topic's rules
+    are in another unit (限期3个月整改) while the step that follows it is in the offered one
+    (不超过一年整改): that step first."""
+    from ..arith import YES_NO
+
+    if not YES_NO.search(q.text):
+        return topics
+    offered = {x.unit for x in find_quantities(normalize_query(q.text)) if x.unit in PERIOD_UNITS}
+    ids = [d.id for d in scope]
+    if len(offered) != 1 or any(r.unit in offered for r in ctx.rules(topics[0], ids)):
+        return topics
+    nxt = ctx.vocab.follows.get(topics[0])
+    if nxt and any(r.unit in offered for r in ctx.rules(nxt, ids)):
+        return [nxt] + [t for t in topics if t != nxt]
+    return topics
+
+
 def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
     完？"), or offering one for confirmation (offered_period): the topic of the period rule, among
@@ -92,6 +110,24 @@ def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1]) + [("", 0.0), ("", 0.0)]
     (topic, best), (_, second) = ranked[0], ranked[1]
     return topic if best >= RULE_MATCH and best >= CLEAR_WINNER * second else ""
+
+
+_AFTER_EVENT = re.compile(r"\s*(?:以后|之后|后)")
+
+
+def period_after_event(ctx: "Composer", q: Query, scope: list) -> str:
+    """A period asked from an event and naming no topic ("批筹以后，一般给几年时间建？"): the
+    topic the event needs (intents.yaml `timeline_events`), when documents in scope state it."""
+    if not PERIOD.search(q.text):
+        return ""
+    found = []
+    for event, entry in ctx.vocab.timeline_events.items():
+        for cue in entry.cues:
+            for m in re.finditer(re.escape(cue), q.text):
+                if _AFTER_EVENT.match(q.text, m.end()):
+                    found.append((m.start(), -len(cue), entry.needs))
+    needs = [n for _, _, n in sorted(found)]
+    return next((n for n in needs if ctx.rules(n, [d.id for d in scope])), "")
 
 
 STAGE_MISFIT = 0.3  # a rule about another stage than the one the question names counts this much
@@ -161,7 +197,8 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not topics and q.scores and ctx.rules(PASS_SCORE, [d.id for d in scope]):
         topics = [PASS_SCORE]  # the user's own score ("72分，差几分？") is held against the pass mark
     if not topics and any(d.meta.kind == "regulation" for d in scope):
-        topic = topic_from_rules(ctx, q, [d for d in scope if d.meta.kind == "regulation"])
+        regs = [d for d in scope if d.meta.kind == "regulation"]
+        topic = topic_from_rules(ctx, q, regs) or period_after_event(ctx, q, regs)
         topics = [topic] if topic else []
     if not topics and not (q.asks_number or q.scores or q.dates or q.years or q.durations) and all(
             d.meta.kind == "regulation" for d in scope):
@@ -175,6 +212,7 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # the user's own score: whether it passes comes first (also under another topic's word:
         # "整改完复评还是79分呢？")
         topics = [PASS_SCORE] + [t for t in topics if t != PASS_SCORE]
+    topics = offered_unit_first(ctx, q, topics, scope)
     primary = topics[0]
     have = [d for d in scope if ctx.rules(primary, [d.id])]
     if not have and not q.asks_number:  # "搬家要报告吗？": what the documents say, without a number

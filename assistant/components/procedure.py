@@ -76,7 +76,7 @@ def procedure(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     if not ranked or ranked[0][0] < 0.2:
         return extractive(ctx, q, hits, out)
     top, doc, best = ranked[0]
-    walked = walk(ctx, q, hits, doc, listed)
+    walked = walk(ctx, q, hits, doc, listed) or _after_at_once(ctx, q, hits, doc, listed)
     if walked:
         compact = len(walked) > MAX_WALK  # a whole process: each step by its first and last sentences
         for n, art in enumerate(walked):
@@ -118,6 +118,11 @@ _AFTER = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[,，]?[^
 # "收到申请以后是怎么审的，一直到批筹？": from the step named before 以后 to the one after 一直到
 _AFTER_UNTIL = re.compile(r"(?P<a>[^,，。?？]{2,20}?)(?:以后|之后|后)[^。?？]{0,14}?(?:一直|直|一路)到(?P<b>[^,，。?？]{2,10})")
 _ONE_STEP = re.compile(r"下一步|下一个环节|next")
+# "建设申请交上去后，是不是直接组织专家现场验收？": whether a step comes at once after another is
+# answered by the steps that do follow it, from the one named before 后
+AFTER_AT_ONCE = re.compile(r"(?P<a>[^,，。?？]{2,24}?)(?:以后|之后|后)[,，]?\s*(?:是不是|是否|会不会|就|会)*"
+                            r"(?:直接|马上|立刻|立即|当场|接着就|随即)")
+AT_ONCE_STEPS = 3  # articles from the named step on that say what follows it
 
 
 def asks_a_walk(text: str) -> bool:
@@ -171,6 +176,20 @@ def walk(ctx: "Composer", q: Query, hits, doc: Document, listed) -> list[Article
         return []
     steps = [a for a in doc.articles if start.number <= a.number <= end.number and (doc.id, a.label) not in listed]
     return steps[:MAX_STEPS_WALKED] if len(steps) >= 2 else []
+
+
+def _after_at_once(ctx: "Composer", q: Query, hits, doc: Document, listed) -> list[Article]:
+    """The named step and the articles after it in its chapter (AT_ONCE_STEPS), for a question
+    whether something comes at once after a step; [] otherwise."""
+    m = AFTER_AT_ONCE.search(q.text)
+    if not m or doc.meta.kind != "regulation":
+        return []
+    start = _step(ctx, q, hits, doc, m.group("a"), listed, first=True)
+    if start is None:
+        return []
+    steps = [a for a in doc.articles if a.chapter == start.chapter and a.number >= start.number
+             and (doc.id, a.label) not in listed]
+    return steps[:AT_ONCE_STEPS] if len(steps) >= 2 else []
 
 
 def article_body(ctx: "Composer", q: Query, doc: Document, art: Article, out: Writer, *, limit: int = 260,
