@@ -202,7 +202,9 @@ class Engine:
             if not q.explicit_kind and query.explicit_kind and shared and shared != q.doc_ids:
                 # the kind named once for all parts ("碳计量中心…，湖北和重庆怎么处理？湖北还有什么…？")
                 q = replace(q, doc_ids=shared, kinds=query.kinds)
-            if (draft.abstained and q.followup) or (draft.settled and _names_what_is_missing(part.question, draft)):
+            answered = any(not d.abstained for _, d in drafts)  # (an earlier part the evidence answers)
+            if (draft.abstained and q.followup and not answered) or (
+                    draft.settled and _names_what_is_missing(part.question, draft)):
                 # it leans on the whole question, which nothing answers, or asks about what the
                 # settled abstention says the corpus lacks (an attachment it only names)
                 drafts.append((part, draft))

@@ -305,7 +305,7 @@ _ASKING = re.compile(r"[?？吗呢吧]|什么|啥|哪|几|多少|多久|多长|�
 STORY_KEEP = 2  # subject words (2+ characters) the question must keep without its story
 
 
-def _without_story(question: str) -> str:
+def without_story(question: str) -> str:
     """The question without the clauses that only tell the user's story ("我们县里要组织学习…，
     我负责做课件，…：文件一共列了几大主要任务？" → "…文件一共列了几大主要任务？")."""
     clauses = re.split(r"(?<=[，,。；;：:！!])", question)
@@ -464,7 +464,7 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
     multi_docs = len(jurisdictions) >= 2 or (len(kinds) >= 2 and len(doc_ids) >= 2)
     intent = _intent(text, vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),
                      topics=topics, explicit_j=len(jurisdictions))
-    told = _without_story(question)
+    told = without_story(question)
     if told != question and intent != "comparison":
         # the asked clauses say what is asked; the user's story around them ("要写材料引用…") does not
         intent = _intent(_fold(told), vocab, multi=multi_docs, all_j=all_j, has_date=bool(dates or years),

@@ -354,3 +354,11 @@ def test_a_period_run_out_gets_the_extension_and_an_extension_run_out_its_conseq
     assert "[天津·第十三条]" in answer.answer and "延长时限不超过1年" in answer.answer
     answer = engine.ask("鄂数据基地延期一年了还是没建完，会咋样？")
     assert "同条接着规定：对经延期仍未完成筹建任务的申请单位,撤销其筹建资格" in answer.answer
+
+
+def test_a_form_named_only_in_the_users_story_is_no_question_about_its_contents(engine):
+    told = engine.ask("我们刚把重庆市级碳计量中心的申报书和筹建任务书交到市市场监管局，想了解一下市局收到后会怎么处理，"
+                      "后面专家论证主要是论证哪些内容？")
+    assert not told.abstained and "科学性、必要性和可行性" in told.answer
+    asked = engine.ask("我们准备写重庆碳计量中心的筹建任务书，任务书里要填哪些指标？")
+    assert asked.abstained and "没有它的正文" in asked.answer

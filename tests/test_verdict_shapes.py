@@ -148,3 +148,9 @@ def test_a_period_offered_in_the_unit_of_the_step_after_the_named_one(engine):
     # 整改期 names the 3-month rectification; "超过一年" is about the one-year one that follows
     answer = engine.ask("湖北碳计量中心现场考核不合格后，整改期是不是可以超过一年？")
     assert "不超过一年" in answer.answer and "[湖北省碳计量中心·第十七条]" in answer.answer
+
+
+def test_a_score_short_of_the_mark_gets_its_rectification_before_the_step_after(engine):
+    answer = engine.ask("天津计量数据中心验收分数没过线的话，是不是当场就判不合格、连改的机会都没有？")
+    assert answer.answer.startswith("天津办法规定（整改期限）：考核得分分值低于80分的,限期3个月整改")
+    assert "不超过一年" in answer.answer and answer.answer.count("[天津·第十七条]") == 1

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..arith import CONFIRM
 from ..numbers import find_quantities
 from ..types import Document
-from ..understand import Query, bigrams, doc_kind, kind_name
+from ..understand import Query, bigrams, doc_kind, kind_name, without_story
 from ..writer import Draft, Writer, date_cn, sentence_spans, span_in
 
 if TYPE_CHECKING:
@@ -142,7 +142,8 @@ def _named_match(ctx: "Composer", q: Query):
     question's words match best (an attachment by its number too); None below NAMED_MATCH."""
     titles = {bigram for d in ctx.doc_list for bigram in bigrams(d.meta.title)}
     corpus_titles = [d.meta.title for d in ctx.doc_list]
-    asked = bigrams(q.text)
+    told = without_story(q.question)  # (a form named only in the user's story is no question about
+    asked = bigrams(q.text)  # it: "我们刚把申报书和筹建任务书交到市局，…专家论证哪些内容？")
     best = None
     for d in [ctx.docs[i] for i in q.doc_ids if i in ctx.docs]:
         own = bigrams(d.meta.title)
@@ -153,7 +154,7 @@ def _named_match(ctx: "Composer", q: Query):
                 continue  # the corpus holds it
             grams = bigrams(name) - own
             share = len(grams & asked) / len(grams) if len(grams) >= 2 and not grams <= titles else 0.0
-            if _kind_word(name) not in q.text:
+            if _kind_word(name) not in told:
                 share = 0.0  # a document is named by its kind (…任务书, …评分表, …细则): "任务里有没有…" is not it
             if name in numbered and re.search(rf"附件\s*{numbered[name]}(?!\d)", q.text):
                 share = 1.0  # the question names the attachment by its number ("（附件3）里…")

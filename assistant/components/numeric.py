@@ -82,6 +82,21 @@ def offered_unit_first(ctx: "Composer", q: Query, topics: list[str], scope: list
     return topics
 
 
+# the score fell short of the mark ("分数没过线的话…", "差两分没到合格线"): the step for that case
+MISSED_MARK = re.compile(r"没过线|没到线|没到合格线|不到合格线|没过合格线|没达到合格|达不到合格|不及格|没及格|"
+                         r"(?:分数|得分|考分|分值)[^，,。？?]{0,4}?(?:不够|没达到|没到|低于|不到|没过)|差[一两二三四五六七八九十\d]+分")
+
+
+def missed_mark_first(ctx: "Composer", q: Query, topics: list[str], scope: list) -> list[str]:
+    """A score short of the pass mark, not yet rectified, asked with the step that follows the
+    score's own step (不合格 → 不超过一年整改): the score's step first (低于80分限期3个月整改)."""
+    if not MISSED_MARK.search(q.text) or RECTIFIED.search(q.text):
+        return topics
+    ids = [d.id for d in scope]
+    before = [x for x, nxt in ctx.vocab.follows.items() if nxt == topics[0] and ctx.rules(x, ids)]
+    return before[:1] + [t for t in topics if t not in before[:1]] if before else topics
+
+
 def topic_from_rules(ctx: "Composer", q: Query, scope: list) -> str:
     """A question asking for a period whose words name no topic ("一共有多长时间来把建设工作做
     完？"), or offering one for confirmation (offered_period): the topic of the period rule, among
@@ -213,6 +228,7 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         # "整改完复评还是79分呢？")
         topics = [PASS_SCORE] + [t for t in topics if t != PASS_SCORE]
     topics = offered_unit_first(ctx, q, topics, scope)
+    topics = missed_mark_first(ctx, q, topics, scope)
     primary = topics[0]
     have = [d for d in scope if ctx.rules(primary, [d.id])]
     if not have and not q.asks_number:  # "搬家要报告吗？": what the documents say, without a number
@@ -234,8 +250,9 @@ def numeric(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
     first = True
     for topic in topics[:3]:
         docs = [d for d in scope if ctx.rules(topic, [d.id])]
-        if not docs:
-            continue
+        shown = {(doc_id, label) for doc_id, label, *_ in out.citations}
+        if not docs or (not first and all((d.id, r.article) in shown for d in docs for r in ctx.rules(topic, [d.id])[:1])):
+            continue  # (stated already: as the step after the one before it)
         state_topic(ctx, q, topic, docs, out, lead=first)
         first = False
     extension = {"extension_max", "extension_lead_time"} & set(q.topics)
