@@ -113,6 +113,11 @@ def _states_asked(q: Query, best) -> bool:
     text = "".join(doc.text[s:e] for s, e in spans)
     if q.years and not any(str(y) in art.text for y in q.years):  # "到2025年，…" opens a paragraph
         return False
+    if q.years and q.asks_number:  # the figures quoted are under another year ("到2025年,…60%" for 2035)
+        for s, e in spans:
+            years = re.findall(r"到(\d{4})年", doc.text[art.start:e])
+            if years and int(years[-1]) not in q.years:
+                return False
     return not q.asks_number or bool(find_quantities(text))
 
 

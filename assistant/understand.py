@@ -474,6 +474,11 @@ def _parse(question: str, *, docs: list[Document], vocab: Vocabulary, topic_unit
         # a topic word routed it to a number ("建成后主要干啥？" names the construction period) while
         # it asks what, not how many or how long: what the documents say answers it
         intent = "other"
+    if (intent in ("eligibility", "procedure", "task") and topics and topic_units and asked_units
+            and set(asked_units) & _unit_family(topic_units.get(topics[0], ()))):
+        # "筹建期加上能申请的最长延期，一共多少年？": a number in the unit of the topic it names is
+        # asked, whatever verb (申请) the topic's phrase carries
+        intent = "numeric"
     if intent == "revocation" and _WHO.search(text) and not _GROUNDS_ASKED.search(text):
         intent = "other"  # "撤销又是谁管？" asks who decides, not on what grounds: the article saying who
     if (intent in ("revocation", "other") and any(f.feature != "entity" for f in facts)
@@ -511,6 +516,9 @@ def spoken_dates(text: str) -> str:
     (a two-digit year is this century's; 号 is the spoken 日)."""
     text = re.sub(r"(?<![\d月])(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})号", r"\1月\2日", text)
     text = re.sub(r"(?<!\d)(\d{2})年(?=\d{1,2}月\d{1,2}日)", r"20\1年", text)
+    # "25.10.10批筹", "25-10-10": a two-digit year with month and day (not a decimal like 3.5)
+    text = re.sub(r"(?<![\d.\-/])(\d{2})[.\-/](1[0-2]|0?[1-9])[.\-/]([12]\d|3[01]|0?[1-9])(?![\d.\-/])",
+                  r"20\1年\2月\3日", text)
     # a month-day without a year where the question writes one year on its own and no full date
     # ("11月3日收到…最晚哪天？2025年的事") is in that year
     years = set(re.findall(r"(?<!\d)(20\d\d)年(?!\d{1,2}月)", text))

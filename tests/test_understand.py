@@ -447,3 +447,13 @@ def test_spoken_unfinished_forms_read_as_the_documents_words(docs):
 def test_a_period_after_an_event_naming_no_topic_is_the_events_period(engine):
     answer = engine.ask("鄂碳计量中心批筹以后，一般给几年时间建？")
     assert "3年内完成" in answer.answer and "[湖北省碳计量中心·第十一条]" in answer.answer
+
+
+def test_a_two_digit_year_with_dots_is_a_date(u):
+    assert u("津数据中心25.10.10批筹，要延期的话申请最晚哪天交？").dates == (dt.date(2025, 10, 10),)
+    assert not u("湖北碳计量中心考了78.5分，合格吗？").dates
+
+
+def test_an_unfinished_construction_asked_what_now_gets_the_step_after(engine):
+    answer = engine.ask("津数据中心延了一年还没筹建完，咋办？")
+    assert "对经延期仍未完成筹建任务的申请单位,撤销其筹建资格" in answer.answer

@@ -4,6 +4,7 @@ date), whether a document is in force on the user's day, a day offered as the is
 whether a list holds the user's item, and a count offered for confirmation of a sentence that
 states several counts (on a news text added under an invented name, tests/fixtures/news_qinglan.txt)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -138,19 +139,35 @@ def test_a_re_assessment_told_as_the_users_result_is_no_appeal(engine):
     assert "不超过一年" in answer.answer
 
 
-def test_only_one_thing_offered_as_enough_gets_the_whole_list(engine):
-    answer = engine.ask("重庆申报市级碳计量中心的时候，是不是只交一份申报书就可以了？")
-    assert answer.answer.startswith("不止一项：重庆办法第九条所列共2项")
-    assert "筹建任务书" in answer.answer
+
+# (question, the answer starts with, phrases it holds, phrases it does not hold)
+SHAPES_2026_12_02 = [
+    # "only X" offered as enough: the whole list, counted
+    ("重庆申报市级碳计量中心的时候，是不是只交一份申报书就可以了？", "不止一项：重庆办法第九条所列共2项", ["筹建任务书"], []),
+    # 整改期 names the 3-month rectification; "超过一年" is about the one-year one that follows it
+    ("湖北碳计量中心现场考核不合格后，整改期是不是可以超过一年？", "", ["不超过一年", "[湖北省碳计量中心·第十七条]"], []),
+    # a score short of the mark: its own rectification first, the step after it once
+    ("天津计量数据中心验收分数没过线的话，是不是当场就判不合格、连改的机会都没有？",
+     "天津办法规定（整改期限）：考核得分分值低于80分的,限期3个月整改", ["不超过一年"], []),
+    # a number in the unit of the topic it names, whatever verb the topic's phrase carries
+    ("湖北碳中心筹建期加上能申请的最长延期，最多一共多少年？", "", ["最长4年"], ["须同时满足以下条件"]),
+    # "交什么" is no subject of the question's own: the yearly report answers
+    ("数据基地每年要给省局交什么、几月交？（湖北的）", "", ["11月"], []),
+]
 
 
-def test_a_period_offered_in_the_unit_of_the_step_after_the_named_one(engine):
-    # 整改期 names the 3-month rectification; "超过一年" is about the one-year one that follows
-    answer = engine.ask("湖北碳计量中心现场考核不合格后，整改期是不是可以超过一年？")
-    assert "不超过一年" in answer.answer and "[湖北省碳计量中心·第十七条]" in answer.answer
+@pytest.mark.parametrize("question, starts, says, not_says", SHAPES_2026_12_02)
+def test_answer_shapes_of_verdicts_and_numbers(engine, question, starts, says, not_says):
+    answer = engine.ask(question)
+    assert answer.answer.startswith(starts)
+    assert all(s in answer.answer for s in says) and not any(s in answer.answer for s in not_says)
+    assert not answer.abstained
 
 
-def test_a_score_short_of_the_mark_gets_its_rectification_before_the_step_after(engine):
-    answer = engine.ask("天津计量数据中心验收分数没过线的话，是不是当场就判不合格、连改的机会都没有？")
-    assert answer.answer.startswith("天津办法规定（整改期限）：考核得分分值低于80分的,限期3个月整改")
-    assert "不超过一年" in answer.answer and answer.answer.count("[天津·第十七条]") == 1
+def test_a_subject_the_rules_do_not_write_gets_no_figure(engine):
+    # 每年11月 is when the annual report is due, not when applications open; a figure under
+    # another target year (到2025年) does not answer 2035
+    for question in ("湖北碳计量中心每年几月开始受理筹建申请？", "江西到2035年注册计量师占比目标是多少？"):
+        answer = engine.ask(question)
+        assert answer.abstained and not re.search(r"11月|60%", answer.answer.split("\n")[0]), question
+    assert not engine.ask("鄂数据基地几月交年报？").abstained

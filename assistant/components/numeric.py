@@ -12,7 +12,7 @@ from ..normalize import normalize_query
 from ..numbers import find_quantities, format_value, gap_unit, normalise
 from ..rules import target_year
 from ..types import Article, Document
-from ..understand import Query, has_cue, text_bigrams
+from ..understand import Query, has_cue, subject_terms, text_bigrams
 from ..writer import (Draft, Writer, MATCH, LABEL, SENT, AT_ONCE as _AT_ONCE, FURTHER as _FURTHER, article_quantities,
                       date_cn, sentence_spans, span_in)
 
@@ -443,7 +443,8 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
         if unstated is not None:
             return unstated
         cands = [c for c in cands if c[4] is None or c[4] in q.years]
-    good = [c for c in cands if c[0] >= MATCH]
+    own = _own_subject_grams(ctx, q)
+    good = [c for c in cands if c[0] >= MATCH and not _off_subject(ctx, own, c)]
     if good and asks_present(q) and all(c[4] is not None for c in good[:1]):
         # "现在已经培育了多少家？" asks what has been achieved; the text states a target
         c = good[0]
@@ -515,6 +516,31 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
             s, e = ctx.heading_span(d0, sib)
             out.line(f"- {ctx.quote_span(out, d0, sib, s, e)}")
     return out.draft("numeric", topic="target")
+
+
+# words that say when or how often, not what: a rule sharing only these with the question
+# ("每年几月开始受理筹建申请？" against "每年11月…报送年度工作总结报告") is about something else
+_FRAME_WORDS = re.compile(r"每年|每月|每季度|每半年|今年|明年|去年|开始|截止|什么时候|啥时候|时间|日期|一般|大概|通常|"
+                          r"省局|市局|区局|县局|省里|市里|上面|上级")  # (and who receives it: the regulator, written out in the rule)
+
+
+def _own_subject_grams(ctx: "Composer", q: Query) -> set[str]:
+    """Bigrams of the subject words the question itself writes (no synonym folded in: "交什么"
+    is no subject of its own), without the frame words (_FRAME_WORDS)."""
+    from dataclasses import replace
+
+    words = subject_terms(q.question, vocab=replace(ctx.vocab, synonyms={}),
+                          drop=tuple(q.jurisdictions)).split()
+    words = [w for w in words if len(w) >= 2 and not _FRAME_WORDS.fullmatch(w)]
+    return set().union(*(text_bigrams(w) for w in words)) if words else set()
+
+
+def _off_subject(ctx: "Composer", grams: set[str], cand) -> bool:
+    """A regulation's rule whose article writes none of the question's own subject words."""
+    _, doc_id, art, rule, *_ = cand
+    if rule is None or ctx.docs[doc_id].meta.kind != "regulation":
+        return False
+    return bool(grams) and not grams & text_bigrams(art.text)
 
 
 PRESENT = re.compile(r"现在|已经|目前|现有|至今|迄今|截至目前|截止目前|如今")
