@@ -81,8 +81,10 @@ def test_numeric_first_sentence_answers_with_quote(ask):
     draft = ask("重庆的碳计量中心批下来以后，筹建最多给几年？")
     first = draft.text.split("\n")[0]
     assert "3年内完成建设工作" in first and "[重庆·第十四条]" in first
-    assert [(v["value"], v["unit"]) for v in draft.values] == [(3, "年")]
+    # 最多 asks the outer bound: the period first, then the step after it (延长时限不超过1年)
+    assert [(v["value"], v["unit"]) for v in draft.values] == [(3, "年"), (1, "年")]
     assert draft.values[0]["rule_id"].startswith("chongqing-carbon-2024:第十四条")
+    assert draft.values[1]["rule_id"].startswith("chongqing-carbon-2024:第十六条")
 
 
 def test_numeric_for_both_hubei_documents(ask):

@@ -521,7 +521,8 @@ def quantities(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
 # words that say when or how often, not what: a rule sharing only these with the question
 # ("每年几月开始受理筹建申请？" against "每年11月…报送年度工作总结报告") is about something else
 _FRAME_WORDS = re.compile(r"每年|每月|每季度|每半年|今年|明年|去年|开始|截止|什么时候|啥时候|时间|日期|一般|大概|通常|"
-                          r"省局|市局|区局|县局|省里|市里|上面|上级")  # (and who receives it: the regulator, written out in the rule)
+                          r"省局|市局|区局|县局|省里|市里|上面|上级|"  # (who receives it: the regulator, written out in the rule)
+                          r"东西|事情|事儿|事项|玩意|[\u4e00-\u9fff]个")  # (and what names nothing: "交个东西")
 
 
 def _own_subject_grams(ctx: "Composer", q: Query) -> set[str]:
