@@ -132,16 +132,8 @@ def extractive(ctx: "Composer", q: Query, hits, out: Writer) -> Draft:
                 if listed:
                     sents = [x for x in sents if x[2] <= e]
                     break
-        if not listed and n == 0 and ONLY.search(q.text) and art.items and any(
-                i.start <= s < i.end for _, s, _ in sents for i in art.items):
-            # "是不是只交一份申报书就可以了？": every item of the list the picked one belongs to
-            ls, le = ctx.intro(d, art)
-            listed = ctx.announced_items(out, d, art, le + (doc_colon(d, le)))
-            if listed:
-                sents = [(1.0, ls, le)] + [x for x in sents if not any(i.start <= x[1] < i.end for i in art.items)
-                                           and x[1] >= le]
-                if len(listed) > 2:  # ("共N项：" and the items) more than the one offered
-                    out.line(f"不止一项：{ctx.who(d)}{art.label if not art.is_section else ''}所列共{len(listed) - 1}项（见下）。")
+        if not listed and n == 0 and ONLY.search(q.text):
+            sents, listed = _whole_list(ctx, out, d, art, sents)
         if not listed and n == 0:  # the sentences picked lie in one item of a list: the item whole
             sents = _whole_item(d, art, sents)
         if not listed:  # an item quoted alone ("复查不合格的"): after the sentence announcing its list
@@ -164,9 +156,21 @@ ONLY = re.compile(r"只(?:要|需要?|交|提交|递交|报|用|有|靠|写)?[^�
                   r"光[^，,。？?]{1,12}?就(?:可以|行|够)|\bonly (?:need|have to|submit)")
 
 
-def doc_colon(d, end: int) -> int:
-    """1 when the list's lead-in ends with a colon right at ``end`` (included in the lead)."""
-    return 1 if d.text[end:end + 1] in (":", "：") else 0
+def _whole_list(ctx: "Composer", out: Writer, d, art, sents):
+    """(sentences, list lines) for "是不是只交一份申报书就可以了？" when a picked sentence lies in
+    an item of ``art``'s list: the list's lead-in, the sentences outside the list, and every item
+    counted — with "不止一项" first when the list has more than one; ``sents`` and [] otherwise."""
+    if not art.items or not any(i.start <= s < i.end for _, s, _ in sents for i in art.items):
+        return sents, []
+    ls, le = ctx.intro(d, art)
+    colon = 1 if d.text[le:le + 1] in (":", "：") else 0  # (the lead-in's colon announces the list)
+    listed = ctx.announced_items(out, d, art, le + colon)
+    if not listed:
+        return sents, []
+    kept = [x for x in sents if not any(i.start <= x[1] < i.end for i in art.items) and x[1] >= le]
+    if len(listed) > 2:  # ("共N项：" and the items) more than the one offered
+        out.line(f"不止一项：{ctx.who(d)}{art.label if not art.is_section else ''}所列共{len(listed) - 1}项（见下）。")
+    return [(1.0, ls, le)] + kept, listed
 
 
 ITEM_WHOLE = 300  # characters of a list item quoted whole when the best sentences lie in it

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..normalize import normalize_query
@@ -528,8 +529,6 @@ _FRAME_WORDS = re.compile(r"每年|每月|每季度|每半年|今年|明年|去�
 def _own_subject_grams(ctx: "Composer", q: Query) -> set[str]:
     """Bigrams of the subject words the question itself writes (no synonym folded in: "交什么"
     is no subject of its own), without the frame words (_FRAME_WORDS)."""
-    from dataclasses import replace
-
     words = subject_terms(q.question, vocab=replace(ctx.vocab, synonyms={}),
                           drop=tuple(q.jurisdictions)).split()
     words = [w for w in words if len(w) >= 2 and not _FRAME_WORDS.fullmatch(w)]
