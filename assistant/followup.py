@@ -184,19 +184,16 @@ def _listed(engine: "Engine", query: "Query", n: int, doc, art, cite, *, lead: s
     out = Writer(engine.composer)
     who = engine.composer.who(doc)
     group = _group(doc, art)
-    one = _narrowed(engine, query, doc, group) if len(group) >= 2 else None
-    if one is not None:  # the section of the item the follow-up's own words point at, whole
+    if len(group) >= 2:  # the item heads sections ("(三)…" over "(三)1." … "(三)7."): counted, and
+        # the one section the follow-up's own words point at whole, else each of them
         heading = art.heading.strip() or art.label
         at = doc.text.find(heading, art.start) if art.heading else -1
         marker = f" {out.cite(doc, art.label, at, at + len(heading))}" if at >= 0 else ""
-        out.line(f"{lead}第{n}项——{who}“{heading}”{marker}下共{len(group)}条，其中：")
-        out.line(article_body(engine.composer, query, doc, one, out, limit=BODY_LIMIT))
-        return out.draft("task")
-    if len(group) >= 2:  # the item heads sections ("(三)…" over "(三)1." … "(三)7."): them, counted
-        heading = art.heading.strip() or art.label
-        at = doc.text.find(heading, art.start) if art.heading else -1
-        marker = f" {out.cite(doc, art.label, at, at + len(heading))}" if at >= 0 else ""
-        out.line(f"{lead}第{n}项——{who}“{heading}”{marker}下共{len(group)}条：")
+        one = _narrowed(engine, query, doc, group)
+        out.line(f"{lead}第{n}项——{who}“{heading}”{marker}下共{len(group)}条{'，其中' if one is not None else ''}：")
+        if one is not None:
+            out.line(article_body(engine.composer, query, doc, one, out, limit=BODY_LIMIT))
+            return out.draft("task")
         for a in group:
             spans = sentence_spans(doc, a)
             body = [(s, e) for s, e in spans if not a.heading or doc.text[s:e] not in a.heading] or spans
